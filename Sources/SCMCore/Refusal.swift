@@ -1,0 +1,55 @@
+/// A rule of RULES.md said no. `message` is the sentence the user reads; `field` names the form
+/// field at fault when the refusal is about input, so pages can show it next to that field.
+public struct Refusal: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Extensible by adding cases; SCMWeb maps each to an HTTP status and an `SCM.xxxx` code.
+    public enum Code: String, Sendable, CaseIterable {
+        case invalidInput
+        case notFound
+        case forbidden
+        case wrongStatus
+        case conflict
+        case freeCertificate
+        case uploadedCertificate
+        case uploadedCSR
+        case notSingleOrWildcard
+        case notMultiDomain
+        case domainQuotaUsedUp
+        case reissueWindowClosed
+        case renewWindowNotOpen
+        case renewalAlreadyBought
+        case revokeNearExpiry
+        case refundWindowClosed
+        case noApplication
+        case privacyReviewInProgress
+        case privacyAlreadyCancelled
+        case consoleCannotDeleteIssuedFree
+        case certificateParse
+        case privateKeyParse
+        case chainParse
+        case keyMismatch
+        case certificateExpired
+        case chainTooShort
+        case notPEM
+        case csrInUse
+        case pushFailed
+        case deployFailed
+        case unsupportedService
+    }
+
+    public let code: Code
+    public let message: String
+    public let field: String?
+
+    public init(_ code: Code, _ message: String, field: String? = nil) {
+        self.code = code
+        self.message = message
+        self.field = field
+    }
+
+    public static func invalid(_ field: String, _ message: String) -> Refusal {
+        Refusal(.invalidInput, message, field: field)
+    }
+
+    public static func == (lhs: Refusal, rhs: Refusal) -> Bool { lhs.code == rhs.code }
+    public var description: String { message }
+}
