@@ -1,0 +1,42 @@
+# scm — SSL Certificate Manager console.
+#   make run        install what is missing, build (release), migrate/seed var/, serve on :8080
+#   make test       swift test + the end-to-end suite (nginx, scm serve, headless Chromium)
+#   make bench      wrk figures for static file / health check / list / details pages
+#   make screenshot docs/screenshot.png of the certificate list, for the README
+SHELL := /bin/bash
+SWIFT ?= swift
+PYTHON ?= python3
+
+.PHONY: all deps build release run test test-e2e bench screenshot clean-var
+
+all: build
+
+deps:
+	@scripts/deps.sh
+
+build:
+	$(SWIFT) build
+
+release:
+	$(SWIFT) build -c release
+
+run: deps release
+	@scripts/run.sh
+
+test: deps build
+	$(SWIFT) test
+	$(PYTHON) -m pytest -q Tests/e2e
+
+# The end-to-end suite alone, against an existing debug build.
+test-e2e:
+	$(PYTHON) -m pytest -q Tests/e2e
+
+bench: deps release
+	@scripts/bench.sh
+
+screenshot: deps build
+	@mkdir -p docs
+	SCM_SCREENSHOT_OUT=docs/screenshot.png $(PYTHON) -m pytest -q Tests/e2e -k screenshot
+
+clean-var:
+	rm -rf var/log var/tmp var/nginx.pid var/nginx.conf var/bench.md
