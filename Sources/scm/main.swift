@@ -1,1 +1,119 @@
-print("scm")
+import ArgumentParser
+import Foundation
+import Logging
+import SCMCore
+import SCMService
+import SCMStore
+import SCMWeb
+
+/// `scm`: one executable, one subcommand per job (DESIGN.md). Wiring is done here, by hand.
+@main
+struct SCM: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "scm",
+        abstract: "SSL Certificate Manager: a self-hosted certificate life-cycle console.",
+        subcommands: [Serve.self, Migrate.self, Seed.self, UserCommand.self])
+}
+
+/// Where the data lives: the SQLite file and the key directory.
+struct DataOptions: ParsableArguments {
+    @Option(help: "Directory holding scm.sqlite and keys/.")
+    var dataDir: String = "var"
+
+    @Option(help: "Shift the clock by this many days (demos and end-to-end tests only).")
+    var clockOffsetDays: Double = 0
+
+    var databasePath: String { dataDir + "/scm.sqlite" }
+
+    func context(label: String = "scm") throws -> ServiceContext {
+        var logger = Logger(label: label)
+        logger.logLevel = ProcessInfo.processInfo.environment["SCM_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        return ServiceContext(
+            database: try AppDatabase.open(path: databasePath),
+            clock: SystemClock(offset: clockOffsetDays * .day), identifiers: RandomIdentifiers(), logger: logger)
+    }
+}
+
+struct Serve: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Serve the console and API over FastCGI (behind nginx).")
+
+    @OptionGroup var data: DataOptions
+    @Option(help: "FastCGI address to listen on, HOST:PORT.")
+    var listen: String = "127.0.0.1:9000"
+    @Option(help: "Number of request threads.")
+    var threads: Int = 8
+    @Option(help: "Project root holding templates/ and public/.")
+    var root: String = "."
+    @Flag(help: "Mark cookies Secure (when nginx terminates TLS).")
+    var secureCookies = false
+
+    func run() throws {
+        guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256.") }
+        let context = try data.context(label: "scm.serve")
+        let templates = try Templates(directory: root + "/templates")
+        let app = WebApp(context: context, templates: templates, settings: .init(secureCookies: secureCookies))
+        let server = FastCGIServer(
+            configuration: .init(address: listen, threadCount: threads), logger: context.logger, handler: app.handle)
+        do {
+            try server.bind()
+        } catch let error as FastCGIServer.ListenError {
+            FileHandle.standardError.write(Data("scm: \(error.description)\n".utf8))
+            throw ExitCode(1)
+        }
+        FileHandle.standardError.write(Data("scm: listening on \(listen) with \(threads) threads\n".utf8))
+        server.run()
+        FileHandle.standardError.write(Data("scm: stopped\n".utf8))
+    }
+}
+
+struct Migrate: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Create or upgrade the database.")
+    @OptionGroup var data: DataOptions
+    func run() throws {
+        _ = try data.context()
+        print("database ready: \(data.databasePath)")
+    }
+}
+
+struct Seed: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Add realistic demo certificates covering every status and type.")
+    @OptionGroup var data: DataOptions
+    @Option(help: "How many certificates to add.")
+    var count: Int = 60
+
+    func run() throws {
+        guard (1...1_000_000).contains(count) else { throw ValidationError("--count must be between 1 and 1000000.") }
+        let context = try data.context()
+        let owner = try context.database.read { try $0.users().first(where: \.isAdmin)?.id }
+        let added = try DemoSeeder(context: context).seed(count: count, ownerID: owner)
+        print("added \(added) demo certificates")
+    }
+}
+
+struct UserCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "user", abstract: "Manage console users.", subcommands: [Create.self])
+
+    struct Create: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a user; prints a generated password once.")
+        @OptionGroup var data: DataOptions
+        @Option(help: "User name.")
+        var name: String
+        @Flag(help: "Make the user an administrator.")
+        var admin = false
+        @Option(help: "Password (generated when omitted).")
+        var password: String?
+
+        func run() throws {
+            let context = try data.context()
+            do {
+                let (user, secret) = try AuthService(context: context).createUser(name: name, password: password, isAdmin: admin)
+                print("created user \(user.name)\(user.isAdmin ? " (administrator)" : "")")
+                if password == nil { print("password: \(secret)") }
+            } catch let refusal as Refusal {
+                FileHandle.standardError.write(Data("scm: \(refusal.message)\n".utf8))
+                throw ExitCode(1)
+            }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+/// What the certificate list asks for (the console list and `GET /v3/scm/certificates`).
+public struct CertificateListQuery: Sendable, Equatable {
+    public enum SortKey: String, CaseIterable, Sendable {
+        case updated, expires, status, name
+    }
+
+    public var status: Certificate.Status?
+    /// Substring of the name or of any domain; empty means no keyword.
+    public var keyword: String
+    public var enterpriseProject: String?
+    public var sort: SortKey
+    public var ascending: Bool
+    public var offset: Int
+    public var limit: Int
+    /// Only certificates that can be deployed (ISSUED or UPLOAD with a key here).
+    public var deployableOnly: Bool
+
+    public static let pageSizes = [10, 20, 50]
+    public static let maximumKeywordLength = 255
+
+    public init(
+        status: Certificate.Status? = nil, keyword: String = "", enterpriseProject: String? = nil,
+        sort: SortKey = .updated, ascending: Bool = false, offset: Int = 0, limit: Int = 10,
+        deployableOnly: Bool = false
+    ) {
+        self.status = status
+        self.keyword = keyword
+        self.enterpriseProject = enterpriseProject
+        self.sort = sort
+        self.ascending = ascending
+        self.offset = offset
+        self.limit = limit
+        self.deployableOnly = deployableOnly
+    }
+
+    /// The allowed page size nearest to `requested` (a user asking for 100000 gets 50).
+    public static func clampedPageSize(_ requested: Int) -> Int {
+        pageSizes.min(by: { abs($0 - requested) < abs($1 - requested) }) ?? 10
+    }
+}
+
+/// One page of results and the total that matched.
+public struct Page<Item: Sendable>: Sendable {
+    public var items: [Item]
+    public var total: Int
+    public init(items: [Item], total: Int) {
+        self.items = items
+        self.total = total
+    }
+}

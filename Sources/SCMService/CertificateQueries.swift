@@ -1,0 +1,36 @@
+import Foundation
+import SCMCore
+import SCMStore
+
+/// What a details page shows about one certificate.
+public struct CertificateDetails: Sendable {
+    public var certificate: Certificate
+    public var application: Application?
+    public var materials: CertificateMaterials?
+    public var history: [Event]
+}
+
+/// Reads for the pages and the API. Each takes the principal, where permissions plug in.
+public struct CertificateQueries: Sendable {
+    public let context: ServiceContext
+    public init(context: ServiceContext) { self.context = context }
+
+    public func list(_ query: CertificateListQuery, by principal: Principal) throws -> Page<Certificate> {
+        try context.database.read { try $0.certificates(matching: query) }
+    }
+
+    public func details(id: String, by principal: Principal) throws -> CertificateDetails {
+        let details: CertificateDetails? = try context.database.read { store in
+            guard let certificate = try store.certificate(id: id) else { return nil }
+            return CertificateDetails(
+                certificate: certificate, application: try store.application(certificateID: id),
+                materials: try store.materials(certificateID: id), history: try store.events(target: id))
+        }
+        guard let details else { throw Refusal(.notFound, "There is no certificate with ID \(id).") }
+        return details
+    }
+
+    public func countByStatus(by principal: Principal) throws -> [Certificate.Status: Int] {
+        try context.database.read { try $0.countByStatus() }
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import GRDB
+import SCMCore
+
+extension Event {
+    init(row: Row) {
+        self.init(
+            id: row["id"], at: Date(timeIntervalSince1970: row["at"]), actor: row["actor"], action: row["action"],
+            target: row["target"], result: Result(rawValue: row["result"]) ?? .success, detail: row["detail"],
+            remoteAddress: row["remote_address"])
+    }
+}
+
+extension Order {
+    init(row: Row) {
+        self.init(
+            id: row["id"], kind: Kind(rawValue: row["kind"]) ?? .purchase, userID: row["user_id"],
+            summary: row["summary"], amount: Decimal(row["amount_cents"] as Int64) / 100,
+            certificateCount: row["certificate_count"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
+            paidAt: (row["paid_at"] as Double?).map { Date(timeIntervalSince1970: $0) },
+            refunded: Decimal(row["refunded_cents"] as Int64) / 100)
+    }
+}
+
+func cents(_ amount: Decimal) -> Int64 { NSDecimalNumber(decimal: amount * 100).int64Value }
+
+extension StoreReader {
+    /// The operations done on one target, newest first (the details page's history).
+    public func events(target: String, limit: Int = 100) throws -> [Event] {
+        try Row.fetchAll(
+            db, sql: "SELECT * FROM events WHERE target = ? ORDER BY id DESC LIMIT ?", arguments: [target, limit]
+        ).map(Event.init(row:))
+    }
+
+    public func recentEvents(limit: Int = 100) throws -> [Event] {
+        try Row.fetchAll(db, sql: "SELECT * FROM events ORDER BY id DESC LIMIT ?", arguments: [limit]).map(Event.init(row:))
+    }
+
+    public func order(id: String) throws -> Order? {
+        try Row.fetchOne(db, sql: "SELECT * FROM orders WHERE id = ?", arguments: [id]).map(Order.init(row:))
+    }
+
+    public func orders(limit: Int = 200) throws -> [Order] {
+        try Row.fetchAll(db, sql: "SELECT * FROM orders ORDER BY created_at DESC LIMIT ?", arguments: [limit])
+            .map(Order.init(row:))
+    }
+}
+
+extension StoreWriter {
+    public func append(_ event: Event) throws {
+        try db.execute(
+            sql: "INSERT INTO events (at, actor, action, target, result, detail, remote_address) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            arguments: [
+                event.at.timeIntervalSince1970, event.actor, event.action, event.target, event.result.rawValue,
+                event.detail, event.remoteAddress,
+            ])
+    }
+
+    public func insert(_ order: Order) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO orders (id, kind, user_id, summary, amount_cents, certificate_count, created_at, paid_at, refunded_cents)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                order.id, order.kind.rawValue, order.userID, order.summary, cents(order.amount), order.certificateCount,
+                order.createdAt.timeIntervalSince1970, order.paidAt?.timeIntervalSince1970, cents(order.refunded),
+            ])
+    }
+}

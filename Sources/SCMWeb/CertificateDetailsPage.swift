@@ -1,0 +1,106 @@
+import Foundation
+import SCMCore
+import SCMService
+
+/// The details page of one certificate (issue 3 §7; issue 4 §7 adds progress and PEM).
+struct CertificateDetailsPage {
+    struct Field {
+        let label: String
+        let value: String
+        let monospace: Bool
+    }
+
+    struct HistoryEntry {
+        let at: String
+        let actor: String
+        let action: String
+        let result: String
+        let failed: Bool
+        let detail: String
+    }
+
+    struct Step {
+        let label: String
+        let state: String
+    }
+
+    let layout: Layout
+    let id: String
+    let name: String
+    let statusLabel: String
+    let tone: String
+    let expireSoon: Bool
+    let progress: Int?
+    let steps: [Step]
+    let failReason: String?
+    let summary: [Field]
+    let domains: [String]
+    let issued: [Field]
+    let applicant: [Field]
+    let privacyCancelled: Bool
+    let certificatePEM: String?
+    let chainPEM: String?
+    let history: [HistoryEntry]
+    let operations: [OperationLink]
+
+    init(details: CertificateDetails, now: Date, layout: Layout, operations row: CertificateListPage.Row) {
+        let c = details.certificate
+        self.layout = layout
+        id = c.id
+        name = c.name
+        statusLabel = c.statusLabel
+        tone = c.status.tone
+        expireSoon = c.expiresSoon(now: now)
+        progress = c.status.progress
+        failReason = c.failReason
+        let order: [Certificate.Status] = [.paid, .checking, .checkingOrg, .issuing, .issued]
+        let reached = order.firstIndex(of: c.status)
+        steps = zip(["Pending application", "Domain verification", "Organization verification", "To be issued", "Issued"], order.indices)
+            .filter { c.type.verifiesOrganization || $0.1 != 2 }
+            .map { label, index in
+                let state = reached.map { index < $0 ? "done" : (index == $0 ? "current" : "todo") } ?? "todo"
+                return Step(label: label, state: state)
+            }
+        func field(_ label: String, _ value: String?, monospace: Bool = false) -> Field? {
+            guard let value, !value.isEmpty else { return nil }
+            return Field(label: label, value: value, monospace: monospace)
+        }
+        summary = [
+            field("Certificate ID", c.id, monospace: true), field("Name", c.name), field("Description", c.description),
+            field("Type", c.typeSummary), field("Domain type", c.isUploaded ? nil : c.domainType.displayName),
+            field("Domain quantity", c.domainType == .multiple ? "\(c.allDomains.count) used of \(c.domainQuota)" : nil),
+            field("Key algorithm", c.appliedAt == nil ? nil : c.keyAlgorithm.displayName),
+            field("Verification method", c.appliedAt == nil || c.isUploaded ? nil : c.validationMethod.displayName),
+            field("Enterprise project", c.enterpriseProject), field("Order", c.orderID, monospace: true),
+            field("Price", c.isUploaded ? nil : (c.isFree ? "Free" : "¥\(c.price)")),
+            field("Created", WebApp.formatDateTime(c.createdAt)),
+            field("Applied", c.appliedAt.map(WebApp.formatDateTime)),
+            field("Revocation reason", c.revokeReason),
+        ].compactMap { $0 }
+        domains = c.allDomains
+        issued = [
+            field("Serial number", c.serialNumber, monospace: true),
+            field("SHA-256 fingerprint", c.fingerprintSHA256, monospace: true),
+            field("Issuer", c.issuer), field("Signature algorithm", c.signatureAlgorithm),
+            field("Valid from", c.notBefore.map(WebApp.formatDateTime)),
+            field("Valid until", c.notAfter.map(WebApp.formatDateTime)),
+        ].compactMap { $0 }
+        let a = details.application
+        applicant = [
+            field("Company", a?.companyName), field("Department", a?.companyUnit), field("Country/Region", a?.country),
+            field("Province", a?.province), field("City", a?.city), field("Applicant", a?.applicantName),
+            field("Applicant phone", a?.applicantPhone), field("Applicant e-mail", a?.applicantEmail),
+            field("Technical contact", a?.contactName), field("Contact phone", a?.contactPhone),
+            field("Contact e-mail", a?.contactEmail),
+        ].compactMap { $0 }
+        privacyCancelled = c.privacyCancelled
+        certificatePEM = details.materials.flatMap { $0.certificatePEM.isEmpty ? nil : $0.certificatePEM }
+        chainPEM = details.materials.flatMap { $0.chainPEM.isEmpty ? nil : $0.chainPEM }
+        history = details.history.map {
+            HistoryEntry(
+                at: WebApp.formatDateTime($0.at), actor: $0.actor, action: $0.action, result: $0.result.rawValue,
+                failed: $0.result != .success, detail: $0.detail)
+        }
+        operations = row.operations + row.more
+    }
+}

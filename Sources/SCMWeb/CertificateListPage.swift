@@ -1,0 +1,136 @@
+import Foundation
+import SCMCore
+
+/// The certificate list as the real console shows it (issue 3 §7): one plain model built from
+/// a page of query results, rendered by templates/certificates.mustache.
+struct CertificateListPage {
+    struct Option {
+        let value: String
+        let label: String
+        let selected: Bool
+    }
+
+    struct Row {
+        let id: String
+        let name: String
+        let href: String
+        let domain: String
+        let moreDomains: String?
+        let typeSummary: String
+        let description: String
+        let expiresAt: String
+        let statusLabel: String
+        let tone: String
+        let progress: Int?
+        let hasProgress: Bool
+        let expireSoon: Bool
+        let project: String
+        let operations: [OperationLink]
+        let more: [OperationLink]
+        let hasMore: Bool
+    }
+
+    struct SortableColumn {
+        let title: String
+        let href: String
+        let indicator: String
+        let ariaSort: String
+    }
+
+    struct PageLink {
+        let number: Int
+        let href: String
+        let current: Bool
+    }
+
+    let layout: Layout
+    let statusOptions: [Option]
+    let limitOptions: [Option]
+    let keyword: String
+    let rows: [Row]
+    let total: Int
+    let rangeText: String
+    let expiresColumn: SortableColumn
+    let statusColumn: SortableColumn
+    let nameColumn: SortableColumn
+    let updatedColumn: SortableColumn
+    let pages: [PageLink]
+    let previous: String?
+    let next: String?
+    let emptyMessage: String?
+    let hiddenSort: String
+    let hiddenDirection: String
+}
+
+/// A button of the operations column. `href` leads to the operation's page (form or confirmation).
+struct OperationLink {
+    let title: String
+    let href: String
+    let primary: Bool
+}
+
+/// The list's URL parameters, parsed and checked (issue 3: bad values are a 400 naming the
+/// parameter; a page size is clamped because that is what a user expects).
+struct ListParameters {
+    var query: CertificateListQuery
+    var page: Int
+
+    static func parse(_ form: FormData) throws(Refusal) -> ListParameters {
+        var query = CertificateListQuery()
+        if let status = form["status"], !status.isEmpty, status != "ALL" {
+            guard let parsed = Certificate.Status(rawValue: status) else {
+                throw Refusal.invalid("status", "Unknown status \"\(status.prefix(40))\". Use one of: \(Certificate.Status.allCases.map(\.rawValue).joined(separator: ", ")).")
+            }
+            query.status = parsed
+        }
+        let keyword = (form["keyword"] ?? "").trimmingCharacters(in: .whitespaces)
+        guard keyword.count <= CertificateListQuery.maximumKeywordLength else {
+            throw Refusal.invalid("keyword", "The search keyword is too long: at most \(CertificateListQuery.maximumKeywordLength) characters.")
+        }
+        query.keyword = keyword
+        if let project = form["project"], !project.isEmpty, project != "all" {
+            query.enterpriseProject = project
+        }
+        if let sort = form["sort"], !sort.isEmpty {
+            guard let key = CertificateListQuery.SortKey(rawValue: sort) else {
+                throw Refusal.invalid("sort", "Unknown sort \"\(sort.prefix(40))\". Use expires, status, updated or name.")
+            }
+            query.sort = key
+        }
+        switch form["dir"] ?? "" {
+        case "asc": query.ascending = true
+        case "desc", "": query.ascending = false
+        default: throw Refusal.invalid("dir", "The sort direction must be asc or desc.")
+        }
+        var page = 1
+        if let text = form["page"], !text.isEmpty {
+            guard let number = Int(text), number >= 1, number <= 1_000_000 else {
+                throw Refusal.invalid("page", "The page number must be a whole number from 1.")
+            }
+            page = number
+        }
+        if let text = form["limit"], !text.isEmpty {
+            guard let limit = Int(text) else {
+                throw Refusal.invalid("limit", "The page size must be 10, 20 or 50.")
+            }
+            query.limit = CertificateListQuery.clampedPageSize(limit)
+        }
+        query.offset = (page - 1) * query.limit
+        return ListParameters(query: query, page: page)
+    }
+
+    /// The list URL with these parameters and `changes` applied; defaults are left out.
+    func url(_ changes: [String: String] = [:]) -> String {
+        var values: [(String, String)] = [
+            ("status", query.status?.rawValue ?? ""), ("keyword", query.keyword),
+            ("project", query.enterpriseProject ?? ""),
+            ("sort", query.sort == .updated ? "" : query.sort.rawValue), ("dir", query.ascending ? "asc" : ""),
+            ("limit", query.limit == 10 ? "" : String(query.limit)), ("page", page == 1 ? "" : String(page)),
+        ]
+        for (key, value) in changes {
+            if let index = values.firstIndex(where: { $0.0 == key }) { values[index].1 = value } else { values.append((key, value)) }
+        }
+        let pairs = values.filter { !$0.1.isEmpty }.map { "\($0.0)=\(WebApp.formEncode($0.1))" }
+        return "/certificates" + (pairs.isEmpty ? "" : "?" + pairs.joined(separator: "&"))
+    }
+}

@@ -1,0 +1,65 @@
+/// The console frame every page shares: header with the signed-in user, left navigation, breadcrumbs.
+struct Layout {
+    struct NavItem {
+        let title: String
+        let href: String
+        let icon: String
+        let active: Bool
+    }
+
+    let title: String
+    let user: String?
+    let csrf: String
+    let navigation: [NavItem]
+    let crumbs: [Crumb]
+    let flash: String?
+
+    /// The left navigation of the console, in the order of the real one.
+    static func navigation(active: String) -> [NavItem] {
+        let items: [(String, String, String)] = [
+            ("SSL Certificates", "/certificates", "certificates"),
+            ("CSRs", "/csrs", "csrs"),
+            ("Cloud Products", "/cloud", "cloud"),
+            ("DNS", "/cloud/dns", "dns"),
+            ("Mailbox", "/cloud/mail", "mail"),
+            ("Messages", "/messages", "messages"),
+            ("Audit Log", "/audit", "audit"),
+            ("Users", "/users", "users"),
+            ("Help", "/help", "help"),
+        ]
+        return items.map { NavItem(title: $0.0, href: $0.1, icon: $0.2, active: $0.2 == active) }
+    }
+}
+
+struct Crumb {
+    let title: String
+    let href: String?
+}
+
+struct ErrorPage {
+    let layout: Layout
+    let status: Int
+    let message: String
+
+    static func title(_ status: Int) -> String {
+        switch status {
+        case 400: "Invalid request"
+        case 401: "Sign in required"
+        case 403: "Not allowed"
+        case 404: "Page not found"
+        case 405: "Method not allowed"
+        case 409: "Conflict"
+        default: "Server error"
+        }
+    }
+}
+
+struct LoginPage {
+    let layout: Layout
+    let csrf: String
+    let username: String
+    let next: String
+    let error: String?
+}
+
+struct HealthCheck {}

@@ -1,0 +1,57 @@
+import SCMCore
+
+/// Method + path pattern → handler. Patterns are segment lists where `:name` captures one
+/// decoded segment. Routes are tried in order, so literal routes go before captures.
+struct Router: Sendable {
+    typealias Handler = @Sendable (inout RequestContext) throws -> HTTPResponse
+
+    struct Route: Sendable {
+        let method: String
+        let pattern: [String]
+        let access: Access
+        let handler: Handler
+    }
+
+    enum Access: Sendable {
+        /// Login page, health check: no session needed.
+        case anonymous
+        /// Every other page: a signed-in user.
+        case signedIn
+    }
+
+    private(set) var routes: [Route] = []
+
+    mutating func add(_ method: String, _ path: String, access: Access = .signedIn, _ handler: @escaping Handler) {
+        routes.append(
+            Route(method: method, pattern: path.split(separator: "/").map(String.init), access: access, handler: handler))
+    }
+
+    enum Match {
+        case found(Route, [String: String])
+        /// The path exists with other methods.
+        case methodNotAllowed
+        case notFound
+    }
+
+    func match(method: String, segments: [String]) -> Match {
+        var pathExists = false
+        for route in routes where route.pattern.count == segments.count {
+            var parameters: [String: String] = [:]
+            var matched = true
+            for (pattern, segment) in zip(route.pattern, segments) {
+                if pattern.hasPrefix(":") {
+                    parameters[String(pattern.dropFirst())] = segment
+                } else if pattern != segment {
+                    matched = false
+                    break
+                }
+            }
+            guard matched else { continue }
+            if route.method == method || (method == "HEAD" && route.method == "GET") {
+                return .found(route, parameters)
+            }
+            pathExists = true
+        }
+        return pathExists ? .methodNotAllowed : .notFound
+    }
+}

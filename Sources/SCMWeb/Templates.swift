@@ -1,0 +1,36 @@
+import Foundation
+import Mustache
+
+/// The Mustache templates of templates/, loaded once at start. Every `{{value}}` is
+/// HTML-escaped by Mustache; pages never use the unescaped `{{{ }}}` form for user data.
+public struct Templates: Sendable {
+    let library: MustacheLibrary
+
+    public struct MissingTemplate: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Loads every `.mustache` file under `directory`, named by its relative path without extension.
+    public init(directory: String) throws {
+        var templates: [String: MustacheTemplate] = [:]
+        let root = URL(fileURLWithPath: directory)
+        guard let enumerator = FileManager.default.enumerator(atPath: directory) else {
+            throw MissingTemplate(description: "no templates directory at \(directory)")
+        }
+        for case let path as String in enumerator where path.hasSuffix(".mustache") {
+            let text = try String(contentsOf: root.appendingPathComponent(path), encoding: .utf8)
+            templates[String(path.dropLast(".mustache".count))] = try MustacheTemplate(string: text)
+        }
+        guard templates["layout"] != nil else {
+            throw MissingTemplate(description: "templates/layout.mustache is missing in \(directory)")
+        }
+        library = MustacheLibrary(templates: templates)
+    }
+
+    public func render(_ model: Any, _ name: String) -> String {
+        guard let html = library.render(model, withTemplate: name) else {
+            preconditionFailure("template \(name) is not in templates/")
+        }
+        return html
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import SCMCore
+import SCMService
+
+extension WebApp {
+    /// The operations the list shows per status, in the order of the end of RULES.md §3; the
+    /// first ones are buttons, the rest go under "More". Only operations whose pages exist are
+    /// offered, and only where `allowedOperations` says yes.
+    static let operationOrder: [Certificate.Operation] = [
+        .renew, .apply, .verifyDomain, .verifyOrganization, .confirmOperation, .download, .deploy, .push, .revoke,
+        .withdraw, .withdrawDomainAddition, .unsubscribe, .delete, .newApplication, .reissue, .addDomains,
+    ]
+    static let visibleOperationCount = 5
+
+    /// Operations with a page in this build. Each issue that builds an operation adds it here.
+    static let operationsWithPages: Set<Certificate.Operation> = []
+
+    func listCertificates(_ context: inout RequestContext) throws -> HTTPResponse {
+        let parameters = try ListParameters.parse(context.request.query)
+        let page = try certificates.list(parameters.query, by: context.principal)
+        let now = self.context.clock.now
+        let query = parameters.query
+        let rows = page.items.map { certificateRow($0, now: now) }
+
+        func column(_ title: String, _ key: CertificateListQuery.SortKey) -> CertificateListPage.SortableColumn {
+            let active = query.sort == key
+            let nextAscending = active ? !query.ascending : (key == .name)
+            return .init(
+                title: title, href: parameters.url(["sort": key.rawValue, "dir": nextAscending ? "asc" : "desc", "page": ""]),
+                indicator: active ? (query.ascending ? "▲" : "▼") : "",
+                ariaSort: active ? (query.ascending ? "ascending" : "descending") : "none")
+        }
+        let pageCount = max(1, (page.total + query.limit - 1) / query.limit)
+        let window = max(1, parameters.page - 3)...min(pageCount, max(1, parameters.page - 3) + 6)
+        let from = page.total == 0 ? 0 : query.offset + 1
+        let to = min(query.offset + query.limit, page.total)
+        let model = CertificateListPage(
+            layout: layout(
+                title: "SSL Certificates", session: context.session, section: "certificates",
+                crumbs: [Crumb(title: "SSL Certificate Manager", href: nil), Crumb(title: "SSL Certificates", href: nil)],
+                flash: context.flash),
+            statusOptions: [CertificateListPage.Option(value: "", label: "All statuses", selected: query.status == nil)]
+                + Certificate.Status.allCases.map {
+                    .init(value: $0.rawValue, label: $0.label + ($0 == .cancelSupplementing ? " (withdrawal)" : ""), selected: query.status == $0)
+                },
+            limitOptions: CertificateListQuery.pageSizes.map {
+                .init(value: String($0), label: "\($0) per page", selected: query.limit == $0)
+            },
+            keyword: query.keyword, rows: rows, total: page.total,
+            rangeText: "\(from)–\(to) of \(page.total)",
+            expiresColumn: column("Expires", .expires), statusColumn: column("Status", .status),
+            nameColumn: column("Certificate Name/ID", .name), updatedColumn: column("Updated", .updated),
+            pages: window.map { .init(number: $0, href: parameters.url(["page": String($0)]), current: $0 == parameters.page) },
+            previous: parameters.page > 1 ? parameters.url(["page": String(parameters.page - 1)]) : nil,
+            next: parameters.page < pageCount ? parameters.url(["page": String(parameters.page + 1)]) : nil,
+            emptyMessage: page.total == 0
+                ? (query.keyword.isEmpty && query.status == nil ? "No certificates yet." : "No certificate matches these filters.")
+                : (page.items.isEmpty ? "This page is past the last one." : nil),
+            hiddenSort: query.sort == .updated ? "" : query.sort.rawValue,
+            hiddenDirection: query.ascending ? "asc" : "")
+        return .html(templates.render(model, "certificates"))
+    }
+
+    func certificateRow(_ certificate: Certificate, now: Date) -> CertificateListPage.Row {
+        let allowed = allowedOperations(for: certificate, now: now)
+        let links = Self.operationOrder.filter { allowed.contains($0) && Self.operationsWithPages.contains($0) }.map {
+            OperationLink(title: $0.title, href: "/certificates/\(certificate.id)/\($0.rawValue)", primary: $0 == .renew || $0 == .apply)
+        }
+        let visible = Array(links.prefix(Self.visibleOperationCount))
+        let more = Array(links.dropFirst(Self.visibleOperationCount))
+        return CertificateListPage.Row(
+            id: certificate.id, name: certificate.name, href: "/certificates/\(certificate.id)",
+            domain: certificate.domain.isEmpty ? "–" : certificate.domain,
+            moreDomains: certificate.sans.isEmpty ? nil : "+\(certificate.sans.count) more",
+            typeSummary: certificate.typeSummary, description: certificate.description,
+            expiresAt: certificate.notAfter.map(Self.formatDate) ?? "–",
+            statusLabel: certificate.statusLabel, tone: certificate.status.tone,
+            progress: certificate.status.progress, hasProgress: certificate.status.progress != nil && certificate.status != .issued,
+            expireSoon: certificate.expiresSoon(now: now), project: certificate.enterpriseProject,
+            operations: visible, more: more, hasMore: !more.isEmpty)
+    }
+
+    func showCertificate(_ context: inout RequestContext) throws -> HTTPResponse {
+        let details = try certificates.details(id: context.parameter("id"), by: context.principal)
+        let now = self.context.clock.now
+        let model = CertificateDetailsPage(
+            details: details, now: now,
+            layout: layout(
+                title: details.certificate.name, session: context.session, section: "certificates",
+                crumbs: [
+                    Crumb(title: "SSL Certificates", href: "/certificates"), Crumb(title: details.certificate.name, href: nil),
+                ], flash: context.flash),
+            operations: certificateRow(details.certificate, now: now))
+        return .html(templates.render(model, "certificate"))
+    }
+
+    /// UTC dates as the console shows them, built with `gmtime_r` (thread-safe, no formatter state).
+    static func formatDate(_ date: Date) -> String {
+        let parts = utcParts(date)
+        return "\(parts.year)-\(pad(parts.month))-\(pad(parts.day))"
+    }
+
+    static func formatDateTime(_ date: Date) -> String {
+        let parts = utcParts(date)
+        return "\(parts.year)-\(pad(parts.month))-\(pad(parts.day)) \(pad(parts.hour)):\(pad(parts.minute)):\(pad(parts.second)) UTC"
+    }
+
+    private static func utcParts(_ date: Date) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
+        var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        return (
+            Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday), Int(parts.tm_hour), Int(parts.tm_min),
+            Int(parts.tm_sec)
+        )
+    }
+
+    private static func pad(_ value: Int) -> String { value < 10 ? "0\(value)" : String(value) }
+}

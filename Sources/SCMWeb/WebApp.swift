@@ -1,0 +1,134 @@
+import Foundation
+import Logging
+import SCMCore
+import SCMPKI
+import SCMService
+import SCMStore
+
+/// The dashboard and API as one function from a parsed request to a response, so it can be
+/// tested in-process without sockets and served by `FastCGIServer` unchanged.
+public struct WebApp: Sendable {
+    public struct Settings: Sendable {
+        /// Mark cookies Secure (behind TLS).
+        public var secureCookies: Bool
+        public init(secureCookies: Bool = false) { self.secureCookies = secureCookies }
+    }
+
+    let context: ServiceContext
+    let auth: AuthService
+    let certificates: CertificateQueries
+    let templates: Templates
+    let settings: Settings
+    private var router = Router()
+
+    static let sessionCookie = "scm_session"
+    static let loginCSRFCookie = "scm_csrf"
+    static let flashCookie = "scm_flash"
+
+    public init(context: ServiceContext, templates: Templates, settings: Settings = Settings()) {
+        self.context = context
+        self.auth = AuthService(context: context)
+        self.certificates = CertificateQueries(context: context)
+        self.templates = templates
+        self.settings = settings
+        router = makeRoutes()
+    }
+
+    public func handle(_ request: HTTPRequest) -> HTTPResponse {
+        let requestID = SecureRandom.hex(16)
+        var response = respond(to: request, requestID: requestID)
+        response.headers.append(("X-Request-Id", requestID))
+        return response
+    }
+
+    private func respond(to request: HTTPRequest, requestID: String) -> HTTPResponse {
+        let match = router.match(method: request.method, segments: request.pathSegments)
+        guard case .found(let route, let parameters) = match else {
+            let status = if case .methodNotAllowed = match { 405 } else { 404 }
+            let message = status == 404 ? "There is no page at \(request.rawPath)." : "\(request.method) is not allowed here."
+            return errorPage(status: status, message: message, request: request, session: nil)
+        }
+        var session: Session?
+        do {
+            session = try auth.session(token: request.cookies[Self.sessionCookie] ?? "")
+        } catch {
+            return failure(error, request: request, requestID: requestID, session: nil)
+        }
+        if route.access == .signedIn && session == nil {
+            if request.wantsJSON || request.method != "GET" {
+                return errorPage(status: 401, message: "Sign in first.", request: request, session: nil)
+            }
+            let next = request.rawQuery.isEmpty ? request.rawPath : request.rawPath + "?" + request.rawQuery
+            return .redirect(to: "/login?next=" + Self.formEncode(next))
+        }
+        if route.access == .signedIn, request.method != "GET", request.method != "HEAD", let session {
+            // Every state-changing request from a browser carries the session's CSRF token.
+            let sent = request.form["csrf_token"] ?? request.header("x-csrf-token") ?? ""
+            guard Digest.constantTimeEquals(Array(sent.utf8), Array(session.csrfToken.utf8)) else {
+                return errorPage(
+                    status: 403, message: "The form has expired or did not come from this console (CSRF token missing or wrong). Reload the page and try again.",
+                    request: request, session: session)
+            }
+        }
+        let flash = request.cookies[Self.flashCookie].flatMap { $0.removingPercentEncoding }
+        var context = RequestContext(
+            request: request, parameters: parameters, session: session, requestID: requestID, flash: flash)
+        do {
+            var response = try route.handler(&context)
+            if flash != nil, response.status == 200 {
+                response.setCookie(Self.flashCookie, "", maxAge: 0)
+            }
+            return response
+        } catch let refusal as Refusal {
+            return errorPage(status: Self.status(for: refusal), message: refusal.message, request: request, session: session)
+        } catch {
+            return failure(error, request: request, requestID: requestID, session: session)
+        }
+    }
+
+    /// A layer failed: logged with its context; the user sees a request id and nothing internal.
+    private func failure(_ error: Error, request: HTTPRequest, requestID: String, session: Session?) -> HTTPResponse {
+        context.logger.error(
+            "request failed", metadata: ["request_id": "\(requestID)", "path": "\(request.rawPath)", "error": "\(error)"])
+        return errorPage(
+            status: 500, message: "Something went wrong on the server. Request ID: \(requestID).", request: request,
+            session: session)
+    }
+
+    /// The one table from refusal codes to HTTP statuses.
+    static func status(for refusal: Refusal) -> Int {
+        switch refusal.code {
+        case .notFound: 404
+        case .forbidden: 403
+        case .conflict: 409
+        default: 400
+        }
+    }
+
+    func errorPage(status: Int, message: String, request: HTTPRequest, session: Session?) -> HTTPResponse {
+        if request.wantsJSON || request.rawPath.hasPrefix("/v3/") {
+            return .json(["error_code": "SCM.\(status == 404 ? "0020" : "0005")", "error_msg": message], status: status)
+        }
+        let page = ErrorPage(layout: layout(title: ErrorPage.title(status), session: session), status: status, message: message)
+        return .html(templates.render(page, "error"), status: status)
+    }
+
+    func layout(title: String, session: Session?, section: String = "", crumbs: [Crumb] = [], flash: String? = nil) -> Layout {
+        Layout(
+            title: title, user: session?.user.name, csrf: session?.csrfToken ?? "",
+            navigation: session == nil ? [] : Layout.navigation(active: section), crumbs: crumbs, flash: flash)
+    }
+
+    static func formEncode(_ text: String) -> String {
+        var allowed = CharacterSet.alphanumerics
+        allowed.insert(charactersIn: "-._~/")
+        return text.addingPercentEncoding(withAllowedCharacters: allowed) ?? ""
+    }
+
+    /// A 303 to `location` that shows `message` once on the next page.
+    func redirect(to location: String, flash message: String) -> HTTPResponse {
+        var response = HTTPResponse.redirect(to: location)
+        response.setCookie(Self.flashCookie, Self.formEncode(message), maxAge: 60, secure: settings.secureCookies)
+        return response
+    }
+}
