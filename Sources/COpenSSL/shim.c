@@ -17,3 +17,6 @@ void scm_sk_X509_EXTENSION_pop_free(STACK_OF(X509_EXTENSION) *stack) { sk_X509_E
 int scm_sk_GENERAL_NAME_num(const GENERAL_NAMES *names) { return sk_GENERAL_NAME_num(names); }
 GENERAL_NAME *scm_sk_GENERAL_NAME_value(const GENERAL_NAMES *names, int index) { return sk_GENERAL_NAME_value(names, index); }
 void scm_GENERAL_NAMES_free(GENERAL_NAMES *names) { GENERAL_NAMES_free(names); }
+void scm_OPENSSL_free(void *pointer) { OPENSSL_free(pointer); }
+int scm_sk_GENERAL_NAME_push(GENERAL_NAMES *names, GENERAL_NAME *name) { return sk_GENERAL_NAME_push(names, name); }
+unsigned long scm_XN_FLAG_RFC2253_UTF8(void) { return XN_FLAG_RFC2253 & ~ASN1_STRFLGS_ESC_MSB; }

@@ -36,4 +36,8 @@ void scm_sk_X509_EXTENSION_pop_free(STACK_OF(X509_EXTENSION) *stack);
 int scm_sk_GENERAL_NAME_num(const GENERAL_NAMES *names);
 GENERAL_NAME *scm_sk_GENERAL_NAME_value(const GENERAL_NAMES *names, int index);
 void scm_GENERAL_NAMES_free(GENERAL_NAMES *names);
+/* Added for SCMPKI. */
+void scm_OPENSSL_free(void *pointer);
+int scm_sk_GENERAL_NAME_push(GENERAL_NAMES *names, GENERAL_NAME *name);
+unsigned long scm_XN_FLAG_RFC2253_UTF8(void);
 #endif
