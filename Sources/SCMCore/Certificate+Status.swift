@@ -65,9 +65,19 @@ extension Certificate {
     }
 
     /// "Expire soon" is a mark, not a status: ISSUED or UPLOAD within 30 days of expiry (RULES.md §2).
+    ///
+    /// True while `notAfter - 30 days <= now <= notAfter`, the same span as the renew window, so
+    /// "Renew" appears exactly when the mark does.
     public func expiresSoon(now: Date) -> Bool {
         guard status == .issued || status == .upload, let notAfter else { return false }
-        return notAfter > now && notAfter.timeIntervalSince(now) <= .days(30)
+        return now <= notAfter && notAfter.timeIntervalSince(now) <= Certificate.renewWindow
+    }
+
+    /// An ISSUED or UPLOAD certificate past its expiry becomes EXPIRED (RULES.md §6). A certificate
+    /// is valid through its `notAfter` (RFC 5280), so this is true once `now > notAfter`.
+    public func isPastExpiry(now: Date) -> Bool {
+        guard status == .issued || status == .upload, let notAfter else { return false }
+        return now > notAfter
     }
 
     /// The status label with what it waits for, e.g. the revocation mail (RULES.md §2).

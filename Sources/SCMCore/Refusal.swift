@@ -16,6 +16,8 @@ public struct Refusal: Error, Equatable, Sendable, CustomStringConvertible {
         case domainQuotaUsedUp
         case reissueWindowClosed
         case renewWindowNotOpen
+        case renewAfterExpiry
+        case dvSpecialTLD
         case renewalAlreadyBought
         case revokeNearExpiry
         case refundWindowClosed
