@@ -30,6 +30,7 @@ public struct CertificateInfo: Sendable, Equatable {
     /// This certificate alone, re-encoded as PEM.
     public let pem: String
 
-    /// Whether the certificate is valid at `time` (notBefore ≤ time ≤ notAfter).
-    public func isValid(at time: Date) -> Bool { notBefore <= time && time <= notAfter }
+    /// Whether `time` is inside the validity period as OpenSSL's verification counts it:
+    /// notBefore ≤ time < notAfter (at notAfter itself the certificate has expired).
+    public func isValid(at time: Date) -> Bool { notBefore <= time && time < notAfter }
 }
