@@ -30,7 +30,7 @@ final class NameHandle {
             throw PKIError(.invalidInput, "the \(field) contains control characters")
         }
         let bytes = Array(value.utf8)
-        guard bytes.count <= 64 else {
+        guard value.unicodeScalars.count <= 64 else {
             throw PKIError(.invalidInput, "the \(field) is longer than the 64 characters X.509 allows")
         }
         let added = bytes.withUnsafeBufferPointer {

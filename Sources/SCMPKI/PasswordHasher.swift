@@ -10,6 +10,8 @@ public enum PasswordHasher {
     static let logN = 14
     static let r = 8
     static let p = 1
+    /// The most working memory (128·r·N bytes) a stored hash may ask for: 64 MiB.
+    static let maximumMemory = 64 << 20
 
     /// A fresh salted hash of the password's UTF-8 bytes.
     public static func hash(_ password: String) throws(PKIError) -> String {
@@ -29,6 +31,7 @@ public enum PasswordHasher {
             let logN = Int(parts[1]), (10...20).contains(logN),
             let r = Int(parts[2]), (1...32).contains(r),
             let p = Int(parts[3]), (1...16).contains(p),
+            (128 * r) << logN <= maximumMemory,
             let salt = Data(base64Encoded: String(parts[4])), salt.count >= 8,
             let expected = Data(base64Encoded: String(parts[5])), (16...64).contains(expected.count),
             let derived = try? scrypt(Array(password.utf8), salt: [UInt8](salt), logN: logN, r: r, p: p, length: expected.count)

@@ -31,6 +31,16 @@ import Testing
         #expect(info.keyDescription == "RSA 2048")
         #expect(info.keyAlgorithm == .rsa2048)
         #expect(info.domainNames == ["www.example.com", "example.com", "192.0.2.10", "2001:db8::1"])
+
+        // Field limits count characters, not bytes: a 40-character Chinese company name fits.
+        let company = String(repeating: "深圳市示例科技", count: 5) + "有限公司有"
+        let chinese = try CSR.parse(
+            pem: CSR.create(
+                key: key, commonName: "www.example.com", subjectAlternativeNames: ["www.example.com"],
+                organization: company, country: "cn"))
+        #expect(chinese.organization == company)
+        #expect(chinese.country == "CN")
+        #expect(chinese.subject == "CN=www.example.com,O=\(company),C=CN")
         #expect(CSR.publicKeyMatches(csrPEM: csr, key: key))
         #expect(!CSR.publicKeyMatches(csrPEM: csr, key: try TestPKI.get().ecLeafKey))
     }

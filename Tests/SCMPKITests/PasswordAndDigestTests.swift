@@ -26,6 +26,7 @@ import Testing
             "", "secret", "scrypt$14$8$1$", parts.dropLast().joined(separator: "$"),
             (["bcrypt"] + parts.dropFirst()).joined(separator: "$"),
             ([parts[0], "30"] + parts.dropFirst(2)).joined(separator: "$"),  // 2^30: refused, not computed
+            ([parts[0], "20", "32"] + parts.dropFirst(3)).joined(separator: "$"),  // 4 GiB of memory: refused
             (parts.dropLast() + ["not base64!"]).joined(separator: "$"),
         ] {
             #expect(!PasswordHasher.verify("secret", against: bad), "\(bad)")
