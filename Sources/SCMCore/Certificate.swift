@@ -34,6 +34,8 @@ public struct Certificate: Sendable, Equatable, Identifiable {
     public var validationMethod: ValidationMethod
     public var rootHashAlgorithm: RootHashAlgorithm
     public var csrSource: CSRSource?
+    /// The CSR of the CSR list used for this application, if any.
+    public var csrID: String?
     public var appliedAt: Date?
     public var privacyCancelled: Bool
 
@@ -55,6 +57,12 @@ public struct Certificate: Sendable, Equatable, Identifiable {
     public var autoRenew: Bool
     /// A mail the CA sent and waits to have answered before it goes on (RULES.md §2, §3).
     public var awaitingConfirmation: Confirmation?
+    /// When the CA's review of the current step ends (RULES.md §1 review times, scaled).
+    public var reviewDueAt: Date?
+    /// Why the CA holds the certificate, e.g. a CAA record naming another CA (RULES.md §5).
+    public var holdReason: String?
+    /// When the organization was last verified (reuse within 13 months, RULES.md §5).
+    public var organizationVerifiedAt: Date?
     /// Notification switches (SCM v3 enable/disable notification).
     public var notifyExpiring: Bool
     public var notifyExpired: Bool

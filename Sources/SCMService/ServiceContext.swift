@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import SCMCore
+import SCMPKI
 import SCMStore
 
 /// Everything an operation needs, passed in (STYLE.md: no singletons). `scm`'s main wires the
@@ -10,13 +11,25 @@ public struct ServiceContext: Sendable {
     public let clock: any Clock
     public let identifiers: any IdentifierGenerator
     public let logger: Logger
+    /// Seals every private key at rest with the master key (RULES.md §7, issue 8).
+    public let sealer: KeySealer
+    /// Multiplies the CA's nominal review times (RULES.md §5): small for demos, 0 in tests.
+    public let reviewScale: Double
 
-    public init(database: AppDatabase, clock: any Clock, identifiers: any IdentifierGenerator, logger: Logger) {
+    public init(
+        database: AppDatabase, clock: any Clock, identifiers: any IdentifierGenerator, logger: Logger, sealer: KeySealer,
+        reviewScale: Double = ServiceContext.demoReviewScale
+    ) {
         self.database = database
         self.clock = clock
         self.identifiers = identifiers
         self.logger = logger
+        self.sealer = sealer
+        self.reviewScale = reviewScale
     }
+
+    /// DV in about a second, OV in about 13 s, EV in about 30 s.
+    public static let demoReviewScale = 0.00005
 }
 
 /// Makes the identifiers of new rows: certificate IDs `scs` + 13 digits (scm-v3.md §1), order

@@ -48,6 +48,10 @@ extension Certificate {
         awaitingConfirmation = (row["awaiting_confirmation"] as String?).flatMap(Confirmation.init(rawValue:))
         notifyExpiring = row["notify_expiring"]
         notifyExpired = row["notify_expired"]
+        csrID = row["csr_id"]
+        reviewDueAt = date("review_due_at")
+        holdReason = row["hold_reason"]
+        organizationVerifiedAt = date("organization_verified_at")
     }
 
     static func splitDomains(_ joined: String) -> [String] {
@@ -73,7 +77,9 @@ extension Certificate {
             ("not_before", seconds(notBefore)), ("not_after", seconds(notAfter)), ("issued_at", seconds(issuedAt)),
             ("fail_reason", failReason), ("revoke_reason", revokeReason), ("renewal_of", renewalOf),
             ("renewed_by", renewedBy), ("auto_renew", autoRenew), ("awaiting_confirmation", awaitingConfirmation?.rawValue),
-            ("notify_expiring", notifyExpiring), ("notify_expired", notifyExpired),
+            ("notify_expiring", notifyExpiring), ("notify_expired", notifyExpired), ("csr_id", csrID),
+            ("review_due_at", seconds(reviewDueAt)), ("hold_reason", holdReason),
+            ("organization_verified_at", seconds(organizationVerifiedAt)),
         ]
     }
 }

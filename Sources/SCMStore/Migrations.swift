@@ -158,6 +158,7 @@ extension AppDatabase {
                 END;
                 """)
         }
+        migrator.registerMigration("v2-lifecycle", migrate: migrateLifecycle)
         return migrator
     }
 }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import SCMCore
+import SCMPKI
 import SCMService
 import SCMStore
 import SCMWeb
@@ -12,7 +13,7 @@ struct SCM: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scm",
         abstract: "SSL Certificate Manager: a self-hosted certificate life-cycle console.",
-        subcommands: [Serve.self, Migrate.self, Seed.self, UserCommand.self])
+        subcommands: [Serve.self, Migrate.self, Seed.self, UserCommand.self, Tick.self])
 }
 
 /// Where the data lives: the SQLite file and the key directory.
@@ -23,14 +24,21 @@ struct DataOptions: ParsableArguments {
     @Option(help: "Shift the clock by this many days (demos and end-to-end tests only).")
     var clockOffsetDays: Double = 0
 
+    @Option(help: "Multiply the CA's nominal review times (0: issue at the next scheduler pass).")
+    var reviewScale: Double = ServiceContext.demoReviewScale
+
     var databasePath: String { dataDir + "/scm.sqlite" }
 
     func context(label: String = "scm") throws -> ServiceContext {
         var logger = Logger(label: label)
         logger.logLevel = ProcessInfo.processInfo.environment["SCM_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        guard reviewScale >= 0 else { throw ValidationError("--review-scale must be 0 or more.") }
+        // The master key lives beside the database, never in it (RULES.md §7).
+        let masterKey = try KeySealer.loadOrCreateMasterKey(at: dataDir + "/keys/master.key")
         return ServiceContext(
             database: try AppDatabase.open(path: databasePath),
-            clock: SystemClock(offset: clockOffsetDays * .day), identifiers: RandomIdentifiers(), logger: logger)
+            clock: SystemClock(offset: clockOffsetDays * .day), identifiers: RandomIdentifiers(), logger: logger,
+            sealer: try KeySealer(masterKey: masterKey), reviewScale: reviewScale)
     }
 }
 
@@ -46,6 +54,8 @@ struct Serve: ParsableCommand {
     var root: String = "."
     @Flag(help: "Mark cookies Secure (when nginx terminates TLS).")
     var secureCookies = false
+    @Option(help: "Seconds between scheduler passes (CA review, expiry, reminders).")
+    var schedulerInterval: Double = 1
 
     func run() throws {
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256.") }
@@ -60,8 +70,12 @@ struct Serve: ParsableCommand {
             FileHandle.standardError.write(Data("scm: \(error.description)\n".utf8))
             throw ExitCode(1)
         }
+        try CAService(context: context).ensureAuthorities()
+        let scheduler = Scheduler(context: context)
+        let schedulerThread = Thread { scheduler.run(every: schedulerInterval) }
+        schedulerThread.start()
         FileHandle.standardError.write(Data("scm: listening on \(listen) with \(threads) threads\n".utf8))
-        server.run()
+        server.run(onStop: { scheduler.stop() })
         FileHandle.standardError.write(Data("scm: stopped\n".utf8))
     }
 }
@@ -114,6 +128,22 @@ struct UserCommand: ParsableCommand {
                 FileHandle.standardError.write(Data("scm: \(refusal.message)\n".utf8))
                 throw ExitCode(1)
             }
+        }
+    }
+}
+
+struct Tick: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the scheduler once: CA review steps, expiry, reminders.")
+    @OptionGroup var data: DataOptions
+
+    func run() throws {
+        let context = try data.context(label: "scm.tick")
+        try CAService(context: context).ensureAuthorities()
+        if let steps = try Scheduler(context: context).runOnce() {
+            print("scheduler: \(steps) step(s)")
+        } else {
+            print("scheduler: another host holds the lease; nothing done")
         }
     }
 }

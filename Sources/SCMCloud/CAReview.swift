@@ -1,0 +1,136 @@
+import Foundation
+import SCMCore
+import SCMStore
+
+/// The CA simulator's decision for one certificate in review (RULES.md §3, §5): it looks at the
+/// proofs in the DNS, web-root and mailbox simulators at `now` and says what happens next. It
+/// decides; `CAService` carries the decision out.
+public enum CAStep: Sendable, Equatable {
+    /// Nothing to do yet; `holdReason` says what the CA waits for, when something blocks it.
+    case wait(holdReason: String?, newlyVerified: [String])
+    /// Every domain proven: DV → ISSUING; OV/EV → CHECKING_ORG (or ISSUING when the
+    /// organization may be reused), with the review due at `reviewDue`.
+    case domainsVerified(newlyVerified: [String], next: Certificate.Status, reviewDue: Date)
+    /// The organization mail was answered → ISSUING.
+    case organizationVerified(reviewDue: Date)
+    /// ISSUING and the review time has passed: sign.
+    case issue
+    /// → UNPASSED with the reason.
+    case fail(reason: String)
+}
+
+public struct CAReview {
+    let store: StoreReader
+    let now: Date
+    let reviewScale: Double
+
+    /// Verification must be complete this long after applying (RULES.md §3 decision).
+    public static let verificationDeadline: TimeInterval = .days(30)
+    /// Manual review (RULES.md §5 words) takes this many times longer.
+    public static let manualReviewFactor = 3.0
+    public static let manualReviewWords = ["bank", "pay", "live"]
+    /// Organization verification is reused within 13 months (RULES.md §5).
+    public static let organizationReuseWindow: TimeInterval = .days(396)
+
+    public init(store: StoreReader, now: Date, reviewScale: Double) {
+        self.store = store
+        self.now = now
+        self.reviewScale = reviewScale
+    }
+
+    public func step(for certificate: Certificate) throws -> CAStep {
+        switch certificate.status {
+        case .checking: return try reviewDomains(certificate)
+        case .checkingOrg:
+            if try store.answeredMail(certificateID: certificate.id, action: .verifyOrganization) != nil {
+                return .organizationVerified(reviewDue: now + reviewTime(for: certificate))
+            }
+            if let failure = deadlineFailure(certificate, waitingFor: "organization verification") { return failure }
+            return .wait(holdReason: nil, newlyVerified: [])
+        case .issuing:
+            if let due = certificate.reviewDueAt, due > now { return .wait(holdReason: nil, newlyVerified: []) }
+            return .issue
+        case .paid, .issued, .unpassed, .cancelChecking, .supplementChecking, .cancelSupplementing, .reissuing, .revoking,
+            .revoked, .upload, .expired:
+            return .wait(holdReason: nil, newlyVerified: [])
+        }
+    }
+
+    /// The review time of §1, scaled, longer for manual-review words.
+    public func reviewTime(for certificate: Certificate) -> TimeInterval {
+        let manual = certificate.allDomains.contains { domain in Self.manualReviewWords.contains { domain.contains($0) } }
+        return certificate.type.nominalReviewTime * reviewScale * (manual ? Self.manualReviewFactor : 1)
+    }
+
+    func reviewDomains(_ certificate: Certificate) throws -> CAStep {
+        if certificate.domain.trimmingCharacters(in: .whitespaces).isEmpty {
+            return .fail(reason: "The main domain name is blank.")
+        }
+        if certificate.type.family == .dv, let special = certificate.allDomains.first(where: DomainName.isSpecialTLD) {
+            return .fail(reason: "DV certificates cannot be issued for \(special): edu, gov and edu.cn names need OV or EV.")
+        }
+        let resolver = DNSResolver(store: store, now: now)
+        // CAA: a record that does not name this CA holds the whole certificate (RULES.md §5).
+        for domain in certificate.allDomains where !DomainName.isIPv4(domain) {
+            if let caa = try resolver.caa(for: domain),
+                !DNSResolver.caaPermits(caa.values, brand: certificate.brand, wildcard: domain.hasPrefix("*."))
+            {
+                let reason =
+                    "A CAA record on \(caa.name) (\(caa.values.joined(separator: ", "))) does not authorize \(certificate.brand.displayName) (\(certificate.brand.caaIssuer)) to issue for \(domain)."
+                if let failure = deadlineFailure(certificate, waitingFor: "the CAA record", reason: reason) { return failure }
+                return .wait(holdReason: reason, newlyVerified: [])
+            }
+        }
+        var newlyVerified: [String] = []
+        var pending: [String] = []
+        for validation in try store.validations(certificateID: certificate.id) where validation.verifiedAt == nil {
+            if try isProven(validation, certificate: certificate, resolver: resolver) {
+                newlyVerified.append(validation.domain)
+            } else {
+                pending.append(validation.domain)
+            }
+        }
+        guard pending.isEmpty else {
+            if let failure = deadlineFailure(certificate, waitingFor: "domain name verification") { return failure }
+            return .wait(holdReason: nil, newlyVerified: newlyVerified)
+        }
+        let due = now + reviewTime(for: certificate)
+        if certificate.type.verifiesOrganization, try !mayReuseOrganization(certificate) {
+            return .domainsVerified(newlyVerified: newlyVerified, next: .checkingOrg, reviewDue: due)
+        }
+        return .domainsVerified(newlyVerified: newlyVerified, next: .issuing, reviewDue: due)
+    }
+
+    func isProven(_ validation: DomainValidation, certificate: Certificate, resolver: DNSResolver) throws -> Bool {
+        switch validation.method {
+        case .dns:
+            let host = validation.dnsHost(domainType: certificate.domainType)
+            return try resolver.values(host, .txt).contains(validation.token)
+                || resolver.values(host, .cname).contains { $0.trimmingCharacters(in: CharacterSet(charactersIn: ".")) == validation.cnameTarget }
+        case .file:
+            let host = domainVerificationName(for: validation.domain, domainType: certificate.domainType)
+            let file = try store.webrootFile(domain: host, path: DomainValidation.filePath)
+            return file?.content.trimmingCharacters(in: .whitespacesAndNewlines) == validation.token
+        case .email:
+            // Proven when the confirmation link was followed (the mailbox marks it verified).
+            return false
+        }
+    }
+
+    /// OV or OV Pro from DigiCert or GeoTrust, bought again within 13 months with the same
+    /// organization information: skip organization verification (RULES.md §5).
+    func mayReuseOrganization(_ certificate: Certificate) throws -> Bool {
+        guard certificate.type.family == .ov, certificate.brand.reusesOrganizationVerification,
+            let application = try store.application(certificateID: certificate.id)
+        else { return false }
+        return try store.organizationVerifiedRecently(
+            companyName: application.companyName, country: application.country, province: application.province,
+            city: application.city, brands: [CABrand.digiCert, .geoTrust], since: now - Self.organizationReuseWindow,
+            excluding: certificate.id)
+    }
+
+    func deadlineFailure(_ certificate: Certificate, waitingFor what: String, reason: String? = nil) -> CAStep? {
+        guard let applied = certificate.appliedAt, now.timeIntervalSince(applied) > Self.verificationDeadline else { return nil }
+        return .fail(reason: (reason.map { $0 + " " } ?? "") + "The \(what) was not completed within 30 days of applying.")
+    }
+}

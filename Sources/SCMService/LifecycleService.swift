@@ -1,0 +1,265 @@
+import Foundation
+import SCMCloud
+import SCMCore
+import SCMPKI
+import SCMStore
+
+/// Buy and Apply (RULES.md §1, §3, §4): one function per operation, called by the pages, the
+/// API, the CLI and the scheduler alike.
+public struct LifecycleService: Sendable {
+    public let context: ServiceContext
+    public init(context: ServiceContext) { self.context = context }
+
+    // MARK: Buy
+
+    /// N certificates in PAID and one order with its paid-at time and amount.
+    public func buy(_ purchase: PurchaseRequest, by principal: Principal) throws -> (order: Order, certificates: [Certificate]) {
+        try purchase.validate()
+        let now = context.clock.now
+        let summary =
+            "\(purchase.quantity) × \(purchase.brand.displayName) \(purchase.type.displayName) \(purchase.domainType.displayName.lowercased())"
+            + (purchase.domainType == .multiple ? " (\(purchase.domainQuantity) domains)" : "")
+            + ", \(purchase.years) year\(purchase.years == 1 ? "" : "s")"
+        let order = Order(
+            id: context.identifiers.orderID(), kind: .purchase, userID: principal.userID, summary: summary,
+            amount: purchase.totalPrice, certificateCount: purchase.quantity, createdAt: now, paidAt: now)
+        let certificates = (0..<purchase.quantity).map { _ in
+            var certificate = Certificate(
+                id: context.identifiers.certificateID(), name: context.identifiers.certificateName(),
+                brand: purchase.brand, type: purchase.type, domainType: purchase.domainType,
+                domainQuota: purchase.domainQuantity, validityYears: purchase.years, price: purchase.unitPrice,
+                enterpriseProject: purchase.enterpriseProject, createdAt: now)
+            certificate.multiDomainPrimary = purchase.domainType == .multiple ? purchase.multiDomainPrimary : nil
+            certificate.orderID = order.id
+            return certificate
+        }
+        try context.database.write { store in
+            try store.insert(order)
+            for certificate in certificates {
+                try store.insert(certificate, ownerID: principal.userID > 0 ? principal.userID : nil)
+                for tag in purchase.tags { try store.setTag(certificateID: certificate.id, key: tag.key, value: tag.value) }
+            }
+            try store.append(
+                Event(at: now, actor: principal.name, action: "scm:cert:buy", target: order.id,
+                      detail: "\(summary); ¥\(purchase.totalPrice)", remoteAddress: principal.remoteAddress))
+        }
+        return (order, certificates)
+    }
+
+    // MARK: Apply
+
+    /// What the Apply form needs besides `ApplicationForm`: the mailbox chosen for e-mail validation.
+    public struct ApplyOptions: Sendable {
+        public var validationMailbox: String
+        public init(validationMailbox: String = "admin") { self.validationMailbox = validationMailbox }
+    }
+
+    /// Validates the application (RULES.md §4), makes or takes the CSR, and moves PAID → CHECKING
+    /// with the proofs the CA will look for (RULES.md §5).
+    public func apply(
+        certificateID: String, form submitted: ApplicationForm, options: ApplyOptions = ApplyOptions(), by principal: Principal
+    ) throws -> Certificate {
+        guard DomainValidation.mailboxNames.contains(options.validationMailbox) else {
+            throw RefusalList([.invalid("validation_mailbox", "Choose one of the mailboxes: \(DomainValidation.mailboxNames.joined(separator: ", ")).")])
+        }
+        let loaded = try context.loadCertificate(certificateID)
+        try check(.apply, on: loaded, now: context.clock.now)
+        let (form, storedCSR) = try resolveCSR(submitted)
+        let application = try validate(form, for: loaded, originalCompanyName: try originalCompanyName(of: loaded))
+
+        return try context.perform(
+            "scm:cert:apply", certificateID: certificateID, by: principal,
+            detail: application.allDomains.joined(separator: ", "),
+            guard: { certificate, now in try check(.apply, on: certificate, now: now) },
+            prepare: { _ in try makeCSR(for: application, stored: storedCSR) },
+            apply: { certificate, store, material, now in
+                certificate.domain = application.domain
+                certificate.sans = application.sans
+                certificate.keyAlgorithm = material.keyAlgorithm
+                certificate.validationMethod = application.validationMethod
+                certificate.rootHashAlgorithm = application.rootHashAlgorithm
+                certificate.csrSource = application.csrSource
+                certificate.csrID = application.csrID
+                certificate.appliedAt = now
+                certificate.failReason = nil
+                certificate.holdReason = nil
+                certificate.status = .checking
+                try store.save(Self.application(from: application), certificateID: certificate.id)
+                try store.save(CertificateMaterials(csrPEM: material.csrPEM, sealedPrivateKey: material.sealedKey), certificateID: certificate.id)
+                try store.deleteDraft(certificateID: certificate.id)
+                let validations = application.allDomains.map { domain in
+                    DomainValidation(
+                        certificateID: certificate.id, domain: domain, method: application.validationMethod,
+                        token: SecureRandom.hex(20),
+                        email: "\(options.validationMailbox)@\(domainVerificationName(for: domain, domainType: certificate.domainType))")
+                }
+                try store.replaceValidations(validations, certificateID: certificate.id)
+                if application.validationMethod == .email {
+                    for validation in validations {
+                        try store.deliver(CAMail.domainConfirmation(validation, certificate: certificate, at: now))
+                    }
+                }
+            })
+    }
+
+    /// For an uploaded or existing CSR, the domain fields come from the CSR (RULES.md §4).
+    func resolveCSR(_ form: ApplicationForm) throws -> (ApplicationForm, StoredCSR?) {
+        var form = form
+        switch CSRSource(rawValue: form.csrMode) {
+        case .uploaded:
+            let info: CSRInfo
+            do { info = try CSR.parse(pem: form.csrPEM) } catch {
+                throw RefusalList([.invalid(ApplicationField.csr, "CSR: \(error.message). Paste a PEM CSR (-----BEGIN CERTIFICATE REQUEST-----).")])
+            }
+            guard info.keyAlgorithm != nil else {
+                throw RefusalList([.invalid(ApplicationField.csr, "CSR: its key is \(info.keyDescription); use RSA 2048/3072/4096 or EC P-256/P-384.")])
+            }
+            fillDomains(&form, names: info.domainNames)
+            return (form, nil)
+        case .existing:
+            guard let stored = try context.database.read({ try $0.csr(id: form.csrID) }) else {
+                throw RefusalList([.invalid(ApplicationField.csrID, "Choose a CSR from the CSR list.")])
+            }
+            fillDomains(&form, names: [stored.domainName] + stored.sans.filter { $0 != stored.domainName })
+            form.csrPEM = stored.pem
+            return (form, stored)
+        case .system, nil:
+            return (form, nil)
+        }
+    }
+
+    private func fillDomains(_ form: inout ApplicationForm, names: [String]) {
+        form.primaryDomain = names.first ?? ""
+        form.additionalDomains = names.dropFirst().joined(separator: "\n")
+    }
+
+    struct CSRMaterial: Sendable {
+        let csrPEM: String
+        let sealedKey: [UInt8]?
+        let keyAlgorithm: KeyAlgorithm
+    }
+
+    /// The slow part of Apply, outside any transaction: key generation and CSR signing.
+    func makeCSR(for application: ValidatedApplication, stored: StoredCSR?) throws -> CSRMaterial {
+        switch application.csrSource {
+        case .system:
+            let key = try PrivateKey(generating: application.keyAlgorithm)
+            let pem = try CSR.create(
+                key: key, commonName: application.domain, subjectAlternativeNames: application.allDomains,
+                organization: application.companyName.isEmpty ? nil : application.companyName,
+                country: application.country.isEmpty ? nil : application.country,
+                province: application.province.isEmpty ? nil : application.province,
+                city: application.city.isEmpty ? nil : application.city)
+            return CSRMaterial(csrPEM: pem, sealedKey: try context.sealer.seal(Array(key.pem.utf8)), keyAlgorithm: application.keyAlgorithm)
+        case .existing:
+            let pem = stored?.pem ?? ""
+            return CSRMaterial(
+                csrPEM: pem, sealedKey: stored?.sealedPrivateKey,
+                keyAlgorithm: (try? CSR.parse(pem: pem))?.keyAlgorithm ?? application.keyAlgorithm)
+        case .uploaded:
+            let pem = application.csrPEM ?? ""
+            return CSRMaterial(csrPEM: pem, sealedKey: nil, keyAlgorithm: (try? CSR.parse(pem: pem))?.keyAlgorithm ?? .rsa2048)
+        }
+    }
+
+    static func application(from validated: ValidatedApplication) -> Application {
+        var application = Application()
+        application.companyName = validated.companyName
+        application.companyUnit = validated.companyUnit
+        application.country = validated.country
+        application.province = validated.province
+        application.city = validated.city
+        application.applicantName = validated.applicantName
+        application.applicantPhone = validated.applicantPhone
+        application.applicantEmail = validated.applicantEmail
+        application.contactName = validated.contactName
+        application.contactPhone = validated.contactPhone
+        application.contactEmail = validated.contactEmail
+        return application
+    }
+
+    /// A renewal keeps the original's company name (RULES.md §3 Renew).
+    func originalCompanyName(of certificate: Certificate) throws -> String? {
+        guard let original = certificate.renewalOf else { return nil }
+        return try context.database.read { try $0.application(certificateID: original)?.companyName }
+    }
+
+    // MARK: Drafts
+
+    /// "Save": keeps the form without submitting it (RULES.md §3 Apply).
+    public func saveDraft(certificateID: String, form: ApplicationForm, by principal: Principal) throws {
+        let certificate = try context.loadCertificate(certificateID)
+        try check(.apply, on: certificate, now: context.clock.now)
+        let json = String(decoding: try JSONEncoder().encode(DraftForm(form)), as: UTF8.self)
+        try context.database.write { store in
+            try store.saveDraft(certificateID: certificateID, json: json, at: context.clock.now)
+            try store.append(
+                Event(at: context.clock.now, actor: principal.name, action: "scm:cert:save-draft", target: certificateID,
+                      remoteAddress: principal.remoteAddress))
+        }
+    }
+
+    /// The form to show on the Apply page: the saved draft, else the last application's
+    /// organization and contact details pre-filled (RULES.md §4).
+    public func applyForm(certificateID: String, by principal: Principal) throws -> ApplicationForm {
+        try context.database.read { store in
+            if let json = try store.draft(certificateID: certificateID),
+                let draft = try? JSONDecoder().decode(DraftForm.self, from: Data(json.utf8))
+            {
+                return draft.form
+            }
+            var form = ApplicationForm()
+            if let certificate = try store.certificate(id: certificateID), !certificate.domain.isEmpty {
+                form.primaryDomain = certificate.domain
+                form.additionalDomains = certificate.sans.joined(separator: "\n")
+            }
+            let last = try store.application(certificateID: certificateID)
+                ?? store.lastApplication(ownerID: principal.userID > 0 ? principal.userID : nil)
+            if let last {
+                form.companyName = last.companyName
+                form.companyUnit = last.companyUnit
+                form.country = last.country
+                form.province = last.province
+                form.city = last.city
+                form.applicantName = last.applicantName
+                form.applicantPhone = last.applicantPhone
+                form.applicantEmail = last.applicantEmail
+                form.contactName = last.contactName
+                form.contactPhone = last.contactPhone
+                form.contactEmail = last.contactEmail
+            }
+            return form
+        }
+    }
+}
+
+/// `ApplicationForm` as stored in a draft: every field but the agreement (asked again on submit).
+struct DraftForm: Codable {
+    var fields: [String: String]
+
+    init(_ form: ApplicationForm) {
+        fields = [
+            "domain": form.primaryDomain, "sans": form.additionalDomains, "csr_mode": form.csrMode, "csr_id": form.csrID,
+            "csr": form.csrPEM, "key_algorithm": form.keyAlgorithm, "domain_method": form.validationMethod,
+            "ca_hash_algorithm": form.rootHashAlgorithm, "company_name": form.companyName, "company_unit": form.companyUnit,
+            "country": form.country, "company_province": form.province, "company_city": form.city,
+            "applicant_name": form.applicantName, "applicant_phone": form.applicantPhone,
+            "applicant_email": form.applicantEmail, "contact_name": form.contactName, "contact_phone": form.contactPhone,
+            "contact_email": form.contactEmail,
+        ]
+    }
+
+    var form: ApplicationForm {
+        ApplicationForm(
+            primaryDomain: fields["domain"] ?? "", additionalDomains: fields["sans"] ?? "",
+            csrMode: fields["csr_mode"] ?? CSRSource.system.rawValue, csrID: fields["csr_id"] ?? "", csrPEM: fields["csr"] ?? "",
+            keyAlgorithm: fields["key_algorithm"] ?? KeyAlgorithm.rsa2048.rawValue,
+            validationMethod: fields["domain_method"] ?? ValidationMethod.dns.rawValue,
+            rootHashAlgorithm: fields["ca_hash_algorithm"] ?? RootHashAlgorithm.default.rawValue,
+            companyName: fields["company_name"] ?? "", companyUnit: fields["company_unit"] ?? "", country: fields["country"] ?? "",
+            province: fields["company_province"] ?? "", city: fields["company_city"] ?? "",
+            applicantName: fields["applicant_name"] ?? "", applicantPhone: fields["applicant_phone"] ?? "",
+            applicantEmail: fields["applicant_email"] ?? "", contactName: fields["contact_name"] ?? "",
+            contactPhone: fields["contact_phone"] ?? "", contactEmail: fields["contact_email"] ?? "")
+    }
+}
