@@ -11,7 +11,9 @@ extension WebApp {
         router.add("POST", "login", access: .anonymous) { try login(&$0) }
         router.add("POST", "logout") { try logout(&$0) }
         router.add("GET", "certificates") { try listCertificates(&$0) }
+        addLifecycleRoutes(&router)
         router.add("GET", "certificates/:id") { try showCertificate(&$0) }
+        addSimulatorRoutes(&router)
         return router
     }
 
