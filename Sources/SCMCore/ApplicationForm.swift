@@ -168,7 +168,7 @@ public struct ValidatedApplication: Sendable, Equatable {
 /// Rules, by field:
 /// - `domain`/`sans`: single = one domain name without `*`, or a public IPv4 address for the OV
 ///   family (OV, OV Pro); wildcard = `*.` + domain name, never EV; multiple = a primary (single,
-///   or wildcard for "primary wildcard", never EV) and at least one additional domain, at most
+///   or wildcard for "primary wildcard", OV/OV Pro only as at purchase) and at least one additional domain, at most
 ///   `domainQuota` names in all, wildcard additional entries for OV/OV Pro only, public IPv4
 ///   entries for the OV family only. No name twice (after normalization). DV family: nothing
 ///   under `edu`, `gov` or `edu.cn` (code `dvSpecialTLD`). Additional domains only for multiple.
@@ -230,13 +230,15 @@ public func validate(
             guard method == .file else {
                 throw .invalid(
                     ApplicationField.domainMethod,
-                    "\(label): a certificate for an IP address can be verified only by File, not by \(method.displayName).")
+                    "\(label): a certificate for an IP address can be verified only by File, not by \(method.displayName)."
+                )
             }
         } else if !certificate.type.allowedValidationMethods.contains(method) {
             let allowed = certificate.type.allowedValidationMethods.map(\.displayName).joined(separator: ", ")
             throw .invalid(
                 ApplicationField.domainMethod,
-                "\(label): \(method.displayName) verification is available only for OV and EV certificates; a \(certificate.type.displayName) certificate can use \(allowed).")
+                "\(label): \(method.displayName) verification is available only for OV and EV certificates; a \(certificate.type.displayName) certificate can use \(allowed)."
+            )
         }
         return method
     }
@@ -249,7 +251,8 @@ public func validate(
         if hash == .sha256 && family == .dv {
             throw .invalid(
                 ApplicationField.caHashAlgorithm,
-                "\(ApplicationField.label(for: ApplicationField.caHashAlgorithm)): SHA-256 is available only for OV and EV certificates; choose Default.")
+                "\(ApplicationField.label(for: ApplicationField.caHashAlgorithm)): SHA-256 is available only for OV and EV certificates; choose Default."
+            )
         }
         return hash
     }
@@ -259,37 +262,61 @@ public func validate(
     if family != .dv {
         company.name =
             record { () throws(Refusal) in
-                let name = try ApplicationRules.text(form.companyName, field: ApplicationField.companyName, required: true)
-                if let original = originalCompanyName?.trimmingCharacters(in: .whitespacesAndNewlines), name != original {
+                let name = try ApplicationRules.text(
+                    form.companyName, field: ApplicationField.companyName, required: true)
+                if let original = originalCompanyName?.trimmingCharacters(in: .whitespacesAndNewlines), name != original
+                {
                     throw .invalid(
                         ApplicationField.companyName,
-                        "Company name: a renewal keeps the original certificate's company name \(quoted(original)); it cannot be changed to \(quoted(name)).")
+                        "Company name: a renewal keeps the original certificate's company name \(quoted(original)); it cannot be changed to \(quoted(name))."
+                    )
                 }
                 return name
             } ?? ""
-        company.unit = record { () throws(Refusal) in try ApplicationRules.text(form.companyUnit, field: ApplicationField.companyUnit, required: false) } ?? ""
+        company.unit =
+            record { () throws(Refusal) in
+                try ApplicationRules.text(form.companyUnit, field: ApplicationField.companyUnit, required: false)
+            } ?? ""
         company.country = record { () throws(Refusal) in try ApplicationRules.country(form.country) } ?? ""
-        company.province = record { () throws(Refusal) in try ApplicationRules.text(form.province, field: ApplicationField.province, required: true) } ?? ""
-        company.city = record { () throws(Refusal) in try ApplicationRules.text(form.city, field: ApplicationField.city, required: true) } ?? ""
+        company.province =
+            record { () throws(Refusal) in
+                try ApplicationRules.text(form.province, field: ApplicationField.province, required: true)
+            } ?? ""
+        company.city =
+            record { () throws(Refusal) in
+                try ApplicationRules.text(form.city, field: ApplicationField.city, required: true)
+            } ?? ""
     }
 
     // Applicant and technical contact
     let applicantName = record { () throws(Refusal) in try ApplicationRules.applicantName(form.applicantName) } ?? ""
     let applicantPhone =
-        record { () throws(Refusal) in try ApplicationRules.phone(form.applicantPhone, field: ApplicationField.applicantPhone, required: true) } ?? ""
+        record { () throws(Refusal) in
+            try ApplicationRules.phone(form.applicantPhone, field: ApplicationField.applicantPhone, required: true)
+        } ?? ""
     let applicantEmail =
-        record { () throws(Refusal) in try ApplicationRules.email(form.applicantEmail, field: ApplicationField.applicantEmail, required: true) } ?? ""
-    let contactName = record { () throws(Refusal) in try ApplicationRules.text(form.contactName, field: ApplicationField.contactName, required: false) } ?? ""
+        record { () throws(Refusal) in
+            try ApplicationRules.email(form.applicantEmail, field: ApplicationField.applicantEmail, required: true)
+        } ?? ""
+    let contactName =
+        record { () throws(Refusal) in
+            try ApplicationRules.text(form.contactName, field: ApplicationField.contactName, required: false)
+        } ?? ""
     let contactPhone =
-        record { () throws(Refusal) in try ApplicationRules.phone(form.contactPhone, field: ApplicationField.contactPhone, required: false) } ?? ""
+        record { () throws(Refusal) in
+            try ApplicationRules.phone(form.contactPhone, field: ApplicationField.contactPhone, required: false)
+        } ?? ""
     let contactEmail =
-        record { () throws(Refusal) in try ApplicationRules.email(form.contactEmail, field: ApplicationField.contactEmail, required: false) } ?? ""
+        record { () throws(Refusal) in
+            try ApplicationRules.email(form.contactEmail, field: ApplicationField.contactEmail, required: false)
+        } ?? ""
 
     if !form.agreed {
         errors.append(
             .invalid(
                 ApplicationField.agree,
-                "Agreement: tick the box to agree to the privacy statement and to authorize storing and using these data; an application cannot be submitted without it."))
+                "Agreement: tick the box to agree to the privacy statement and to authorize storing and using these data; an application cannot be submitted without it."
+            ))
     }
 
     guard errors.isEmpty, let primary = domains.primary, let csrSource, let method, let rootHash else {
@@ -332,8 +359,10 @@ public func validateDomainAddition(
         do throws(Refusal) {
             let name = try ApplicationRules.entry(line, field: field, kind: .additional, for: certificate)
             if seen.contains(name) {
-                let already = certificate.allDomains.contains(name) ? "is already on this certificate" : "appears more than once"
-                errors.append(.invalid(field, "\(label): \(quoted(name)) \(already); each domain name may appear only once."))
+                let already =
+                    certificate.allDomains.contains(name) ? "is already on this certificate" : "appears more than once"
+                errors.append(
+                    .invalid(field, "\(label): \(quoted(name)) \(already); each domain name may appear only once."))
             } else {
                 seen.insert(name)
                 added.append(name)
@@ -348,7 +377,8 @@ public func validateDomainAddition(
         errors.append(
             .invalid(
                 field,
-                "\(label): this certificate was bought for \(certificate.domainQuota) domain names and already holds \(certificate.allDomains.count), so at most \(free) can be added; you entered \(lines.count)."))
+                "\(label): this certificate was bought for \(certificate.domainQuota) domain names and already holds \(certificate.allDomains.count), so at most \(free) can be added; you entered \(lines.count)."
+            ))
     }
     var cleanEmail = ""
     do throws(Refusal) {
@@ -398,14 +428,16 @@ enum ApplicationRules {
                 errors.append(
                     .invalid(
                         ApplicationField.sans,
-                        "\(sansLabel): only multiple-domain certificates take additional domains; this is a \(c.domainType.displayName.lowercased()) certificate."))
+                        "\(sansLabel): only multiple-domain certificates take additional domains; this is a \(c.domainType.displayName.lowercased()) certificate."
+                    ))
             }
         case .multiple:
             if lines.isEmpty {
                 errors.append(
                     .invalid(
                         ApplicationField.sans,
-                        "\(sansLabel): a multiple-domain certificate needs at least one additional domain, one per line."))
+                        "\(sansLabel): a multiple-domain certificate needs at least one additional domain, one per line."
+                    ))
             }
             var seen = Set(primary.map { [$0] } ?? [])
             var reported = Set<String>()
@@ -418,7 +450,8 @@ enum ApplicationRules {
                             errors.append(
                                 .invalid(
                                     ApplicationField.sans,
-                                    "\(sansLabel): \(quoted(name)) \(what); each domain name may appear only once in an application."))
+                                    "\(sansLabel): \(quoted(name)) \(what); each domain name may appear only once in an application."
+                                ))
                         }
                     } else {
                         seen.insert(name)
@@ -433,7 +466,8 @@ enum ApplicationRules {
                 errors.append(
                     .invalid(
                         ApplicationField.sans,
-                        "\(sansLabel): this certificate was bought for \(c.domainQuota) domain names, but the primary domain and \(lines.count) additional domains make \(total); remove \(total - c.domainQuota)."))
+                        "\(sansLabel): this certificate was bought for \(c.domainQuota) domain names, but the primary domain and \(lines.count) additional domains make \(total); remove \(total - c.domainQuota)."
+                    ))
             }
         }
         return (primary, sans, (primary.map { [$0] } ?? []) + sans)
@@ -450,11 +484,14 @@ enum ApplicationRules {
 
         if DomainName.isIPv4(trimmed) {
             guard kind != .wildcard else {
-                throw refuse("\(shown) is an IP address; a wildcard domain must be '*.' followed by a domain name, like '*.example.com'.")
+                throw refuse(
+                    "\(shown) is an IP address; a wildcard domain must be '*.' followed by a domain name, like '*.example.com'."
+                )
             }
             guard c.type.family == .ov else {
                 throw refuse(
-                    "\(shown) is an IP address; certificates for IP addresses are available only for OV and OV Pro, not \(c.type.displayName).")
+                    "\(shown) is an IP address; certificates for IP addresses are available only for OV and OV Pro, not \(c.type.displayName)."
+                )
             }
             if let range = DomainName.reservedIPv4Range(trimmed) {
                 throw refuse("\(shown) is in \(range); a certificate can name only a public IP address.")
@@ -466,16 +503,26 @@ enum ApplicationRules {
         switch kind {
         case .wildcard:
             guard c.type.allowsWildcard else {
-                throw refuse("\(c.type.displayName) certificates cannot be wildcard (CA/Browser Forum rule); \(shown) cannot be used.")
+                throw refuse(
+                    "\(c.type.displayName) certificates cannot be wildcard (CA/Browser Forum rule); \(shown) cannot be used."
+                )
+            }
+            if c.domainType == .multiple && !c.type.allowsWildcardEntryInMultiDomain {
+                throw refuse(
+                    "a wildcard primary domain in a multiple-domain certificate is available only for OV and OV Pro, not \(c.type.displayName); \(shown) cannot be used."
+                )
             }
             guard trimmed.hasPrefix("*.") else {
                 throw refuse(
-                    "\(trimmed.isEmpty ? "enter the wildcard domain;" : "\(shown) is not a wildcard name;") a wildcard domain must be '*.' followed by a domain name, like '*.example.com'.")
+                    "\(trimmed.isEmpty ? "enter the wildcard domain;" : "\(shown) is not a wildcard name;") a wildcard domain must be '*.' followed by a domain name, like '*.example.com'."
+                )
             }
             name = try DomainName.normalize(trimmed, allowWildcard: true, field: field)
         case .single:
             if trimmed.hasPrefix("*.") {
-                let what = c.domainType == .multiple ? "this certificate's primary domain is a single domain" : "this is a single-domain certificate"
+                let what =
+                    c.domainType == .multiple
+                    ? "this certificate's primary domain is a single domain" : "this is a single-domain certificate"
                 throw refuse(
                     "\(shown) is a wildcard name, but \(what); enter one name like 'www.example.com'.")
             }
@@ -483,7 +530,8 @@ enum ApplicationRules {
         case .additional:
             if trimmed.hasPrefix("*.") && !c.type.allowsWildcardEntryInMultiDomain {
                 throw refuse(
-                    "\(shown) is a wildcard name; wildcard entries in a multiple-domain certificate are allowed only for OV and OV Pro, not \(c.type.displayName).")
+                    "\(shown) is a wildcard name; wildcard entries in a multiple-domain certificate are allowed only for OV and OV Pro, not \(c.type.displayName)."
+                )
             }
             name = try DomainName.normalize(trimmed, allowWildcard: true, field: field)
         }
@@ -503,13 +551,16 @@ enum ApplicationRules {
     ) throws(Refusal) -> T where T.RawValue == String {
         let value = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         let folded = value.uppercased()
-        if let match = T.allCases.first(where: { $0.rawValue.uppercased() == folded || displayName($0).uppercased() == folded }) {
+        if let match = T.allCases.first(where: {
+            $0.rawValue.uppercased() == folded || displayName($0).uppercased() == folded
+        }) {
             return match
         }
         let options = T.allCases.map(displayName).joined(separator: ", ")
         throw .invalid(
             field,
-            "\(ApplicationField.label(for: field)): \(value.isEmpty ? "choose one" : "\(quoted(value)) is not an option"); choose one of \(options).")
+            "\(ApplicationField.label(for: field)): \(value.isEmpty ? "choose one" : "\(quoted(value)) is not an option"); choose one of \(options)."
+        )
     }
 
     static func csrSource(_ raw: String) throws(Refusal) -> CSRSource {
@@ -517,7 +568,8 @@ enum ApplicationRules {
         guard let source = CSRSource(rawValue: value) else {
             throw .invalid(
                 ApplicationField.csrMode,
-                "CSR: choose how the CSR is made: generated by the system, an existing CSR from the CSR list, or an uploaded CSR.")
+                "CSR: choose how the CSR is made: generated by the system, an existing CSR from the CSR list, or an uploaded CSR."
+            )
         }
         return source
     }
@@ -527,9 +579,11 @@ enum ApplicationRules {
         guard !value.isEmpty else {
             throw .invalid(ApplicationField.csrID, "CSR: choose a CSR from the CSR list.")
         }
-        guard value.count <= 64, value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+        guard value.count <= 64,
+            value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
         else {
-            throw .invalid(ApplicationField.csrID, "CSR: \(quoted(value)) is not a CSR of the CSR list; choose one from the list.")
+            throw .invalid(
+                ApplicationField.csrID, "CSR: \(quoted(value)) is not a CSR of the CSR list; choose one from the list.")
         }
         return value
     }
@@ -539,19 +593,24 @@ enum ApplicationRules {
     static func csrPEM(_ raw: String) throws(Refusal) -> String {
         let value = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !value.isEmpty else {
-            throw .invalid(ApplicationField.csr, "CSR: paste the certificate signing request in PEM form, or upload its file.")
+            throw .invalid(
+                ApplicationField.csr, "CSR: paste the certificate signing request in PEM form, or upload its file.")
         }
         guard value.count <= maximumPEMLength else {
-            throw .invalid(ApplicationField.csr, "CSR: the text is \(value.count) characters long; a CSR is at most 64 KiB of PEM.")
+            throw .invalid(
+                ApplicationField.csr, "CSR: the text is \(value.count) characters long; a CSR is at most 64 KiB of PEM."
+            )
         }
         let looksLikePEM =
-            (value.hasPrefix("-----BEGIN CERTIFICATE REQUEST-----") && value.hasSuffix("-----END CERTIFICATE REQUEST-----"))
+            (value.hasPrefix("-----BEGIN CERTIFICATE REQUEST-----")
+                && value.hasSuffix("-----END CERTIFICATE REQUEST-----"))
             || (value.hasPrefix("-----BEGIN NEW CERTIFICATE REQUEST-----")
                 && value.hasSuffix("-----END NEW CERTIFICATE REQUEST-----"))
         guard looksLikePEM else {
             throw .invalid(
                 ApplicationField.csr,
-                "CSR: this is not a PEM certificate signing request; it must begin with '-----BEGIN CERTIFICATE REQUEST-----' and end with '-----END CERTIFICATE REQUEST-----'.")
+                "CSR: this is not a PEM certificate signing request; it must begin with '-----BEGIN CERTIFICATE REQUEST-----' and end with '-----END CERTIFICATE REQUEST-----'."
+            )
         }
         return value
     }
@@ -562,7 +621,8 @@ enum ApplicationRules {
         let value = raw.trimmingCharacters(in: .whitespacesAndNewlines)
         if value.isEmpty {
             if required {
-                throw .invalid(field, "\(label): required for OV and EV certificates; enter it as on the business licence.")
+                throw .invalid(
+                    field, "\(label): required for OV and EV certificates; enter it as on the business licence.")
             }
             return ""
         }
@@ -570,7 +630,8 @@ enum ApplicationRules {
             throw .invalid(field, "\(label): must be one line of text without control characters.")
         }
         guard value.count <= maximumTextLength else {
-            throw .invalid(field, "\(label): \(value.count) characters is too long; at most \(maximumTextLength) are allowed.")
+            throw .invalid(
+                field, "\(label): \(value.count) characters is too long; at most \(maximumTextLength) are allowed.")
         }
         return value
     }
@@ -580,7 +641,8 @@ enum ApplicationRules {
         guard !value.isEmpty else {
             throw .invalid(
                 ApplicationField.country,
-                "Country/Region: required for OV and EV certificates; enter the two-letter country code, such as 'CN' or 'US'.")
+                "Country/Region: required for OV and EV certificates; enter the two-letter country code, such as 'CN' or 'US'."
+            )
         }
         guard value.count == 2, value.allSatisfy({ $0.isASCII && $0.isLetter }) else {
             throw .invalid(
@@ -597,13 +659,15 @@ enum ApplicationRules {
         if let bad = value.unicodeScalars.first(where: { !isNameScalar($0) }) {
             throw .invalid(
                 field,
-                "Applicant name: \(quoted(value)) contains \(quoted(String(Character(bad)))); use only letters, spaces and _ - , .")
+                "Applicant name: \(quoted(value)) contains \(quoted(String(Character(bad)))); use only letters, spaces and _ - , ."
+            )
         }
         let bytes = value.utf8.count
         guard (4...100).contains(bytes) else {
             throw .invalid(
                 field,
-                "Applicant name: \(quoted(value)) is \(bytes) bytes; a name must be 4 to 100 bytes long (a Chinese character counts as 3).")
+                "Applicant name: \(quoted(value)) is \(bytes) bytes; a name must be 4 to 100 bytes long (a Chinese character counts as 3)."
+            )
         }
         return value
     }
@@ -639,7 +703,8 @@ enum ApplicationRules {
         guard valid else {
             throw .invalid(
                 field,
-                "\(label): \(quoted(value)) is not a phone number; use 5 to 20 digits, optionally starting with + and separated by spaces or hyphens.")
+                "\(label): \(quoted(value)) is not a phone number; use 5 to 20 digits, optionally starting with + and separated by spaces or hyphens."
+            )
         }
         return (plus ? "+" : "") + digits
     }
@@ -656,7 +721,9 @@ enum ApplicationRules {
             return ""
         }
         func refuse(_ why: String) -> Refusal {
-            .invalid(field, "\(label): \(quoted(value)) is not a valid e-mail address (\(why)); enter one like 'name@example.com'.")
+            .invalid(
+                field,
+                "\(label): \(quoted(value)) is not a valid e-mail address (\(why)); enter one like 'name@example.com'.")
         }
         let parts = value.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2 else { throw refuse(parts.count < 2 ? "it has no '@'" : "it has more than one '@'") }
@@ -664,8 +731,14 @@ enum ApplicationRules {
         guard !local.isEmpty, local.count <= 64 else {
             throw refuse(local.isEmpty ? "nothing before the '@'" : "more than 64 characters before the '@'")
         }
-        guard local.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || localPartSymbols.contains($0)) })
-        else { throw refuse("the part before the '@' may contain only letters, digits and . ! # $ % & ' * + / = ? ^ _ ` { | } ~ -") }
+        guard
+            local.allSatisfy({
+                $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "." || localPartSymbols.contains($0))
+            })
+        else {
+            throw refuse(
+                "the part before the '@' may contain only letters, digits and . ! # $ % & ' * + / = ? ^ _ ` { | } ~ -")
+        }
         guard !local.hasPrefix("."), !local.hasSuffix("."), !local.contains("..") else {
             throw refuse("the part before the '@' cannot start or end with a dot or hold two dots in a row")
         }

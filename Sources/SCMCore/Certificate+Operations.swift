@@ -1,7 +1,8 @@
 import Foundation
 
 extension Certificate {
-    /// The operations a user can ask for (RULES.md §3). The CA's own steps are `CAStep`s.
+    /// The operations a user can ask for (RULES.md §3). The CA's own steps (domain verified, issue,
+    /// approval fails, …) are decided by the CA simulator (SCMCloud `CAReview`), not here.
     public enum Operation: String, CaseIterable, Sendable, Codable {
         case apply
         case newApplication = "new-application"
@@ -96,7 +97,8 @@ public func check(
             let allowed = Certificate.Status.allCases.filter(statuses.contains).map { "\"\($0.label)\"" }
             throw Refusal(
                 .wrongStatus,
-                "\(what) is not possible while the certificate is \"\(c.statusLabel)\"; it is allowed only when the certificate is \(allowed.joined(separator: " or ")).")
+                "\(what) is not possible while the certificate is \"\(c.statusLabel)\"; it is allowed only when the certificate is \(allowed.joined(separator: " or "))."
+            )
         }
     }
     func requirePurchased(_ what: String) throws(Refusal) {
@@ -136,12 +138,15 @@ public func check(
         let window = c.brand.reissueWindow
         let days = Int(window / .day)
         guard let issuedAt = c.issuedAt ?? c.notBefore else {
-            throw Refusal(.reissueWindowClosed, "Reissue is possible only within \(days) days of issuance, and this certificate has no issuance date.")
+            throw Refusal(
+                .reissueWindowClosed,
+                "Reissue is possible only within \(days) days of issuance, and this certificate has no issuance date.")
         }
         guard now.timeIntervalSince(issuedAt) <= window else {
             throw Refusal(
                 .reissueWindowClosed,
-                "\(c.brand.displayName) certificates can be reissued only within \(days) days of issuance; this one was issued on \(utcDay(issuedAt)) and the window closed on \(utcDay(issuedAt + window)).")
+                "\(c.brand.displayName) certificates can be reissued only within \(days) days of issuance; this one was issued on \(utcDay(issuedAt)) and the window closed on \(utcDay(issuedAt + window))."
+            )
         }
     case .confirmOperation:
         // "Confirm Operation" in the list is the reissue's cancellation mail (RULES.md §3); the
@@ -149,7 +154,8 @@ public func check(
         guard c.status == .reissuing, c.awaitingConfirmation == .reissueCancellation else {
             throw Refusal(
                 .wrongStatus,
-                "Confirm Operation is possible only while a reissue waits for the confirmation of the old certificate's cancellation (certificate is \"\(c.statusLabel)\").")
+                "Confirm Operation is possible only while a reissue waits for the confirmation of the old certificate's cancellation (certificate is \"\(c.statusLabel)\")."
+            )
         }
     case .addDomains:
         try requirePurchased("Adding a domain name")
@@ -160,7 +166,8 @@ public func check(
         guard c.allDomains.count < c.domainQuota else {
             throw Refusal(
                 .domainQuotaUsedUp,
-                "All \(c.domainQuota) domain names bought for this certificate are already in use; no additional domain name can be added.")
+                "All \(c.domainQuota) domain names bought for this certificate are already in use; no additional domain name can be added."
+            )
         }
     case .renew:
         try requirePurchased("Renewal")
@@ -169,26 +176,32 @@ public func check(
             throw Refusal(.freeCertificate, "A free certificate cannot be renewed; only paid certificates can be.")
         }
         guard c.renewedBy == nil else {
-            throw Refusal(.renewalAlreadyBought, "A renewal was already bought for this certificate; it cannot be renewed twice.")
+            throw Refusal(
+                .renewalAlreadyBought, "A renewal was already bought for this certificate; it cannot be renewed twice.")
         }
         guard let notAfter = c.notAfter else {
-            throw Refusal(.renewWindowNotOpen, "Renewal is possible only within 30 days before expiry, and this certificate has no expiry date.")
+            throw Refusal(
+                .renewWindowNotOpen,
+                "Renewal is possible only within 30 days before expiry, and this certificate has no expiry date.")
         }
         guard now <= notAfter else {
             throw Refusal(
                 .renewAfterExpiry,
-                "The certificate expired on \(utcDay(notAfter)); renewal is possible only before expiry, so buy a new certificate instead.")
+                "The certificate expired on \(utcDay(notAfter)); renewal is possible only before expiry, so buy a new certificate instead."
+            )
         }
         guard notAfter.timeIntervalSince(now) <= Certificate.renewWindow else {
             throw Refusal(
                 .renewWindowNotOpen,
-                "A certificate can be renewed only within 30 days before it expires; renewal opens on \(utcDay(notAfter - Certificate.renewWindow)).")
+                "A certificate can be renewed only within 30 days before it expires; renewal opens on \(utcDay(notAfter - Certificate.renewWindow))."
+            )
         }
     case .autoRenew:
         try requirePurchased("Auto-renewal")
         try require([.issued], "Auto-renewal")
         guard !c.isFree else {
-            throw Refusal(.freeCertificate, "A free certificate cannot be renewed, so auto-renewal cannot be switched on.")
+            throw Refusal(
+                .freeCertificate, "A free certificate cannot be renewed, so auto-renewal cannot be switched on.")
         }
     case .revoke:
         try requirePurchased("Revocation")
@@ -207,7 +220,8 @@ public func check(
                 if channel == .api { break }
                 throw Refusal(
                     .consoleCannotDeleteIssuedFree,
-                    "An issued free certificate cannot be deleted from the console; it can be deleted only through the API.")
+                    "An issued free certificate cannot be deleted from the console; it can be deleted only through the API."
+                )
             }
             try require([.paid, .revoked, .expired], "Deleting a free certificate")
         case .purchased:
@@ -216,7 +230,9 @@ public func check(
     case .unsubscribe:
         try requirePurchased("Unsubscribing")
         guard !c.isFree else {
-            throw Refusal(.freeCertificate, "A free certificate cannot be unsubscribed: there is nothing to refund; delete it instead.")
+            throw Refusal(
+                .freeCertificate,
+                "A free certificate cannot be unsubscribed: there is nothing to refund; delete it instead.")
         }
         try require([.paid, .revoked], "Unsubscribing")
         guard let paidAt = c.paidAt, now.timeIntervalSince(paidAt) <= Certificate.refundWindow else {
@@ -227,7 +243,9 @@ public func check(
         }
     case .cancelPrivacy:
         guard c.appliedAt != nil else {
-            throw Refusal(.noApplication, "Privacy authorization can be cancelled only after an application; this certificate has none.")
+            throw Refusal(
+                .noApplication,
+                "Privacy authorization can be cancelled only after an application; this certificate has none.")
         }
         guard !c.privacyCancelled else {
             throw Refusal(.privacyAlreadyCancelled, "Privacy authorization was already cancelled for this certificate.")
@@ -250,7 +268,8 @@ public func check(
         if c.csrSource == .uploaded {
             throw Refusal(
                 .uploadedCSR,
-                "This certificate was applied for with an uploaded CSR: its private key is not here, so it cannot be \(operation == .deploy ? "deployed" : "pushed").")
+                "This certificate was applied for with an uploaded CSR: its private key is not here, so it cannot be \(operation == .deploy ? "deployed" : "pushed")."
+            )
         }
     }
 }

@@ -17,11 +17,14 @@ public enum CertificateName {
         if let bad = value.first(where: { !($0.isASCII && ($0.isLetter || $0.isNumber || "_-.".contains($0))) }) {
             throw .invalid(
                 field,
-                "Certificate name: \(quoted(value)) contains \(quoted(String(bad))); a name may contain only letters, digits, _, - and .")
+                "Certificate name: \(quoted(value)) contains \(quoted(String(bad))); a name may contain only letters, digits, _, - and ."
+            )
         }
         guard lengths.contains(value.count) else {
             throw .invalid(
-                field, "Certificate name: \(quoted(value)) is \(value.count) characters; a name must be 3 to 63 characters long.")
+                field,
+                "Certificate name: \(quoted(value)) is \(value.count) characters; a name must be 3 to 63 characters long."
+            )
         }
         return value
     }

@@ -72,21 +72,25 @@ public enum DomainName {
             for scalar in scalars where !isAllowedInLabel(scalar) {
                 if scalar.isASCII {
                     throw refuse(
-                        "\(shown) contains '\(Character(scalar))', which is not allowed in a domain name; each label must be 1–63 letters, digits or hyphens.")
+                        "\(shown) contains '\(Character(scalar))', which is not allowed in a domain name; each label must be 1–63 letters, digits or hyphens."
+                    )
                 }
                 throw refuse(
-                    "\(shown) contains '\(Character(scalar))' (\(codePoint(scalar))), which cannot be converted to Punycode; a domain name may contain only letters, digits and hyphens.")
+                    "\(shown) contains '\(Character(scalar))' (\(codePoint(scalar))), which cannot be converted to Punycode; a domain name may contain only letters, digits and hyphens."
+                )
             }
             if original.hasPrefix("-") || original.hasSuffix("-") {
                 throw refuse(
-                    "\(shown) has the label \(quoted(original)), which starts or ends with a hyphen; a label must begin and end with a letter or digit.")
+                    "\(shown) has the label \(quoted(original)), which starts or ends with a hyphen; a label must begin and end with a letter or digit."
+                )
             }
             let encoded: String
             if scalars.allSatisfy(\.isASCII) {
                 encoded = original
                 if original.hasPrefix("xn--") && !isValidALabel(original) {
                     throw refuse(
-                        "\(shown) has the label \(quoted(original)), which starts with 'xn--' but is not valid Punycode.")
+                        "\(shown) has the label \(quoted(original)), which starts with 'xn--' but is not valid Punycode."
+                    )
                 }
             } else {
                 guard let punycode = Punycode.encode(scalars) else {
@@ -97,12 +101,14 @@ public enum DomainName {
             guard encoded.count <= maximumLabelLength else {
                 let converted = encoded == original ? "" : " once converted to Punycode"
                 throw refuse(
-                    "\(shown) has a label of \(encoded.count) characters\(converted); each label must be 1–63 letters, digits or hyphens.")
+                    "\(shown) has a label of \(encoded.count) characters\(converted); each label must be 1–63 letters, digits or hyphens."
+                )
             }
             ascii.append(encoded)
         }
         guard ascii.count >= 2 else {
-            throw refuse("\(shown) is not a fully qualified domain name; it needs at least two labels, like 'example.com'.")
+            throw refuse(
+                "\(shown) is not a fully qualified domain name; it needs at least two labels, like 'example.com'.")
         }
         if let last = ascii.last, last.allSatisfy(\.isNumber) {
             throw refuse("\(shown) ends in an all-digit label; the last label of a domain name must contain a letter.")

@@ -72,7 +72,9 @@ struct ApplicationFormTests {
             list.refusals(for: "sans").map(\.message) == [
                 "Additional domains: 'a..example.com' has an empty label; each label must be 1–63 letters, digits or hyphens."
             ])
-        #expect(list.refusals(for: "country").first?.message == "Country/Region: 'China' is not a country code; enter two letters, such as 'CN' or 'US'.")
+        #expect(
+            list.refusals(for: "country").first?.message
+                == "Country/Region: 'China' is not a country code; enter two letters, such as 'CN' or 'US'.")
         #expect(list.refusals.allSatisfy { $0.code == .invalidInput })
     }
 
@@ -139,7 +141,10 @@ struct ApplicationFormTests {
     @Test func anIPCertificateIsVerifiedOnlyByFile() throws {
         let list = try #require(errors(goodForm(domain: "8.8.8.8"), toApply(.ov)))
         #expect(list.fields == ["domain_method"])
-        #expect(list.refusals[0].message == "Domain verification method: a certificate for an IP address can be verified only by File, not by DNS.")
+        #expect(
+            list.refusals[0].message
+                == "Domain verification method: a certificate for an IP address can be verified only by File, not by DNS."
+        )
     }
 
     @Test func aPrivateIPIsRefused() throws {
@@ -168,11 +173,23 @@ struct ApplicationFormTests {
     }
 
     @Test(arguments: [
-        ("example.com", "'example.com' is not a wildcard name; a wildcard domain must be '*.' followed by a domain name, like '*.example.com'."),
-        ("*.*.example.com", "'*.*.example.com' may contain '*' only once, as its whole first label, like '*.example.com'."),
-        ("*example.com", "'*example.com' is not a wildcard name; a wildcard domain must be '*.' followed by a domain name, like '*.example.com'."),
+        (
+            "example.com",
+            "'example.com' is not a wildcard name; a wildcard domain must be '*.' followed by a domain name, like '*.example.com'."
+        ),
+        (
+            "*.*.example.com",
+            "'*.*.example.com' may contain '*' only once, as its whole first label, like '*.example.com'."
+        ),
+        (
+            "*example.com",
+            "'*example.com' is not a wildcard name; a wildcard domain must be '*.' followed by a domain name, like '*.example.com'."
+        ),
         ("*.com", "'*.com' is not a fully qualified domain name; it needs at least two labels, like 'example.com'."),
-        ("", "enter the wildcard domain; a wildcard domain must be '*.' followed by a domain name, like '*.example.com'."),
+        (
+            "",
+            "enter the wildcard domain; a wildcard domain must be '*.' followed by a domain name, like '*.example.com'."
+        ),
     ])
     func wildcardRefusals(domain: String, message: String) throws {
         let list = try #require(errors(goodForm(domain: domain), toApply(.ov, .wildcard)))
@@ -225,8 +242,10 @@ struct ApplicationFormTests {
     }
 
     @Test func noNameTwice() throws {
-        let sans = "API.example.com\napi.example.com\nWWW.example.com\nxn--bcher-kva.example\nbücher.example\napi.example.com"
-        let list = try #require(errors(goodForm(domain: "www.example.com", sans: sans), toApply(.ov, .multiple, quota: 10)))
+        let sans =
+            "API.example.com\napi.example.com\nWWW.example.com\nxn--bcher-kva.example\nbücher.example\napi.example.com"
+        let list = try #require(
+            errors(goodForm(domain: "www.example.com", sans: sans), toApply(.ov, .multiple, quota: 10)))
         #expect(
             list.refusals.map(\.message) == [
                 "Additional domains: 'api.example.com' appears more than once; each domain name may appear only once in an application.",
@@ -251,21 +270,52 @@ struct ApplicationFormTests {
     }
 
     @Test func primaryWildcard() throws {
-        let app = try valid(goodForm(domain: "*.example.com", sans: "example.com"), toApply(.ov, .multiple, primary: .wildcard))
+        let app = try valid(
+            goodForm(domain: "*.example.com", sans: "example.com"), toApply(.ov, .multiple, primary: .wildcard))
         #expect(app.domain == "*.example.com")
-        let list = try #require(errors(goodForm(domain: "www.example.com", sans: "a.example.com"), toApply(.ov, .multiple, primary: .wildcard)))
+        let list = try #require(
+            errors(
+                goodForm(domain: "www.example.com", sans: "a.example.com"), toApply(.ov, .multiple, primary: .wildcard))
+        )
         #expect(list.fields == ["domain"])
-        let ev = try #require(errors(goodForm(domain: "*.example.com", sans: "a.example.com"), toApply(.ev, .multiple, primary: .wildcard)))
+        let ev = try #require(
+            errors(
+                goodForm(domain: "*.example.com", sans: "a.example.com"), toApply(.ev, .multiple, primary: .wildcard)))
         #expect(ev.refusals(for: "domain").first?.message.contains("EV certificates cannot be wildcard") == true)
+        let dv = try #require(
+            errors(
+                goodForm(domain: "*.example.com", sans: "a.example.com"), toApply(.dv, .multiple, primary: .wildcard)))
+        #expect(
+            dv.refusals.map(\.message) == [
+                "Domain name: a wildcard primary domain in a multiple-domain certificate is available only for OV and OV Pro, not DV; '*.example.com' cannot be used."
+            ])
+        #expect(
+            errors(
+                goodForm(domain: "*.example.com", sans: "a.example.com"), toApply(.ovPro, .multiple, primary: .wildcard)
+            ) == nil)
     }
 
     @Test func primarySingleOfAMultipleCertificateRefusesAWildcard() throws {
-        let list = try #require(errors(goodForm(domain: "*.example.com", sans: "a.example.com"), toApply(.ov, .multiple)))
+        let list = try #require(
+            errors(goodForm(domain: "*.example.com", sans: "a.example.com"), toApply(.ov, .multiple)))
         #expect(list.refusals[0].message.contains("this certificate's primary domain is a single domain"))
     }
 
+    @Test func publicIPEntriesInAnOVMultipleDomainCertificate() throws {
+        var form = goodForm(sans: "8.8.8.8\napi.example.com")
+        form.validationMethod = "FILE"
+        #expect(try valid(form, toApply(.ov, .multiple)).sans == ["8.8.8.8", "api.example.com"])
+        form.additionalDomains = "10.0.0.1"
+        #expect(errors(form, toApply(.ov, .multiple))?.refusals.first?.message.contains("10.0.0.0/8 (private)") == true)
+        form.additionalDomains = "8.8.8.8"
+        let dv = try #require(errors(form, toApply(.dv, .multiple)))
+        #expect(dv.refusals(for: "sans").first?.message.contains("available only for OV and OV Pro, not DV") == true)
+    }
+
     @Test func everyBadLineIsReported() throws {
-        let list = try #require(errors(goodForm(sans: "a..example.com\nok.example.com\n-x.example.com\nlocalhost"), toApply(.ov, .multiple)))
+        let list = try #require(
+            errors(goodForm(sans: "a..example.com\nok.example.com\n-x.example.com\nlocalhost"), toApply(.ov, .multiple))
+        )
         #expect(list.refusals(for: "sans").count == 3)
     }
 
@@ -280,7 +330,8 @@ struct ApplicationFormTests {
             #expect(list.refusals.map(\.code) == [.dvSpecialTLD])
             #expect(
                 list.refusals.first?.message
-                    == "Domain name: '\(domain)' is under the special top-level domain .\(tld); DV certificates cannot be issued for .edu, .gov or .edu.cn, so choose an OV or EV certificate.")
+                    == "Domain name: '\(domain)' is under the special top-level domain .\(tld); DV certificates cannot be issued for .edu, .gov or .edu.cn, so choose an OV or EV certificate."
+            )
             #expect(list.refusals.first?.field == "domain")
         }
         #expect(errors(goodForm(domain: domain), toApply(.ov)) == nil)
@@ -319,10 +370,15 @@ struct ApplicationFormTests {
         form.csrMode = "magic"
         let list = try #require(errors(form, toApply(.ov)))
         #expect(list.fields == ["csr_mode", "domain_method", "ca_hash_algorithm"])
-        #expect(list.refusals(for: "domain_method").first?.message == "Domain verification method: 'FTP' is not an option; choose one of DNS, File, E-mail.")
+        #expect(
+            list.refusals(for: "domain_method").first?.message
+                == "Domain verification method: 'FTP' is not an option; choose one of DNS, File, E-mail.")
         form.csrMode = "system"
         let again = try #require(errors(form, toApply(.ov)))
-        #expect(again.refusals(for: "key_algorithm").first?.message == "Key algorithm: 'DSA' is not an option; choose one of RSA 2048, RSA 3072, RSA 4096, EC P-256, EC P-384.")
+        #expect(
+            again.refusals(for: "key_algorithm").first?.message
+                == "Key algorithm: 'DSA' is not an option; choose one of RSA 2048, RSA 3072, RSA 4096, EC P-256, EC P-384."
+        )
     }
 
     @Test func sha256RootHashOnlyForOVAndEV() throws {
@@ -331,7 +387,10 @@ struct ApplicationFormTests {
             form.rootHashAlgorithm = "SHA-256"
             let list = errors(form, toApply(type))
             if type.family == .dv {
-                #expect(list?.refusals.map(\.message) == ["Root certificate hash algorithm: SHA-256 is available only for OV and EV certificates; choose Default."])
+                #expect(
+                    list?.refusals.map(\.message) == [
+                        "Root certificate hash algorithm: SHA-256 is available only for OV and EV certificates; choose Default."
+                    ])
             } else {
                 #expect(list == nil)
             }
@@ -364,7 +423,9 @@ struct ApplicationFormTests {
         form.companyUnit = String(repeating: "z", count: 64)
         let list = try #require(errors(form, toApply(.ev)))
         #expect(list.fields == ["company_unit", "company_city"])
-        #expect(list.refusals(for: "company_city").first?.message == "City: 64 characters is too long; at most 63 are allowed.")
+        #expect(
+            list.refusals(for: "company_city").first?.message
+                == "City: 64 characters is too long; at most 63 are allowed.")
     }
 
     @Test func countryIsTwoLetters() throws {
@@ -403,9 +464,14 @@ struct ApplicationFormTests {
         #expect(errors(form, toApply()) == nil)
         form.applicantName = String(repeating: "张", count: 34)  // 102 bytes
         let list = try #require(errors(form, toApply()))
-        #expect(list.refusals[0].message.hasSuffix("is 102 bytes; a name must be 4 to 100 bytes long (a Chinese character counts as 3)."))
+        #expect(
+            list.refusals[0].message.hasSuffix(
+                "is 102 bytes; a name must be 4 to 100 bytes long (a Chinese character counts as 3)."))
         form.applicantName = "Bob"
-        #expect(errors(form, toApply())?.refusals.first?.message == "Applicant name: 'Bob' is 3 bytes; a name must be 4 to 100 bytes long (a Chinese character counts as 3).")
+        #expect(
+            errors(form, toApply())?.refusals.first?.message
+                == "Applicant name: 'Bob' is 3 bytes; a name must be 4 to 100 bytes long (a Chinese character counts as 3)."
+        )
     }
 
     @Test(arguments: [
@@ -418,7 +484,9 @@ struct ApplicationFormTests {
         #expect(try valid(form, toApply()).applicantPhone == cleaned)
     }
 
-    @Test(arguments: ["1234", String(repeating: "9", count: 21), "12+345678", "phone", "++8613800000000", "138 0000 0000 ext 5"])
+    @Test(arguments: [
+        "1234", String(repeating: "9", count: 21), "12+345678", "phone", "++8613800000000", "138 0000 0000 ext 5",
+    ])
     func badPhoneNumbers(input: String) throws {
         var form = goodForm()
         form.applicantPhone = input
@@ -428,7 +496,8 @@ struct ApplicationFormTests {
     }
 
     @Test(arguments: [
-        ("nobody", "it has no '@'"), ("a@b@example.com", "it has more than one '@'"), ("@example.com", "nothing before the '@'"),
+        ("nobody", "it has no '@'"), ("a@b@example.com", "it has more than one '@'"),
+        ("@example.com", "nothing before the '@'"),
         ("a..b@example.com", "two dots in a row"), (".a@example.com", "cannot start or end with a dot"),
         ("a b@example.com", "may contain only letters"), ("a@localhost", "the part after the '@' is not a domain name"),
         ("a@exa_mple.com", "the part after the '@' is not a domain name"),
@@ -463,13 +532,15 @@ struct ApplicationFormTests {
 
     @Test func domainAddition() throws {
         var c = certificate(.issued, domainType: .multiple, quota: 4)  // holds www + api
-        let added = try #require(try? validateDomainAddition("shop.example.com\nBlog.Example.com", email: "ops@example.com", for: c))
+        let added = try #require(
+            try? validateDomainAddition("shop.example.com\nBlog.Example.com", email: "ops@example.com", for: c))
         #expect(added.domains == ["shop.example.com", "blog.example.com"])
         #expect(added.email == "ops@example.com")
 
-        let list = try #require(refusals { () throws(RefusalList) in
-            try validateDomainAddition("api.example.com\nx.example.com\ny.example.com", email: "", for: c)
-        })
+        let list = try #require(
+            refusals { () throws(RefusalList) in
+                try validateDomainAddition("api.example.com\nx.example.com\ny.example.com", email: "", for: c)
+            })
         #expect(
             list.refusals.map(\.message) == [
                 "Additional domains: 'api.example.com' is already on this certificate; each domain name may appear only once.",
@@ -477,9 +548,10 @@ struct ApplicationFormTests {
                 "E-mail address: enter an e-mail address, like 'name@example.com'.",
             ])
         c.type = .dv
-        let wildcard = try #require(refusals { () throws(RefusalList) in
-            try validateDomainAddition("*.example.net", email: "ops@example.com", for: c)
-        })
+        let wildcard = try #require(
+            refusals { () throws(RefusalList) in
+                try validateDomainAddition("*.example.net", email: "ops@example.com", for: c)
+            })
         #expect(wildcard.refusals[0].message.contains("allowed only for OV and OV Pro"))
     }
 }

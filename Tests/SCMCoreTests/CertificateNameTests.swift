@@ -16,7 +16,10 @@ struct CertificateNameTests {
 
     @Test(arguments: [
         ("ab", "Certificate name: 'ab' is 2 characters; a name must be 3 to 63 characters long."),
-        (String(repeating: "x", count: 64), "Certificate name: '\(String(repeating: "x", count: 64))' is 64 characters; a name must be 3 to 63 characters long."),
+        (
+            String(repeating: "x", count: 64),
+            "Certificate name: '\(String(repeating: "x", count: 64))' is 64 characters; a name must be 3 to 63 characters long."
+        ),
         ("my cert", "Certificate name: 'my cert' contains ' '; a name may contain only letters, digits, _, - and ."),
         ("证书一号", "Certificate name: '证书一号' contains '证'; a name may contain only letters, digits, _, - and ."),
         ("cert/1", "Certificate name: 'cert/1' contains '/'; a name may contain only letters, digits, _, - and ."),
@@ -31,12 +34,16 @@ struct CertificateNameTests {
 
     @Test(arguments: [0, 255, 256])
     func descriptionLength(length: Int) {
-        let refused = refusal { () throws(Refusal) in try CertificateName.validateDescription(String(repeating: "d", count: length)) }
+        let refused = refusal { () throws(Refusal) in
+            try CertificateName.validateDescription(String(repeating: "d", count: length))
+        }
         if length <= 255 {
             #expect(refused == nil)
         } else {
             #expect(refused?.field == "description")
-            #expect(refused?.message == "Description: 256 characters is too long; a description can be at most 255 characters.")
+            #expect(
+                refused?.message
+                    == "Description: 256 characters is too long; a description can be at most 255 characters.")
         }
     }
 }

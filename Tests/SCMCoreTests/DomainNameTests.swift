@@ -7,8 +7,10 @@ import Testing
 struct PunycodeTests {
     /// RFC 3492 §7.1 sample strings (A), (B), (J), (L), (S), checked against Python's codec.
     static let samples: [(String, String)] = [
-        ("\u{644}\u{64A}\u{647}\u{645}\u{627}\u{628}\u{62A}\u{643}\u{644}\u{645}\u{648}\u{634}\u{639}\u{631}\u{628}\u{64A}\u{61F}",
-         "egbpdaj6bu4bxfgehfvwxn"),
+        (
+            "\u{644}\u{64A}\u{647}\u{645}\u{627}\u{628}\u{62A}\u{643}\u{644}\u{645}\u{648}\u{634}\u{639}\u{631}\u{628}\u{64A}\u{61F}",
+            "egbpdaj6bu4bxfgehfvwxn"
+        ),
         ("\u{4ED6}\u{4EEC}\u{4E3A}\u{4EC0}\u{4E48}\u{4E0D}\u{8BF4}\u{4E2D}\u{6587}", "ihqwcrb4cv8a8dqg056pqjye"),
         ("Porqu\u{E9}nopuedensimplementehablarenEspa\u{F1}ol", "PorqunopuedensimplementehablarenEspaol-fmd56a"),
         ("3\u{5E74}B\u{7D44}\u{91D1}\u{516B}\u{5148}\u{751F}", "3B-ww4c5e180e575a65lsy2b"),
@@ -53,7 +55,8 @@ struct DomainNameTests {
     }
 
     private func message(_ input: String, wildcard: Bool = false, field: String = ApplicationField.domain) -> String? {
-        refusal { () throws(Refusal) in _ = try DomainName.normalize(input, allowWildcard: wildcard, field: field) }?.message
+        refusal { () throws(Refusal) in _ = try DomainName.normalize(input, allowWildcard: wildcard, field: field) }?
+            .message
     }
 
     @Test func trimsAndLowercases() {
@@ -83,16 +86,19 @@ struct DomainNameTests {
         #expect(normalized("XN--BCHER-KVA.example") == "xn--bcher-kva.example")
         #expect(
             message("xn--zz!.example")
-                == "Domain name: 'xn--zz!.example' contains '!', which is not allowed in a domain name; each label must be 1–63 letters, digits or hyphens.")
+                == "Domain name: 'xn--zz!.example' contains '!', which is not allowed in a domain name; each label must be 1–63 letters, digits or hyphens."
+        )
         #expect(
             message("xn--abc.example")
-                == "Domain name: 'xn--abc.example' has the label 'xn--abc', which starts with 'xn--' but is not valid Punycode.")
+                == "Domain name: 'xn--abc.example' has the label 'xn--abc', which starts with 'xn--' but is not valid Punycode."
+        )
     }
 
     @Test func refusesWhatCannotBeConvertedToPunycode() {
         #expect(
             message("☃.example")
-                == "Domain name: '☃.example' contains '☃' (U+2603), which cannot be converted to Punycode; a domain name may contain only letters, digits and hyphens.")
+                == "Domain name: '☃.example' contains '☃' (U+2603), which cannot be converted to Punycode; a domain name may contain only letters, digits and hyphens."
+        )
         #expect(message("shop😀.example")?.contains("cannot be converted to Punycode") == true)
         #expect(message("a·b.example")?.contains("cannot be converted to Punycode") == true)
     }
@@ -100,7 +106,8 @@ struct DomainNameTests {
     @Test func emptyLabel() {
         #expect(
             message("a..example.com", field: ApplicationField.sans)
-                == "Additional domains: 'a..example.com' has an empty label; each label must be 1–63 letters, digits or hyphens.")
+                == "Additional domains: 'a..example.com' has an empty label; each label must be 1–63 letters, digits or hyphens."
+        )
         #expect(message(".example.com")?.contains("empty label") == true)
         #expect(message("example.com..")?.contains("empty label") == true)
     }
@@ -108,15 +115,19 @@ struct DomainNameTests {
     @Test func labelCharacters() {
         #expect(
             message("my_host.example.com")
-                == "Domain name: 'my_host.example.com' contains '_', which is not allowed in a domain name; each label must be 1–63 letters, digits or hyphens.")
-        #expect(message("a b.example.com") == "Domain name: 'a b.example.com' contains a space; a domain name cannot contain spaces.")
+                == "Domain name: 'my_host.example.com' contains '_', which is not allowed in a domain name; each label must be 1–63 letters, digits or hyphens."
+        )
+        #expect(
+            message("a b.example.com")
+                == "Domain name: 'a b.example.com' contains a space; a domain name cannot contain spaces.")
         #expect(message("http://example.com")?.contains("contains ':'") == true)
     }
 
     @Test func hyphens() {
         #expect(
             message("-a.example.com")
-                == "Domain name: '-a.example.com' has the label '-a', which starts or ends with a hyphen; a label must begin and end with a letter or digit.")
+                == "Domain name: '-a.example.com' has the label '-a', which starts or ends with a hyphen; a label must begin and end with a letter or digit."
+        )
         #expect(message("a-.example.com")?.contains("starts or ends with a hyphen") == true)
         #expect(normalized("a--b.example.com") == "a--b.example.com")
     }
@@ -134,7 +145,8 @@ struct DomainNameTests {
     @Test func labelLengthCountsThePunycodeForm() {
         // 30 CJK characters: 30 characters as typed, 72 once converted (Python agrees).
         let label = String(String.UnicodeScalarView((0..<30).map { Unicode.Scalar(0x4E00 + $0 * 37)! }))
-        #expect(message(label + ".example")?.contains("has a label of 72 characters once converted to Punycode") == true)
+        #expect(
+            message(label + ".example")?.contains("has a label of 72 characters once converted to Punycode") == true)
     }
 
     @Test(arguments: [252, 253, 254])
@@ -151,14 +163,16 @@ struct DomainNameTests {
         if length <= 253 {
             #expect(normalized(name) == name)
         } else {
-            #expect(message(name)?.contains("is 254 characters long; a domain name can be at most 253 characters") == true)
+            #expect(
+                message(name)?.contains("is 254 characters long; a domain name can be at most 253 characters") == true)
         }
     }
 
     @Test func atLeastTwoLabels() {
         #expect(
             message("localhost")
-                == "Domain name: 'localhost' is not a fully qualified domain name; it needs at least two labels, like 'example.com'.")
+                == "Domain name: 'localhost' is not a fully qualified domain name; it needs at least two labels, like 'example.com'."
+        )
         #expect(message("") == "Domain name: enter a domain name, such as 'www.example.com'.")
         #expect(message("   ")?.contains("enter a domain name") == true)
     }
@@ -173,7 +187,8 @@ struct DomainNameTests {
         #expect(message("*.example.com") == "Domain name: '*.example.com' is a wildcard name; '*' is not allowed here.")
         #expect(
             message("*.*.example.com", wildcard: true)
-                == "Domain name: '*.*.example.com' may contain '*' only once, as its whole first label, like '*.example.com'.")
+                == "Domain name: '*.*.example.com' may contain '*' only once, as its whole first label, like '*.example.com'."
+        )
         #expect(message("a*.example.com", wildcard: true)?.contains("only once, as its whole first label") == true)
         #expect(message("a.*.example.com", wildcard: true)?.contains("only once, as its whole first label") == true)
         #expect(message("*example.com", wildcard: true)?.contains("only once, as its whole first label") == true)
@@ -182,7 +197,8 @@ struct DomainNameTests {
     }
 
     @Test func refusalsCarryTheField() {
-        let refused = refusal { () throws(Refusal) in _ = try DomainName.normalize("a..b", field: ApplicationField.sans) }
+        let refused = refusal { () throws(Refusal) in _ = try DomainName.normalize("a..b", field: ApplicationField.sans)
+        }
         #expect(refused?.code == .invalidInput)
         #expect(refused?.field == "sans")
     }
@@ -210,7 +226,9 @@ struct DomainNameTests {
         #expect(DomainName.reservedIPv4Range(address)?.hasPrefix(range) == true)
     }
 
-    @Test(arguments: ["1.2.3", "1.2.3.4.5", "256.1.1.1", "01.2.3.4", "1.2.3.-4", "a.b.c.d", "1..2.3", "", " 1.2.3.4", "١.٢.٣.٤"])
+    @Test(arguments: [
+        "1.2.3", "1.2.3.4.5", "256.1.1.1", "01.2.3.4", "1.2.3.-4", "a.b.c.d", "1..2.3", "", " 1.2.3.4", "١.٢.٣.٤",
+    ])
     func notIPv4(text: String) {
         #expect(!DomainName.isIPv4(text))
         #expect(!DomainName.isPublicIPv4(text))

@@ -24,6 +24,7 @@ private let S = Cell.no(.wrongStatus)
 /// applied for in every status past PAID; UPLOAD is an uploaded certificate. Columns follow
 /// `Certificate.Status.allCases`:
 ///                                 PAID CHECK ORG  ISSNG ISSUED UNPAS CANCK SUPPL CNSUP REISS REVKG REVKD UPLD EXPRD
+// swift-format-ignore
 let expectedTable: [Certificate.Operation: [Cell]] = [
     .apply:                        [ok,  S,    S,   S,    S,     S,    S,    S,    S,    S,    S,    S,    S,   S],
     .newApplication:               [S,   S,    S,   S,    S,     ok,   S,    S,    S,    S,    S,    S,    S,   S],
@@ -90,7 +91,9 @@ struct OperationTableTests {
         for operation in Certificate.Operation.allCases {
             guard let refused = refusal(operation, c), refused.code == .wrongStatus else { continue }
             #expect(refused.message.contains(c.statusLabel), "\(operation): \(refused.message)")
-            #expect(refused.message.contains("allowed only") || refused.message.contains("possible only"), "\(refused.message)")
+            #expect(
+                refused.message.contains("allowed only") || refused.message.contains("possible only"),
+                "\(refused.message)")
         }
     }
 
@@ -99,11 +102,13 @@ struct OperationTableTests {
         #expect(refused?.code == .wrongStatus)
         #expect(
             refused?.message
-                == "Applying is not possible while the certificate is \"Issued\"; it is allowed only when the certificate is \"Pending application\".")
+                == "Applying is not possible while the certificate is \"Issued\"; it is allowed only when the certificate is \"Pending application\"."
+        )
         let withdraw = refusal(.withdraw, certificate(.issuing))
         #expect(
             withdraw?.message
-                == "Withdrawing the application is not possible while the certificate is \"To be issued\"; it is allowed only when the certificate is \"Pending domain name verification\" or \"Pending organization verification\".")
+                == "Withdrawing the application is not possible while the certificate is \"To be issued\"; it is allowed only when the certificate is \"Pending domain name verification\" or \"Pending organization verification\"."
+        )
     }
 
     @Test func confirmOperationOnlyForTheReissueCancellation() {

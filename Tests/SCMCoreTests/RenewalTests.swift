@@ -9,14 +9,20 @@ struct RenewalTests {
         // Original expires 2022-11-30, renewal issued 2022-11-25 → renewal expires 2023-11-30.
         let original = utc("2022-11-30T00:00:00Z")
         let issued = utc("2022-11-25T00:00:00Z")
-        #expect(renewalNotAfter(originalNotAfter: original, inherits: true, issuedAt: issued) == utc("2023-11-30T00:00:00Z"))
-        #expect(renewalNotAfter(originalNotAfter: original, inherits: false, issuedAt: issued) == utc("2023-11-25T00:00:00Z"))
+        #expect(
+            renewalNotAfter(originalNotAfter: original, inherits: true, issuedAt: issued) == utc("2023-11-30T00:00:00Z")
+        )
+        #expect(
+            renewalNotAfter(originalNotAfter: original, inherits: false, issuedAt: issued)
+                == utc("2023-11-25T00:00:00Z"))
     }
 
     @Test func timeOfDayIsKept() {
         let original = utc("2022-11-30T08:15:00Z")
         let issued = utc("2022-11-25T17:40:00Z")
-        #expect(renewalNotAfter(originalNotAfter: original, inherits: true, issuedAt: issued) == utc("2023-11-30T08:15:00Z"))
+        #expect(
+            renewalNotAfter(originalNotAfter: original, inherits: true, issuedAt: issued) == utc("2023-11-30T08:15:00Z")
+        )
     }
 
     @Test func plainYearWithoutAnOriginal() {
@@ -26,13 +32,16 @@ struct RenewalTests {
 
     @Test func leapDayPlusOneYearIs28February() {
         let issued = utc("2024-02-29T10:00:00Z")
-        #expect(renewalNotAfter(originalNotAfter: nil, inherits: false, issuedAt: issued) == utc("2025-02-28T10:00:00Z"))
+        #expect(
+            renewalNotAfter(originalNotAfter: nil, inherits: false, issuedAt: issued) == utc("2025-02-28T10:00:00Z"))
     }
 
     @Test func anExpiredOriginalLeavesNothingToInherit() {
         let original = utc("2022-11-30T00:00:00Z")
         let issued = utc("2022-12-10T00:00:00Z")
-        #expect(renewalNotAfter(originalNotAfter: original, inherits: true, issuedAt: issued) == utc("2023-12-10T00:00:00Z"))
+        #expect(
+            renewalNotAfter(originalNotAfter: original, inherits: true, issuedAt: issued) == utc("2023-12-10T00:00:00Z")
+        )
     }
 
     @Test func neverMoreThan398DaysAfterIssuance() {

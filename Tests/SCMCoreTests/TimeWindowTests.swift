@@ -47,7 +47,10 @@ struct TimeWindowTests {
             #expect(refused == nil)
         } else {
             #expect(refused?.code == .reissueWindowClosed)
-            #expect(refused?.message.contains("\(brand.displayName) certificates can be reissued only within \(Int(days)) days of issuance") == true)
+            #expect(
+                refused?.message.contains(
+                    "\(brand.displayName) certificates can be reissued only within \(Int(days)) days of issuance")
+                    == true)
         }
     }
 
@@ -82,7 +85,8 @@ struct TimeWindowTests {
             #expect(refused == nil)
         } else {
             #expect(refused?.code == .renewAfterExpiry)
-            #expect(refused?.message.contains("renewal is possible only before expiry, so buy a new certificate") == true)
+            #expect(
+                refused?.message.contains("renewal is possible only before expiry, so buy a new certificate") == true)
         }
     }
 

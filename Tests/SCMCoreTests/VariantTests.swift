@@ -83,7 +83,9 @@ struct VariantTests {
     func renewUploaded(status: Certificate.Status) {
         let refused = refusal(.renew, expiringSoon(uploadedCertificate(status)))
         #expect(refused?.code == .uploadedCertificate)
-        #expect(refused?.message == "Renewal is not possible for an uploaded certificate: only certificates bought here can be.")
+        #expect(
+            refused?.message
+                == "Renewal is not possible for an uploaded certificate: only certificates bought here can be.")
     }
 
     @Test func renewMultipleAndWildcardPaid() {
