@@ -22,18 +22,9 @@ public enum CSR {
         else { throw .fromQueue(.openSSL, "could not fill in the CSR") }
         if !subjectAlternativeNames.isEmpty {
             let names = try GeneralNamesHandle(subjectAlternativeNames)
-            guard let extensions = scm_sk_X509_EXTENSION_new_null() else {
-                throw .fromQueue(.openSSL, "could not allocate the CSR's extensions")
-            }
-            defer { scm_sk_X509_EXTENSION_pop_free(extensions) }
-            guard let san = X509V3_EXT_i2d(NID_subject_alt_name, 0, UnsafeMutableRawPointer(names.pointer)) else {
-                throw .fromQueue(.openSSL, "could not encode the subjectAltName")
-            }
-            guard scm_sk_X509_EXTENSION_push(extensions, san) > 0 else {
-                X509_EXTENSION_free(san)
-                throw .fromQueue(.openSSL, "could not add the subjectAltName")
-            }
-            guard X509_REQ_add_extensions(request.pointer, extensions) == 1 else {
+            let extensions = try ExtensionStackHandle()
+            try extensions.addSubjectAlternativeNames(names)
+            guard X509_REQ_add_extensions(request.pointer, extensions.pointer) == 1 else {
                 throw .fromQueue(.openSSL, "could not add the CSR's extensions")
             }
         }

@@ -18,16 +18,9 @@ public enum PKCS12 {
         }
         var chain: [CertificateHandle] = []
         for pem in chainPEMs { chain += try CertificateHandle.all(inPEM: pem, what: "chain certificate") }
-        let stack = try CertificateStackHandle(chain)
-        guard
-            let store = PKCS12_create(
-                password, friendlyName, key.pointer, certificate.pointer, stack.pointer, 0, 0, 0, 0, 0)
-        else { throw .fromQueue(.openSSL, "could not build the PKCS#12 keystore") }
-        defer { PKCS12_free(store) }
-        let bio = try MemoryBIO()
-        guard i2d_PKCS12_bio(bio.pointer, store) == 1 else {
-            throw .fromQueue(.openSSL, "could not encode the PKCS#12 keystore")
-        }
-        return bio.bytes
+        let keystore = try KeystoreHandle(
+            password: password, friendlyName: friendlyName, key: key, certificate: certificate,
+            chain: CertificateStackHandle(chain))
+        return try keystore.der
     }
 }
