@@ -27,7 +27,8 @@ import requests
 REPO = Path(__file__).resolve().parents[2]
 ADMIN_NAME = "admin"
 ADMIN_PASSWORD = "e2e-Admin-Passw0rd!"
-SEED_COUNT = 120  # deliberately not a multiple of any page size
+SERVE_ARGS = ("--review-scale", "1000", "--scheduler-interval", "3600")
+SEED_COUNT = 203  # not a multiple of any page size; about 14 a status
 
 # The API status codes of RULES.md §2 (SCMCore Certificate.Status raw values).
 STATUSES = [
@@ -71,7 +72,9 @@ def run_scm(*args: str, check: bool = True, timeout: float = 600) -> subprocess.
 class ScmServe:
     """One `scm serve` process; stderr goes to a log file we can read."""
 
-    def __init__(self, data_dir: Path, port: int, log_path: Path, threads: int = 8):
+    def __init__(self, data_dir: Path, port: int, log_path: Path, threads: int = 8,
+                 extra_args: tuple[str, ...] = ()):
+        self.extra_args = tuple(extra_args)
         self.data_dir = data_dir
         self.port = port
         self.log_path = log_path
@@ -97,6 +100,7 @@ class ScmServe:
             [
                 str(scm_binary()), "serve", "--data-dir", str(self.data_dir),
                 "--listen", self.address, "--threads", str(self.threads), "--root", str(REPO),
+                *self.extra_args,
             ],
             stdout=log, stderr=subprocess.STDOUT, cwd=str(REPO),
         )
@@ -193,9 +197,13 @@ class Stack:
         self.fcgi_port = free_port()
         while self.fcgi_port == self.http_port:
             self.fcgi_port = free_port()
-        self.scm = ScmServe(self.data_dir, self.fcgi_port, root / "scm-serve.log")
+        # A still data set: the CA simulator reviews nothing during the run (review times x1000)
+        # and the scheduler passes rarely, so the pages can be checked against the database.
+        self.scm = ScmServe(self.data_dir, self.fcgi_port, root / "scm-serve.log",
+                            extra_args=SERVE_ARGS)
         self.nginx = Nginx(root / "nginx", self.http_port, f"127.0.0.1:{self.fcgi_port}")
         self.seeded = 0
+        self.seed_statuses: dict[str, int] = {}
 
     @property
     def base_url(self) -> str:
@@ -211,6 +219,8 @@ class Stack:
     def seed(self, count: int) -> None:
         run_scm("seed", "--data-dir", str(self.data_dir), "--count", str(count))
         self.seeded += count
+        with self.db() as db:
+            self.seed_statuses = dict(db.execute("SELECT status, count(*) FROM certificates GROUP BY status"))
 
     def db(self, readonly: bool = True) -> sqlite3.Connection:
         """A direct connection to the test database (the oracle for counts and searches)."""
