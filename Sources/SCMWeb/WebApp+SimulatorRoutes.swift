@@ -1,5 +1,97 @@
+import Foundation
+import SCMCore
+
 extension WebApp {
     /// The CSR list and the simulators' consoles: CA, DNS, mailbox, web roots (issue 4).
+    /// Literal segments (`new`, `upload`) are added before the `:id` captures they would match.
     func addSimulatorRoutes(_ router: inout Router) {
+        router.add("GET", "csrs") { try listCSRs(&$0) }
+        router.add("POST", "csrs") { try createCSR(&$0) }
+        router.add("GET", "csrs/new") { try showNewCSR(&$0) }
+        router.add("GET", "csrs/upload") { try showUploadCSR(&$0) }
+        router.add("POST", "csrs/upload") { try uploadCSR(&$0) }
+        router.add("GET", "csrs/:id") { try showCSR(&$0) }
+        router.add("GET", "csrs/:id/download") { try downloadCSR(&$0) }
+        router.add("POST", "csrs/:id/delete") { try deleteCSR(&$0) }
+        router.add("POST", "csrs/:id/rename") { try renameCSR(&$0) }
+
+        router.add("GET", "cloud") { try showCloud(&$0) }
+        router.add("GET", "cloud/ca") { try showCA(&$0) }
+        router.add("GET", "cloud/ca/:brand/:file") { try downloadCACertificate(&$0) }
+
+        router.add("GET", "cloud/dns") { try listZones(&$0) }
+        router.add("POST", "cloud/dns/zones") { try createZone(&$0) }
+        router.add("GET", "cloud/dns/zones/:id") { try showZone(&$0) }
+        router.add("POST", "cloud/dns/zones/:id/records") { try addRecordSet(&$0) }
+        router.add("POST", "cloud/dns/zones/:id/delete") { try deleteZone(&$0) }
+        router.add("GET", "cloud/dns/records/:id/edit") { try showEditRecordSet(&$0) }
+        router.add("POST", "cloud/dns/records/:id") { try modifyRecordSet(&$0) }
+        router.add("POST", "cloud/dns/records/:id/delete") { try deleteRecordSet(&$0) }
+
+        router.add("GET", "cloud/mail") { try listMail(&$0) }
+        router.add("GET", "cloud/mail/:id") { try showMail(&$0) }
+        router.add("POST", "cloud/mail/:id/follow") { try followMailLink(&$0) }
+
+        router.add("GET", "cloud/web") { try listWebrootFiles(&$0) }
+        router.add("POST", "cloud/web") { try putWebrootFile(&$0) }
+        router.add("POST", "cloud/web/delete") { try deleteWebrootFile(&$0) }
+    }
+
+    /// `GET /cloud`: the simulated cloud products, each with its console page.
+    func showCloud(_ request: inout RequestContext) throws -> HTTPResponse {
+        let counts = try context.database.read { store in
+            (
+                zones: try store.dnsZones().count,
+                unread: try store.mails().filter { $0.readAt == nil }.count,
+                files: try store.webrootFiles().count
+            )
+        }
+        let page = CloudPage(
+            layout: layout(
+                title: "Cloud Products", session: request.session, section: "cloud",
+                crumbs: [Crumb(title: "Cloud Products", href: nil)], flash: request.flash),
+            products: [
+                .init(
+                    title: "Certificate authorities", href: "/cloud/ca",
+                    summary:
+                        "The simulated CAs: each brand's root and intermediate certificate, to download and trust.",
+                    detail: "\(CABrand.allCases.count) brands"),
+                .init(
+                    title: "DNS", href: "/cloud/dns",
+                    summary:
+                        "Public zones and record sets: the _dnsauth TXT or CNAME records that prove domain ownership, and CAA.",
+                    detail: counts.zones == 1 ? "1 zone" : "\(counts.zones) zones"),
+                .init(
+                    title: "Mailbox", href: "/cloud/mail",
+                    summary:
+                        "Every message the CA sends: domain confirmations, organization verification, revocation and reminders.",
+                    detail: counts.unread == 1 ? "1 unread message" : "\(counts.unread) unread messages"),
+                .init(
+                    title: "Web roots", href: "/cloud/web",
+                    summary:
+                        "Files served by the simulated web servers, for file validation at \(DomainValidation.filePath).",
+                    detail: counts.files == 1 ? "1 file" : "\(counts.files) files"),
+            ])
+        return .html(templates.render(page, "cloud"))
+    }
+
+    /// A numeric route capture, or a 404 naming what was asked for.
+    static func numericID(_ text: String, _ what: String) throws -> Int64 {
+        guard let id = Int64(text), id > 0 else {
+            throw Refusal(.notFound, "There is no \(what) with ID \(text.prefix(40)).")
+        }
+        return id
+    }
+
+    /// A file download: `Content-Disposition: attachment` with an ASCII-only file name.
+    static func attachment(_ body: String, contentType: String, filename: String) -> HTTPResponse {
+        let safe = String(filename.map { $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) ? $0 : "_" })
+        return HTTPResponse(
+            status: 200,
+            headers: [
+                ("Content-Type", contentType), ("Content-Disposition", "attachment; filename=\"\(safe)\""),
+                ("Cache-Control", "no-store"), ("X-Content-Type-Options", "nosniff"),
+            ],
+            body: Array(body.utf8))
     }
 }
