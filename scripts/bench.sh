@@ -36,7 +36,7 @@ scm_pid=""
 nginx_pid=""
 cleanup() {
     if [ -n "$nginx_pid" ]; then kill -QUIT "$nginx_pid" 2>/dev/null || true; wait "$nginx_pid" 2>/dev/null || true; fi
-    if [ -n "$scm_pid" ]; then kill -TERM "$scm_pid" 2>/dev/null || true; wait "$scm_pid" 2>/dev/null || true; fi
+    if [ -n "$scm_pid" ]; then stop_scm; fi
     if [ -z "${BENCH_KEEP:-}" ]; then rm -rf "$work"; else echo "bench: kept $work" >&2; fi
 }
 trap cleanup EXIT
@@ -60,20 +60,31 @@ prepare_data() { # DIR COUNT
 }
 
 start_scm() { # DIR
+    local slog=$1/scm-serve.log
     "$bin" serve --data-dir "$1" --listen "127.0.0.1:$fcgi_port" --threads "$scm_threads" \
-        --root "$repo" 2>>"$work/scm-serve.log" &
+        --root "$repo" 2>"$slog" &
     scm_pid=$!
     for _ in $(seq 1 200); do
-        if grep -q "listening on 127.0.0.1:$fcgi_port" "$work/scm-serve.log" 2>/dev/null; then return 0; fi
-        kill -0 "$scm_pid" 2>/dev/null || { cat "$work/scm-serve.log" >&2; exit 1; }
+        if grep -q "listening on 127.0.0.1:$fcgi_port" "$slog" 2>/dev/null; then return 0; fi
+        kill -0 "$scm_pid" 2>/dev/null || { cat "$slog" >&2; exit 1; }
         sleep 0.05
     done
-    log "scm serve did not start"; cat "$work/scm-serve.log" >&2; exit 1
+    log "scm serve did not start"; cat "$slog" >&2; exit 1
 }
 
-stop_scm() {
-    kill -TERM "$scm_pid"
-    wait "$scm_pid" || log "scm serve exited $? on SIGTERM"
+stop_scm() { # SIGTERM, then SIGKILL after 15 s (reported: a clean stop is part of the contract)
+    local status=0
+    kill -TERM "$scm_pid" 2>/dev/null || true
+    for _ in $(seq 1 150); do
+        kill -0 "$scm_pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    if kill -0 "$scm_pid" 2>/dev/null; then
+        log "scm serve still running 15 s after SIGTERM: killing it"
+        kill -KILL "$scm_pid" 2>/dev/null || true
+    fi
+    wait "$scm_pid" || status=$?
+    [ $status -eq 0 ] || log "scm serve exited $status"
     scm_pid=""
 }
 
