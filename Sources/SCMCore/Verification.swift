@@ -151,3 +151,10 @@ public struct StoredCSR: Sendable, Equatable {
         self.updatedAt = createdAt
     }
 }
+
+extension Certificate.Status {
+    /// The statuses in which the CA simulator has a step to take (RULES.md §3, §5).
+    public static let reviewedByCA: [Certificate.Status] = [
+        .checking, .checkingOrg, .issuing, .cancelChecking, .supplementChecking, .cancelSupplementing, .reissuing, .revoking,
+    ]
+}

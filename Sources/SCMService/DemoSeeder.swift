@@ -1,5 +1,6 @@
 import Foundation
 import SCMCore
+import SCMPKI
 import SCMStore
 
 /// Realistic demo certificates for `scm seed`: every status and type, dates spread around now so
@@ -27,6 +28,12 @@ public struct DemoSeeder: Sendable {
         let statuses = Certificate.Status.allCases
         let types = CertificateType.allCases
         let brands = CABrand.allCases
+        // Certificates seeded in the CA's review get a real CSR (one key for the whole seed run:
+        // the CA signs whatever names it is given) and proof tokens, so the CA simulator can
+        // carry them on to issuance like any other.
+        let reviewKey = try PrivateKey(generating: .ecP256)
+        let reviewCSR = try CSR.create(key: reviewKey, commonName: "demo.example.com", subjectAlternativeNames: ["demo.example.com"])
+        let sealedReviewKey = try context.sealer.seal(Array(reviewKey.pem.utf8))
         try context.database.write { store in
             var orderID = ""
             for index in 0..<count {
@@ -46,7 +53,17 @@ public struct DemoSeeder: Sendable {
                     using: &generator)
                 try store.insert(certificate, ownerID: ownerID)
                 if certificate.appliedAt != nil && status != .upload {
-                    try store.save(application(index: index, type: type), certificateID: certificate.id)
+                    try store.save(application(index: index, type: certificate.type), certificateID: certificate.id)
+                }
+                if [.checking, .checkingOrg, .issuing].contains(status) {
+                    try store.save(CertificateMaterials(csrPEM: reviewCSR, sealedPrivateKey: sealedReviewKey), certificateID: certificate.id)
+                    try store.replaceValidations(
+                        certificate.allDomains.map {
+                            DomainValidation(
+                                certificateID: certificate.id, domain: $0, method: certificate.validationMethod,
+                                token: SecureRandom.hex(20), email: "admin@" + domainVerificationName(for: $0, domainType: certificate.domainType),
+                                verifiedAt: status == .checking ? nil : certificate.appliedAt)
+                        }, certificateID: certificate.id)
                 }
             }
         }
@@ -90,7 +107,9 @@ public struct DemoSeeder: Sendable {
             let extras = min(quota - 1, 1 + index % 3)
             certificate.sans = (0..<extras).map { "\(Self.hosts[($0 + index + 1) % Self.hosts.count]).\(base)" }
         }
-        certificate.appliedAt = created + .days(1)
+        // In-review certificates were applied for recently (the CA fails them 30 days after applying).
+        certificate.appliedAt = [.checking, .checkingOrg, .issuing].contains(status) ? now - .days(Double(index % 20)) : created + .days(1)
+        if status == .issuing { certificate.reviewDueAt = now + .days(Double(1 + index % 5)) }
         certificate.csrSource = isUpload ? nil : (index % 13 == 0 ? .uploaded : .system)
         certificate.validationMethod = effectiveType.family == .dv ? .dns : [.dns, .email, .dns][index % 3]
 

@@ -116,14 +116,13 @@ extension StoreReader {
         }
     }
 
-    /// Certificates the CA has work on: in review, or due.
-    public func certificatesInReview(limit: Int = 500) throws -> [Certificate] {
-        try Row.fetchAll(
-            db,
-            sql: """
-                SELECT * FROM certificates WHERE status IN ('CHECKING', 'CHECKING_ORG', 'ISSUING', 'CANCELCHECKING',
-                    'SUPPLEMENTCHECKING', 'CANCELSUPPLEMENTING', 'REISSUING', 'REVOKING') ORDER BY updated_at LIMIT ?
-                """, arguments: [limit]
+    /// Certificates the CA reviews (RULES.md §3 CA steps), most recent applications first, so a
+    /// pass stays bounded on a large database and the ones users work on now come first.
+    public func certificatesInReview(limit: Int = 200) throws -> [Certificate] {
+        let statuses = Certificate.Status.reviewedByCA.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+        return try Row.fetchAll(
+            db, sql: "SELECT * FROM certificates WHERE status IN (\(statuses)) ORDER BY applied_at DESC LIMIT ?",
+            arguments: [limit]
         ).map(Certificate.init(row:))
     }
 

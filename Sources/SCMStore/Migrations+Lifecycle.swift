@@ -30,7 +30,7 @@ extension AppDatabase {
             ALTER TABLE certificates ADD COLUMN review_due_at REAL;
             ALTER TABLE certificates ADD COLUMN hold_reason TEXT;
             ALTER TABLE certificates ADD COLUMN organization_verified_at REAL;
-            CREATE INDEX certificates_review ON certificates(status, review_due_at);
+            CREATE INDEX certificates_review ON certificates(status, applied_at);
 
             -- One simulated CA per brand: a root and an intermediate, keys sealed.
             CREATE TABLE ca_authorities (

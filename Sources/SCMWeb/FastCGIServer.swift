@@ -64,12 +64,7 @@ public final class FastCGIServer: @unchecked Sendable {
     /// Serves until SIGTERM/SIGINT, then waits for the requests in flight. `onStop` runs once the
     /// signal arrives (to stop the scheduler too).
     public func run(onStop: @escaping @Sendable () -> Void = {}) {
-        var signals = sigset_t()
-        sigemptyset(&signals)
-        sigaddset(&signals, SIGTERM)
-        sigaddset(&signals, SIGINT)
-        pthread_sigmask(SIG_BLOCK, &signals, nil)
-        signal(SIGPIPE, SIG_IGN)
+        var signals = Self.blockShutdownSignals()
 
         let group = DispatchGroup()
         for index in 0..<configuration.threadCount {
@@ -94,6 +89,20 @@ public final class FastCGIServer: @unchecked Sendable {
         signalThread.start()
         group.wait()
         close(listenSocket)
+    }
+
+    /// Blocks SIGTERM and SIGINT in the calling thread and every thread it starts afterwards, so
+    /// that only `run`'s signal thread receives them (through `sigwait`). Call it before starting
+    /// any other thread (the scheduler): a thread that does not block them would take the signal.
+    @discardableResult
+    public static func blockShutdownSignals() -> sigset_t {
+        var signals = sigset_t()
+        sigemptyset(&signals)
+        sigaddset(&signals, SIGTERM)
+        sigaddset(&signals, SIGINT)
+        pthread_sigmask(SIG_BLOCK, &signals, nil)
+        signal(SIGPIPE, SIG_IGN)
+        return signals
     }
 
     /// Stops accepting: wakes threads blocked in accept (listening socket shut down) and those

@@ -3,17 +3,9 @@ import SCMCore
 import SCMService
 
 extension WebApp {
-    /// The operations the list shows per status, in the order of the end of RULES.md §3; the
-    /// first ones are buttons, the rest go under "More". Only operations whose pages exist are
-    /// offered, and only where `allowedOperations` says yes.
-    static let operationOrder: [Certificate.Operation] = [
-        .renew, .apply, .verifyDomain, .verifyOrganization, .confirmOperation, .download, .deploy, .push, .revoke,
-        .withdraw, .withdrawDomainAddition, .unsubscribe, .delete, .newApplication, .reissue, .addDomains,
-    ]
-    static let visibleOperationCount = 5
-
-    /// Operations with a page in this build. Each issue that builds an operation adds it here.
-    static let operationsWithPages: Set<Certificate.Operation> = []
+    /// Operations with a page in this build; each issue that builds an operation adds it here,
+    /// so the list never offers a button that leads nowhere.
+    static let operationsWithPages: Set<Certificate.Operation> = [.apply, .verifyDomain, .verifyOrganization]
 
     func listCertificates(_ context: inout RequestContext) throws -> HTTPResponse {
         let parameters = try ListParameters.parse(context.request.query)
@@ -62,12 +54,16 @@ extension WebApp {
     }
 
     func certificateRow(_ certificate: Certificate, now: Date) -> CertificateListPage.Row {
-        let allowed = allowedOperations(for: certificate, now: now)
-        let links = Self.operationOrder.filter { allowed.contains($0) && Self.operationsWithPages.contains($0) }.map {
-            OperationLink(title: $0.title, href: "/certificates/\(certificate.id)/\($0.rawValue)", primary: $0 == .renew || $0 == .apply)
+        // Which operations, in which order, is the core's table (RULES.md §3, last paragraph).
+        let operations = listOperations(for: certificate, now: now)
+        func links(_ list: [Certificate.Operation]) -> [OperationLink] {
+            list.filter(Self.operationsWithPages.contains).map {
+                OperationLink(
+                    title: $0.title, href: "/certificates/\(certificate.id)/\($0.rawValue)", primary: $0 == .renew || $0 == .apply)
+            }
         }
-        let visible = Array(links.prefix(Self.visibleOperationCount))
-        let more = Array(links.dropFirst(Self.visibleOperationCount))
+        let visible = links(operations.shown)
+        let more = links(operations.more)
         return CertificateListPage.Row(
             id: certificate.id, name: certificate.name, href: "/certificates/\(certificate.id)",
             domain: certificate.domain.isEmpty ? "–" : certificate.domain,

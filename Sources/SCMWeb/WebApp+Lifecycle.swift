@@ -1,5 +1,265 @@
+import Foundation
+import SCMCore
+import SCMService
+import SCMStore
+
 extension WebApp {
-    /// Buy, Apply, Verify Domain Name (issue 4).
+    /// Buy, Apply, Verify Domain Name, Verify Organization (issue 4).
     func addLifecycleRoutes(_ router: inout Router) {
+        router.add("GET", "certificates/buy") { try showBuy(&$0) }
+        router.add("POST", "certificates/buy") { try buy(&$0) }
+        router.add("GET", "certificates/:id/apply") { try showApply(&$0) }
+        router.add("POST", "certificates/:id/apply") { try apply(&$0) }
+        router.add("GET", "certificates/:id/verify-domain") { try showVerify(&$0) }
+        router.add("POST", "certificates/:id/verify-domain") { try verifyNow(&$0) }
+        router.add("POST", "certificates/:id/auto-dns") { try addDNSProofs(&$0) }
+        router.add("GET", "certificates/:id/verify-organization") { try showOrganization(&$0) }
+    }
+
+    var lifecycle: LifecycleService { LifecycleService(context: context) }
+
+    // MARK: Buy
+
+    func showBuy(_ request: inout RequestContext) throws -> HTTPResponse {
+        .html(templates.render(buyPage(request, form: FormData(pairs: []), errors: .none, quote: nil), "buy"))
+    }
+
+    func buy(_ request: inout RequestContext) throws -> HTTPResponse {
+        let form = request.request.form
+        let purchase = Self.purchase(from: form)
+        if form["action"] == "quote" {
+            let quote = "¥\(purchase.unitPrice) per certificate × \(purchase.quantity) = ¥\(purchase.totalPrice)"
+            return .html(templates.render(buyPage(request, form: form, errors: .none, quote: quote), "buy"))
+        }
+        return try submit(
+            request,
+            perform: {
+                let (order, certificates) = try lifecycle.buy(purchase, by: request.principal)
+                return (
+                    "/certificates?status=PAID",
+                    "Order \(order.id) paid (¥\(order.amount)): \(certificates.count) certificate\(certificates.count == 1 ? "" : "s") ready to apply for.",
+                    ["order_id": order.id, "cert": certificates.map { ["cert_id": $0.id] }]
+                )
+            },
+            reshow: { errors in templates.render(buyPage(request, form: form, errors: errors, quote: nil), "buy") })
+    }
+
+    static func purchase(from form: FormData) -> PurchaseRequest {
+        let domainType = DomainType(rawValue: form["domain_type"] ?? "") ?? .single
+        let tags = (form["tags"] ?? "").split(whereSeparator: \.isNewline).compactMap { line -> (key: String, value: String)? in
+            let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard let key = parts.first, !key.isEmpty else { return nil }
+            return (key: key, value: parts.count > 1 ? parts[1] : "")
+        }
+        return PurchaseRequest(
+            brand: CABrand(rawValue: form["cert_brand"] ?? "") ?? .digiCert,
+            type: CertificateType(rawValue: form["cert_type"] ?? "") ?? .dv, domainType: domainType,
+            multiDomainPrimary: MultiDomainPrimary(rawValue: form["primary_domain_type"] ?? "") ?? .single,
+            domainQuantity: domainType == .multiple ? Int(form["domain_numbers"] ?? "") ?? 0 : 1,
+            years: Int(form["effective_time"] ?? "") ?? 0, quantity: Int(form["order_number"] ?? "") ?? 0,
+            enterpriseProject: (form["enterprise_project"] ?? "").isEmpty ? Certificate.defaultProject : form["enterprise_project"]!,
+            tags: tags, agreed: form["agree"] == "on")
+    }
+
+    func buyPage(_ request: RequestContext, form: FormData, errors: FormErrors, quote: String?) -> BuyPage {
+        let brand = form["cert_brand"] ?? CABrand.digiCert.rawValue
+        let domainType = form["domain_type"] ?? DomainType.single.rawValue
+        return BuyPage(
+            layout: layout(
+                title: "Buy SSL Certificate", session: request.session, section: "certificates",
+                crumbs: [Crumb(title: "SSL Certificates", href: "/certificates"), Crumb(title: "Buy", href: nil)]),
+            errors: errors,
+            brands: Choice.list(CABrand.allCases, selected: brand) { $0.displayName },
+            types: Choice.list(CertificateType.allCases, selected: form["cert_type"] ?? CertificateType.ov.rawValue) { $0.displayName },
+            domainTypes: Choice.list(DomainType.allCases, selected: domainType) { $0.displayName },
+            primaries: Choice.list(MultiDomainPrimary.allCases, selected: form["primary_domain_type"] ?? "primary_single") { $0.displayName },
+            years: (1...3).map { Choice(value: String($0), label: $0 == 1 ? "1 year" : "\($0) years", selected: String($0) == (form["effective_time"] ?? "1")) },
+            domainQuantity: form["domain_numbers"] ?? "2", quantity: form["order_number"] ?? "1",
+            project: form["enterprise_project"] ?? Certificate.defaultProject, tags: form["tags"] ?? "", agreed: form["agree"] == "on",
+            catalogue: CertificateType.allCases.map { type in
+                BuyPage.TypeInfo(
+                    name: type.displayName, securityLevel: type.securityLevel, scenario: type.applicationScenario,
+                    browser: type.browserDisplay, duration: type.validationDuration,
+                    yearlyPrice: {
+                        let price = PriceList.yearlyPrice(brand: CABrand(rawValue: brand) ?? .digiCert, type: type, domainType: DomainType(rawValue: domainType) ?? .single)
+                        return price == 0 ? "Free" : "¥\(price)"
+                    }())
+            },
+            quote: quote)
+    }
+
+    // MARK: Apply
+
+    func showApply(_ request: inout RequestContext) throws -> HTTPResponse {
+        let certificate = try context.loadCertificateForPage(request.parameter("id"))
+        try check(.apply, on: certificate, now: context.clock.now)
+        let form = try lifecycle.applyForm(certificateID: certificate.id, by: request.principal)
+        let hasDraft = try context.database.read { try $0.draft(certificateID: certificate.id) } != nil
+        return .html(templates.render(try applyPage(request, certificate: certificate, form: form, mailbox: "admin", errors: .none, hasDraft: hasDraft), "apply"))
+    }
+
+    func apply(_ request: inout RequestContext) throws -> HTTPResponse {
+        let certificate = try context.loadCertificateForPage(request.parameter("id"))
+        let posted = request.request.form
+        let form = Self.applicationForm(from: posted)
+        let mailbox = posted["validation_mailbox"] ?? "admin"
+        let reshow = { (errors: FormErrors) in
+            try self.templates.render(self.applyPage(request, certificate: certificate, form: form, mailbox: mailbox, errors: errors, hasDraft: false), "apply")
+        }
+        if posted["action"] == "save" {
+            return try submit(
+                request,
+                perform: {
+                    try lifecycle.saveDraft(certificateID: certificate.id, form: form, by: request.principal)
+                    return ("/certificates/\(certificate.id)/apply", "Draft saved. It opens here next time; nothing was submitted to the CA.", ["request_info": "draft saved"])
+                }, reshow: reshow)
+        }
+        return try submit(
+            request,
+            perform: {
+                let applied = try lifecycle.apply(
+                    certificateID: certificate.id, form: form, options: .init(validationMailbox: mailbox), by: request.principal)
+                return (
+                    "/certificates/\(applied.id)/verify-domain",
+                    "Application submitted. Prove ownership of each domain below; the CA checks as soon as the proof is in place.",
+                    ["request_info": "success", "status": applied.status.rawValue]
+                )
+            }, reshow: reshow)
+    }
+
+    static func applicationForm(from form: FormData) -> ApplicationForm {
+        ApplicationForm(
+            primaryDomain: form["domain"] ?? "", additionalDomains: form["sans"] ?? "",
+            csrMode: form["csr_mode"] ?? CSRSource.system.rawValue, csrID: form["csr_id"] ?? "", csrPEM: form["csr"] ?? "",
+            keyAlgorithm: form["key_algorithm"] ?? KeyAlgorithm.rsa2048.rawValue,
+            validationMethod: form["domain_method"] ?? ValidationMethod.dns.rawValue,
+            rootHashAlgorithm: form["ca_hash_algorithm"] ?? RootHashAlgorithm.default.rawValue,
+            companyName: form["company_name"] ?? "", companyUnit: form["company_unit"] ?? "", country: form["country"] ?? "",
+            province: form["company_province"] ?? "", city: form["company_city"] ?? "",
+            applicantName: form["applicant_name"] ?? "", applicantPhone: form["applicant_phone"] ?? "",
+            applicantEmail: form["applicant_email"] ?? "", contactName: form["contact_name"] ?? "",
+            contactPhone: form["contact_phone"] ?? "", contactEmail: form["contact_email"] ?? "",
+            agreed: form["agree"] == "on" || form["agree"] == "true")
+    }
+
+    func applyPage(
+        _ request: RequestContext, certificate: Certificate, form: ApplicationForm, mailbox: String, errors: FormErrors, hasDraft: Bool
+    ) throws -> ApplyPage {
+        let csrs = try CSRService(context: context).list(limit: 50).items
+        return ApplyPage(
+            layout: layout(
+                title: "Apply for \(certificate.name)", session: request.session, section: "certificates",
+                crumbs: [
+                    Crumb(title: "SSL Certificates", href: "/certificates"),
+                    Crumb(title: certificate.name, href: "/certificates/\(certificate.id)"), Crumb(title: "Apply", href: nil),
+                ], flash: request.flash),
+            errors: errors, certificateID: certificate.id, certificateName: certificate.name, typeSummary: certificate.typeSummary,
+            domainTypeLabel: certificate.domainType.displayName, isSingle: certificate.domainType == .single,
+            isWildcard: certificate.domainType == .wildcard, isMultiple: certificate.domainType == .multiple,
+            primaryWildcard: certificate.multiDomainPrimary == .wildcard, quota: certificate.domainQuota,
+            verifiesOrganization: certificate.type.verifiesOrganization, form: form,
+            csrSystem: form.csrMode == CSRSource.system.rawValue, csrExisting: form.csrMode == CSRSource.existing.rawValue,
+            csrUploaded: form.csrMode == CSRSource.uploaded.rawValue,
+            csrChoices: csrs.map { Choice(value: $0.id, label: "\($0.name) — \($0.domainName) (\($0.keyAlgorithm))", selected: $0.id == form.csrID) },
+            keyAlgorithms: Choice.list(KeyAlgorithm.allCases, selected: form.keyAlgorithm) { $0.displayName },
+            methods: Choice.list(certificate.type.allowedValidationMethods, selected: form.validationMethod) { $0.displayName },
+            rootHashes: Choice.list(RootHashAlgorithm.allCases, selected: form.rootHashAlgorithm) { $0.displayName },
+            mailboxes: DomainValidation.mailboxNames.map { Choice(value: $0, label: "\($0)@", selected: $0 == mailbox) },
+            hasDraft: hasDraft)
+    }
+
+    // MARK: Verify
+
+    func showVerify(_ request: inout RequestContext) throws -> HTTPResponse {
+        let certificate = try context.loadCertificateForPage(request.parameter("id"))
+        let (validations, zonesHosted) = try context.database.read { store in
+            let validations = try store.validations(certificateID: certificate.id)
+            let hosted = try validations.contains { try store.dnsZone(containing: $0.dnsHost(domainType: certificate.domainType)) != nil }
+            return (validations, hosted)
+        }
+        let now = context.clock.now
+        let canVerify = (try? check(.verifyDomain, on: certificate, now: now)) != nil
+        let rows = validations.map { validation in
+            let host = domainVerificationName(for: validation.domain, domainType: certificate.domainType)
+            return VerifyPage.Row(
+                domain: validation.domain, method: validation.method.displayName, isDNS: validation.method == .dns,
+                isFile: validation.method == .file, isEmail: validation.method == .email,
+                host: validation.dnsHost(domainType: certificate.domainType), recordType: "TXT", value: "\"\(validation.token)\"",
+                cnameTarget: validation.cnameTarget, filePath: DomainValidation.filePath,
+                fileURL: "http://\(host)\(DomainValidation.filePath)", email: validation.email,
+                verified: validation.verifiedAt != nil, verifiedAt: validation.verifiedAt.map(Self.formatDateTime))
+        }
+        let page = VerifyPage(
+            layout: layout(
+                title: "Verify Domain Name", session: request.session, section: "certificates",
+                crumbs: [
+                    Crumb(title: "SSL Certificates", href: "/certificates"),
+                    Crumb(title: certificate.name, href: "/certificates/\(certificate.id)"), Crumb(title: "Verify Domain Name", href: nil),
+                ], flash: request.flash),
+            certificateID: certificate.id, name: certificate.name, statusLabel: certificate.statusLabel, rows: rows,
+            holdReason: certificate.holdReason, canVerify: canVerify, canAutoDNS: canVerify && zonesHosted,
+            methods: [], inReview: [.checking, .checkingOrg, .issuing].contains(certificate.status))
+        return .html(templates.render(page, "verify-domain"))
+    }
+
+    func verifyNow(_ request: inout RequestContext) throws -> HTTPResponse {
+        let id = request.parameter("id")
+        return try submit(
+            request,
+            perform: {
+                let certificate = try CAService(context: context).verifyNow(certificateID: id, by: request.principal)
+                let message: String =
+                    switch certificate.status {
+                    case .checking: certificate.holdReason.map { "The CA holds the certificate: \($0)" }
+                        ?? "The CA checked: some domains are not proven yet (a new DNS record is visible to the CA once its TTL has passed)."
+                    default: "Domain ownership verified. Status: \(certificate.statusLabel)."
+                    }
+                return ("/certificates/\(id)/verify-domain", message, ["status": certificate.status.rawValue, "hold_reason": certificate.holdReason ?? ""])
+            },
+            reshow: { errors in throw Refusal(.invalidInput, errors.list.joined(separator: " ")) })
+    }
+
+    func addDNSProofs(_ request: inout RequestContext) throws -> HTTPResponse {
+        let id = request.parameter("id")
+        return try submit(
+            request,
+            perform: {
+                let hosts = try CAService(context: context).addDNSProofs(certificateID: id, by: request.principal)
+                return (
+                    "/certificates/\(id)/verify-domain",
+                    "TXT records added at \(hosts.joined(separator: ", ")). The CA sees them once their TTL (300 s) has passed.",
+                    ["records": hosts]
+                )
+            },
+            reshow: { errors in throw Refusal(.invalidInput, errors.list.joined(separator: " ")) })
+    }
+
+    func showOrganization(_ request: inout RequestContext) throws -> HTTPResponse {
+        let certificate = try context.loadCertificateForPage(request.parameter("id"))
+        let (pending, answered, application) = try context.database.read { store in
+            (try store.pendingMail(certificateID: certificate.id, action: .verifyOrganization),
+             try store.answeredMail(certificateID: certificate.id, action: .verifyOrganization),
+             try store.application(certificateID: certificate.id))
+        }
+        let page = OrganizationPage(
+            layout: layout(
+                title: "Verify Organization", session: request.session, section: "certificates",
+                crumbs: [
+                    Crumb(title: "SSL Certificates", href: "/certificates"),
+                    Crumb(title: certificate.name, href: "/certificates/\(certificate.id)"), Crumb(title: "Verify Organization", href: nil),
+                ], flash: request.flash),
+            certificateID: certificate.id, name: certificate.name, statusLabel: certificate.statusLabel,
+            recipient: application?.applicantEmail ?? "", mailID: (pending ?? answered)?.id, answered: answered != nil)
+        return .html(templates.render(page, "verify-organization"))
+    }
+}
+
+extension ServiceContext {
+    /// The certificate a page is about, or the 404 refusal.
+    func loadCertificateForPage(_ id: String) throws -> Certificate {
+        guard let certificate = try database.read({ try $0.certificate(id: id) }) else {
+            throw Refusal(.notFound, "There is no certificate with ID \(id).")
+        }
+        return certificate
     }
 }

@@ -59,6 +59,7 @@ struct Serve: ParsableCommand {
 
     func run() throws {
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256.") }
+        FastCGIServer.blockShutdownSignals()
         let context = try data.context(label: "scm.serve")
         let templates = try Templates(directory: root + "/templates")
         let app = WebApp(context: context, templates: templates, settings: .init(secureCookies: secureCookies))
