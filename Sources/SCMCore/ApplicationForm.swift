@@ -56,6 +56,9 @@ public enum ApplicationField {
         case email: "E-mail address"
         case name: "Certificate name"
         case description: "Description"
+        case "zone": "Zone name"
+        case "values": "Value"
+        case "domain_name": "Domain name"
         default: field
         }
     }

@@ -12,10 +12,7 @@ public struct SimulatorService: Sendable {
     // MARK: DNS zones
 
     public func createZone(name: String, by principal: Principal) throws -> DNSZone {
-        let normalized: String
-        do { normalized = try DomainName.normalize(name.trimmingCharacters(in: CharacterSet(charactersIn: ". "))) } catch {
-            throw Refusal.invalid("zone", "Zone name: \(error.message)")
-        }
+        let normalized = try DomainName.normalize(name.trimmingCharacters(in: CharacterSet(charactersIn: ". ")), field: "zone")
         let now = context.clock.now
         return try context.database.write { store in
             if try store.reader.dnsZones().contains(where: { $0.name == normalized }) {
@@ -143,9 +140,7 @@ public struct SimulatorService: Sendable {
                 parsed.append(line.lowercased())
             case .cname:
                 guard lines.count == 1 else { throw Refusal.invalid("values", "Value: a CNAME record set holds exactly one name.") }
-                do { parsed.append(try DomainName.normalize(line.trimmingCharacters(in: CharacterSet(charactersIn: ".")))) } catch {
-                    throw Refusal.invalid("values", "Value: \(error.message)")
-                }
+                parsed.append(try DomainName.normalize(line.trimmingCharacters(in: CharacterSet(charactersIn: ".")), field: "values"))
             case .txt:
                 guard line.count <= 255 + 2 else { throw Refusal.invalid("values", "Value: a TXT string is at most 255 characters.") }
                 parsed.append(line.hasPrefix("\"") && line.hasSuffix("\"") && line.count >= 2 ? line : "\"\(line)\"")
@@ -166,8 +161,7 @@ public struct SimulatorService: Sendable {
     // MARK: Web roots
 
     public func putWebrootFile(domain: String, path: String, content: String, by principal: Principal) throws {
-        let host: String
-        do { host = try DomainName.normalize(domain) } catch { throw Refusal.invalid("domain", "Domain: \(error.message)") }
+        let host = try DomainName.normalize(domain)
         guard path.hasPrefix("/"), !path.contains(".."), path.count <= 255 else {
             throw Refusal.invalid("path", "Path: an absolute path such as \(DomainValidation.filePath).")
         }
