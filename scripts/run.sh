@@ -114,10 +114,16 @@ echo
 # Whichever stops first (or Ctrl-C) stops the other.
 set +e
 wait -n "$scm_pid" "$nginx_pid"
+status=$?
 set -e
-echo "run: a server exited on its own" >&2
 trap - INT TERM
 kill -QUIT "$nginx_pid" 2>/dev/null || true
 kill -TERM "$scm_pid" 2>/dev/null || true
 wait 2>/dev/null || true
+# A clean stop (Ctrl-C reaches scm serve directly too, and it exits 0) is not an error.
+if [ $status -eq 0 ] || [ $status -eq 130 ] || [ $status -eq 143 ]; then
+    echo "run: stopped" >&2
+    exit 0
+fi
+echo "run: a server exited on its own (status $status)" >&2
 exit 1
