@@ -61,12 +61,14 @@ public struct PurchaseRequest: Sendable, Equatable {
             problems.append(
                 .invalid("primary_domain_type", "A wildcard primary domain in a multiple-domain certificate is available for OV and OV Pro only."))
         }
-        switch domainType {
-        case .multiple where !Self.domainQuantityRange.contains(domainQuantity):
-            problems.append(.invalid("domain_numbers", "A multiple-domain certificate holds 2 to 250 domain names."))
-        case .single, .wildcard where domainQuantity != 1:
-            problems.append(.invalid("domain_numbers", "A \(domainType.displayName.lowercased()) certificate holds exactly 1 domain name."))
-        default: break
+        let quantityAllowed = domainType == .multiple ? Self.domainQuantityRange : 1...1
+        if !quantityAllowed.contains(domainQuantity) {
+            problems.append(
+                .invalid(
+                    "domain_numbers",
+                    domainType == .multiple
+                        ? "A multiple-domain certificate holds 2 to 250 domain names."
+                        : "A \(domainType.displayName.lowercased()) certificate holds exactly 1 domain name."))
         }
         if !Self.yearsRange.contains(years) {
             problems.append(.invalid("effective_time", "The validity is 1, 2 or 3 years."))

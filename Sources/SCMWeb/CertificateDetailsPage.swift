@@ -33,6 +33,9 @@ struct CertificateDetailsPage {
     let progress: Int?
     let steps: [Step]
     let failReason: String?
+    let holdReason: String?
+    /// The page refreshes itself while the CA works on the certificate.
+    let inReview: Bool
     let summary: [Field]
     let domains: [String]
     let issued: [Field]
@@ -53,6 +56,8 @@ struct CertificateDetailsPage {
         expireSoon = c.expiresSoon(now: now)
         progress = c.status.progress
         failReason = c.failReason
+        holdReason = c.holdReason
+        inReview = Certificate.Status.reviewedByCA.contains(c.status)
         let order: [Certificate.Status] = [.paid, .checking, .checkingOrg, .issuing, .issued]
         let reached = order.firstIndex(of: c.status)
         steps = zip(["Pending application", "Domain verification", "Organization verification", "To be issued", "Issued"], order.indices)
