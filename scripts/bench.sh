@@ -216,9 +216,11 @@ fi
 
 # --- the table ------------------------------------------------------------------------------
 mkdir -p var
-python3 - "$duration" "$connections" "$wrk_threads" "$scm_threads" "${results[@]}" > var/bench.md <<'PY'
+build=release
+case $bin in */debug/*) build=debug ;; esac
+python3 - "$duration" "$connections" "$wrk_threads" "$scm_threads" "$build" "${results[@]}" > var/bench.md <<'PY'
 import platform, re, subprocess, sys, time
-duration, conns, wthreads, sthreads, *rows = sys.argv[1:]
+duration, conns, wthreads, sthreads, build, *rows = sys.argv[1:]
 
 def ms(v):
     m = re.match(r"([\d.]+)(us|ms|s)$", v or "")
@@ -238,7 +240,7 @@ except Exception:
     pass
 nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
 print(f"wrk -t{wthreads} -c{conns} -d{duration}, keep-alive, 127.0.0.1; scm serve --threads {sthreads} "
-      f"(release); nginx 2 workers; {nproc} cores ({cpu}); {time.strftime('%Y-%m-%d')}")
+      f"({build} build); nginx 2 workers, FastCGI without keep-alive; {nproc} cores ({cpu}); {time.strftime('%Y-%m-%d')}")
 print()
 print("| run | req/s | p50 ms | p99 ms | vs (a) | errors | scm RSS MiB |")
 print("|---|---:|---:|---:|---:|---:|---:|")
