@@ -23,8 +23,11 @@ release:
 run: deps release
 	@scripts/run.sh
 
-test: deps build
-	$(SWIFT) test
+# One debug build of the executable and the test targets (with testable imports), then the
+# tests: `swift build` followed by a plain `swift test` would compile everything twice.
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
 	$(PYTHON) -m pytest -q Tests/e2e
 
 # The end-to-end suite alone, against an existing debug build.
