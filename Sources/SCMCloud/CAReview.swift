@@ -17,6 +17,15 @@ public enum CAStep: Sendable, Equatable {
     case issue
     /// → UNPASSED with the reason.
     case fail(reason: String)
+    /// CANCELCHECKING → PAID, the application kept for a new one.
+    case withdrawalDone
+    /// CANCELSUPPLEMENTING → ISSUED with the old domain set.
+    case additionWithdrawn
+    /// SUPPLEMENTCHECKING or REISSUING with every new proof in place (a reissue also needs the
+    /// old certificate's cancellation confirmed): a new certificate with the same expiry.
+    case replace(newlyVerified: [String])
+    /// REVOKING with nothing to wait for (DV, or the revocation mail answered) → REVOKED.
+    case revoke
 }
 
 public struct CAReview {
@@ -50,10 +59,34 @@ public struct CAReview {
         case .issuing:
             if let due = certificate.reviewDueAt, due > now { return .wait(holdReason: nil, newlyVerified: []) }
             return .issue
-        case .paid, .issued, .unpassed, .cancelChecking, .supplementChecking, .cancelSupplementing, .reissuing, .revoking,
-            .revoked, .upload, .expired:
+        case .cancelChecking: return .withdrawalDone
+        case .cancelSupplementing: return .additionWithdrawn
+        case .supplementChecking, .reissuing: return try reviewReplacement(certificate)
+        case .revoking: return certificate.awaitingConfirmation == nil ? .revoke : .wait(holdReason: nil, newlyVerified: [])
+        case .paid, .issued, .unpassed, .revoked, .upload, .expired:
             return .wait(holdReason: nil, newlyVerified: [])
         }
+    }
+
+    /// Added domains or a reissue's new domain: proven as in §5; a reissue also waits for the
+    /// answer to the cancellation mail (RULES.md §3).
+    func reviewReplacement(_ certificate: Certificate) throws -> CAStep {
+        let resolver = DNSResolver(store: store, now: now)
+        var newlyVerified: [String] = []
+        var pending = false
+        for validation in try store.validations(certificateID: certificate.id) where validation.verifiedAt == nil {
+            if try isProven(validation, certificate: certificate, resolver: resolver) {
+                newlyVerified.append(validation.domain)
+            } else {
+                pending = true
+            }
+        }
+        if certificate.awaitingConfirmation == .reissueCancellation {
+            return .wait(
+                holdReason: "Waiting for the confirmation of the old certificate's cancellation (Confirm Operation).",
+                newlyVerified: newlyVerified)
+        }
+        return pending ? .wait(holdReason: nil, newlyVerified: newlyVerified) : .replace(newlyVerified: newlyVerified)
     }
 
     /// The review time of §1, scaled, longer for manual-review words.

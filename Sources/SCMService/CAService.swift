@@ -112,6 +112,18 @@ public struct CAService: Sendable {
                     try store.deliver(CAMail.rejected(certificate: certificate, application: application, reason: reason, at: now))
                 })
             return true
+        case .withdrawalDone:
+            try completeWithdrawal(loaded)
+            return true
+        case .additionWithdrawn:
+            try restoreDomainSet(loaded)
+            return true
+        case .replace(let newlyVerified):
+            try issueReplacement(loaded, newlyVerified: newlyVerified)
+            return true
+        case .revoke:
+            try completeRevocation(loaded)
+            return true
         }
     }
 
@@ -175,6 +187,7 @@ public struct CAService: Sendable {
             guard try store.markActed(mailID: mailID, at: now) else {
                 throw Refusal(.conflict, "This link was already used on \(mail.actedAt.map { "\($0)" } ?? "an earlier visit").")
             }
+            try Self.answerConfirmation(mail, store: store, now: now)
             if mail.action == .confirmDomain, let certificateID = mail.certificateID {
                 for validation in try store.reader.validations(certificateID: certificateID)
                 where validation.token == mail.actionToken && validation.method == .email {
@@ -183,7 +196,8 @@ public struct CAService: Sendable {
             }
             try store.append(
                 Event(at: now, actor: principal.name, action: "mail:\(mail.action.rawValue)", target: mail.certificateID ?? "",
-                      detail: mail.recipient, remoteAddress: principal.remoteAddress))
+                      // Only the domain mailbox: an applicant's address must not outlive a privacy cancellation.
+                      detail: mail.action == .confirmDomain ? mail.recipient : "", remoteAddress: principal.remoteAddress))
             return mail
         }
         if let certificateID = mail.certificateID { try review(certificateID: certificateID) }

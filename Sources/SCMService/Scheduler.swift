@@ -23,7 +23,7 @@ public final class Scheduler: @unchecked Sendable {
         let now = context.clock.now
         let leased = try context.database.write { try $0.acquireLease("scheduler", holder: holder, now: now, until: now + 30) }
         guard leased else { return nil }
-        return try ca.tick()
+        return try ca.tick() + ExpiryService(context: context).runOnce()
     }
 
     /// Runs passes every `interval` seconds until `stop()`.

@@ -1,0 +1,210 @@
+import Foundation
+import SCMCloud
+import SCMCore
+import SCMPKI
+import SCMStore
+
+/// The time-driven part of RULES.md §1, §3 and §6 that the scheduler runs each pass: expiry
+/// reminders (each once, ever), ISSUED/UPLOAD → EXPIRED after `notAfter`, and the renewals the
+/// scheduler buys itself (auto-renewal, the next year of a multi-year stack).
+public struct ExpiryService: Sendable {
+    public let context: ServiceContext
+    public init(context: ServiceContext) { self.context = context }
+
+    /// The reminders of RULES.md §6, by how long before `notAfter` each is due. The last one is
+    /// "on the day it expires": due at `notAfter` itself, a CERT_EXPIRED notice.
+    public enum Reminder: String, CaseIterable, Sendable {
+        case twoMonths = "2-months", oneMonth = "1-month", oneWeek = "1-week", threeDays = "3-days", oneDay = "1-day"
+        case expired = "expired"
+
+        public var before: TimeInterval {
+            switch self {
+            case .twoMonths: .days(60)
+            case .oneMonth: .days(30)
+            case .oneWeek: .days(7)
+            case .threeDays: .days(3)
+            case .oneDay: .days(1)
+            case .expired: 0
+            }
+        }
+
+        var phrase: String {
+            switch self {
+            case .twoMonths: "in two months"
+            case .oneMonth: "in one month"
+            case .oneWeek: "in one week"
+            case .threeDays: "in three days"
+            case .oneDay: "tomorrow"
+            case .expired: "today"
+            }
+        }
+    }
+
+    /// The reminder due at `now` for a certificate, if any: the latest whose time has come.
+    /// Earlier ones whose time also passed (the server was down) are superseded, not sent late.
+    public static func dueReminder(notAfter: Date, now: Date) -> Reminder? {
+        Reminder.allCases.last { now >= notAfter - $0.before }.flatMap { reminder in
+            // An expired notice more than a day late is no longer "on the day".
+            reminder == .expired && now > notAfter + .days(1) ? nil : reminder
+        }
+    }
+
+    /// One pass; returns the number of changes made (reminders, expiries, renewals).
+    @discardableResult
+    public func runOnce() throws -> Int {
+        var changes = 0
+        changes += try sendReminders()
+        changes += try expire()
+        changes += try renewAutomatically()
+        return changes
+    }
+
+    /// Each due reminder once (the `reminders_sent` key), into the message center and the
+    /// mailbox simulator, as the notification switches allow (RULES.md §6).
+    func sendReminders() throws -> Int {
+        let now = context.clock.now
+        let candidates = try context.database.read {
+            try $0.certificatesForReminders(horizon: now + Reminder.twoMonths.before, expiredSince: now - .days(1))
+        }
+        var sent = 0
+        for certificate in candidates {
+            guard let notAfter = certificate.notAfter, let due = Self.dueReminder(notAfter: notAfter, now: now) else { continue }
+            let wanted = due == .expired ? certificate.notifyExpired : certificate.notifyExpiring
+            let delivered: Bool = try context.database.write { store in
+                // Superseded reminders are recorded too, so none of them is ever sent late.
+                for earlier in Reminder.allCases.prefix(while: { $0 != due }) {
+                    _ = try store.markReminderSent(certificateID: certificate.id, reminder: earlier.rawValue, at: now)
+                }
+                guard try store.markReminderSent(certificateID: certificate.id, reminder: due.rawValue, at: now), wanted else {
+                    return false
+                }
+                let ownerID = try store.reader.ownerID(certificateID: certificate.id)
+                let title =
+                    due == .expired
+                    ? "Certificate \(certificate.name) expires today"
+                    : "Certificate \(certificate.name) expires \(due.phrase)"
+                let body =
+                    "\(certificate.name) (\(certificate.id)) for \(certificate.allDomains.joined(separator: ", ")) expires on "
+                    + "\(Self.day(notAfter)). "
+                    + (certificate.isUploaded
+                        ? "Upload its replacement before then."
+                        : "Renew it (from 30 days before expiry) or buy a new certificate.")
+                try store.insert(
+                    Message(userID: ownerID, certificateID: certificate.id, kind: due == .expired ? "CERT_EXPIRED" : "CERT_EXPIRING",
+                            title: title, body: body, createdAt: now))
+                let recipient = try recipient(for: certificate, ownerID: ownerID, store: store.reader)
+                if !recipient.isEmpty {
+                    try store.deliver(Mail(recipient: recipient, subject: title, body: body, certificateID: certificate.id, createdAt: now))
+                }
+                try store.append(
+                    Event(at: now, actor: "system", action: "scm:reminder", target: certificate.id, detail: due.rawValue))
+                return true
+            }
+            if delivered { sent += 1 }
+        }
+        return sent
+    }
+
+    /// The applicant's address, else the owner's console mailbox.
+    private func recipient(for certificate: Certificate, ownerID: Int64?, store: StoreReader) throws -> String {
+        if let email = try store.application(certificateID: certificate.id)?.applicantEmail, !email.isEmpty { return email }
+        return try ownerID.flatMap { try store.userName(id: $0) } ?? ""
+    }
+
+    /// ISSUED or UPLOAD past `notAfter` → EXPIRED (RULES.md §6).
+    func expire() throws -> Int {
+        let now = context.clock.now
+        var expired = 0
+        for certificate in try context.database.read({ try $0.certificatesPastExpiry(now: now) }) {
+            do {
+                try context.perform(
+                    "scm:cert:expire", certificateID: certificate.id, by: .system,
+                    guard: { certificate, now in
+                        guard certificate.isPastExpiry(now: now) else { throw ServiceContext.lostRace(certificate) }
+                    },
+                    prepare: { _ in () },
+                    apply: { certificate, _, _, _ in
+                        certificate.status = .expired
+                        certificate.autoRenew = false
+                    })
+                expired += 1
+            } catch let refusal as Refusal where refusal.code == .conflict {
+                continue
+            }
+        }
+        return expired
+    }
+
+    /// 30 days before expiry: the renewal of an auto-renew certificate, or the next year of a
+    /// multi-year subscription, bought and applied for with the same data; the user is told in
+    /// the message center (RULES.md §1, §3).
+    func renewAutomatically() throws -> Int {
+        let now = context.clock.now
+        let due = try context.database.read {
+            try $0.certificatesDueForAutomaticRenewal(horizon: now + Certificate.renewWindow, now: now)
+        }
+        var renewed = 0
+        for original in due {
+            do {
+                try renewAutomatically(original)
+                renewed += 1
+            } catch let refusal as Refusal where refusal.code == .conflict {
+                continue
+            } catch {
+                context.logger.error("automatic renewal failed", metadata: ["certificate": "\(original.id)", "error": "\(error)"])
+            }
+        }
+        return renewed
+    }
+
+    func renewAutomatically(_ original: Certificate) throws {
+        let management = ManagementService(context: context)
+        let stack = original.validityYears > 1
+        let renewal = try management.renew(
+            certificateID: original.id, choice: .init(of: original, agreed: true),
+            operation: stack ? "scm:cert:stack-renew" : "scm:cert:auto-renew", yearsLeft: stack ? original.validityYears - 1 : nil,
+            by: .system)
+        // Apply with the same data, when the data is still here (not after a privacy cancellation).
+        let (application, validations) = try context.database.read {
+            (try $0.application(certificateID: original.id), try $0.validations(certificateID: original.id))
+        }
+        var outcome = "It waits for its application on the certificate list."
+        if let application {
+            let form = ApplicationForm(
+                primaryDomain: original.domain, additionalDomains: original.sans.joined(separator: "\n"),
+                csrMode: CSRSource.system.rawValue, keyAlgorithm: original.keyAlgorithm.rawValue,
+                validationMethod: original.validationMethod.rawValue, rootHashAlgorithm: original.rootHashAlgorithm.rawValue,
+                companyName: application.companyName, companyUnit: application.companyUnit, country: application.country,
+                province: application.province, city: application.city, applicantName: application.applicantName,
+                applicantPhone: application.applicantPhone, applicantEmail: application.applicantEmail,
+                contactName: application.contactName, contactPhone: application.contactPhone,
+                contactEmail: application.contactEmail, agreed: true)
+            let mailbox = validations.first.flatMap { $0.email.split(separator: "@").first.map(String.init) }
+                .flatMap { DomainValidation.mailboxNames.contains($0) ? $0 : nil } ?? "admin"
+            do {
+                let applied = try LifecycleService(context: context).apply(
+                    certificateID: renewal.id, form: form, options: .init(validationMailbox: mailbox), by: .system)
+                outcome = "It was applied for with the same data and is now \"\(applied.statusLabel)\"."
+            } catch let list as RefusalList {
+                outcome = "Applying with the same data was refused (\(list.description)); apply for it from the list."
+            }
+        }
+        let now = context.clock.now
+        try context.database.write { store in
+            try store.insert(
+                Message(
+                    userID: try store.reader.ownerID(certificateID: original.id), certificateID: renewal.id, kind: "AUTO_RENEWAL",
+                    title: stack ? "Next year of \(original.name) started" : "\(original.name) was renewed automatically",
+                    body: "\(renewal.name) (\(renewal.id)) renews \(original.name) (\(original.id)), which expires on "
+                        + "\(original.notAfter.map(Self.day) ?? "–"). \(outcome)",
+                    createdAt: now))
+        }
+    }
+
+    static func day(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.formatOptions = [.withFullDate]
+        return formatter.string(from: date)
+    }
+}
