@@ -159,6 +159,7 @@ extension AppDatabase {
                 """)
         }
         migrator.registerMigration("v2-lifecycle", migrate: migrateLifecycle)
+        migrator.registerMigration("v-access-keys", migrate: migrateAccessKeys)
         migrator.registerMigration("v3-management", migrate: migrateManagement)
         return migrator
     }

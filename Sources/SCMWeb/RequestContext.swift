@@ -11,10 +11,12 @@ struct RequestContext {
     let requestID: String
     /// The one-shot message left by the previous POST (see `WebApp.flashCookie`).
     let flash: String?
+    /// The owner of the access key that signed an API request (`Router.Access.apiSignature`).
+    var apiUser: User? = nil
 
     /// The actor of every service call. Only `.signedIn` routes reach handlers that use it.
     var principal: Principal {
-        guard let user = session?.user else { return Principal(userID: -1, name: "anonymous", isAdmin: false) }
+        guard let user = session?.user ?? apiUser else { return Principal(userID: -1, name: "anonymous", isAdmin: false) }
         return Principal(userID: user.id, name: user.name, isAdmin: user.isAdmin, remoteAddress: request.remoteAddress)
     }
 

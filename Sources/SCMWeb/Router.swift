@@ -17,6 +17,8 @@ struct Router: Sendable {
         case anonymous
         /// Every other page: a signed-in user.
         case signedIn
+        /// The SCM v3 API: an SDK-HMAC-SHA256 signature by an access key, no cookie, no CSRF.
+        case apiSignature
     }
 
     private(set) var routes: [Route] = []

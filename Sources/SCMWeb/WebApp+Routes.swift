@@ -5,6 +5,7 @@ import SCMPKI
 extension WebApp {
     func makeRoutes() -> Router {
         var router = Router()
+        addAPIRoutes(&router)
         router.add("GET", "healthz", access: .anonymous) { _ in .text("ok") }
         router.add("GET", "", access: .anonymous) { _ in .redirect(to: "/certificates") }
         router.add("GET", "login", access: .anonymous) { try showLogin(&$0) }

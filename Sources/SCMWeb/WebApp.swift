@@ -48,6 +48,9 @@ public struct WebApp: Sendable {
             let message = status == 404 ? "There is no page at \(request.rawPath)." : "\(request.method) is not allowed here."
             return errorPage(status: status, message: message, request: request, session: nil)
         }
+        if route.access == .apiSignature {
+            return respondToAPI(request, route: route, parameters: parameters, requestID: requestID)
+        }
         var session: Session?
         do {
             session = try auth.session(token: request.cookies[Self.sessionCookie] ?? "")

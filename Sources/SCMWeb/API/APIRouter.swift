@@ -1,0 +1,193 @@
+import Foundation
+import SCMCore
+import SCMService
+import SCMStore
+
+/// One operation of the SCM v3 API (scm-v3.md §4): the route, what the OpenAPI document says
+/// about it, and its handler. The router and `/v3/scm/openapi.json` are both built from
+/// `WebApp.apiOperations`, so the description cannot drift from what is served.
+struct APIOperation: Sendable {
+    typealias Handler = @Sendable (WebApp, inout RequestContext) throws -> APIResult
+
+    let method: String
+    /// OpenAPI style: `/v3/scm/certificates/{certificate_id}`.
+    let path: String
+    /// The SDK method name (`ScmClient.list_certificates`).
+    let operationID: String
+    let summary: String
+    let tag: String
+    let query: [APIParameter]
+    /// Top-level fields of the JSON body, for the description; empty for body-less calls.
+    let body: [APIParameter]
+    let bodyIsArray: Bool
+    let successStatus: Int
+    let handler: Handler
+
+    init(
+        _ method: String, _ path: String, _ operationID: String, _ summary: String, tag: String, query: [APIParameter] = [],
+        body: [APIParameter] = [], bodyIsArray: Bool = false, success: Int = 200, handler: @escaping Handler
+    ) {
+        self.method = method
+        self.path = path
+        self.operationID = operationID
+        self.summary = summary
+        self.tag = tag
+        self.query = query
+        self.body = body
+        self.bodyIsArray = bodyIsArray
+        self.successStatus = success
+        self.handler = handler
+    }
+
+    /// The router's pattern: `{name}` becomes `:name`.
+    var routePattern: String {
+        path.split(separator: "/").map { segment in
+            segment.hasPrefix("{") ? ":" + segment.dropFirst().dropLast() : String(segment)
+        }.joined(separator: "/")
+    }
+
+    var pathParameters: [String] {
+        path.split(separator: "/").filter { $0.hasPrefix("{") }.map { String($0.dropFirst().dropLast()) }
+    }
+}
+
+/// A query or body field: its JSON type and whether the API requires it.
+struct APIParameter: Sendable {
+    enum Kind: String, Sendable { case string, integer, boolean, array, object }
+    let name: String
+    let kind: Kind
+    let required: Bool
+    let note: String
+
+    init(_ name: String, _ kind: Kind, required: Bool = false, _ note: String = "") {
+        self.name = name
+        self.kind = kind
+        self.required = required
+        self.note = note
+    }
+}
+
+/// What a handler answers: a status and an optional JSON body (204 has none).
+struct APIResult {
+    let status: Int
+    let body: JSONValue?
+
+    static func ok(_ body: JSONValue) -> APIResult { APIResult(status: 200, body: body) }
+    static let noContent = APIResult(status: 204, body: nil)
+}
+
+extension WebApp {
+    /// Registers every API operation (they must come before the dashboard's routes) and the
+    /// OpenAPI document, which needs no signature so the help can link to it.
+    func addAPIRoutes(_ router: inout Router) {
+        router.add("GET", "v3/scm/openapi.json", access: .anonymous) { _ in
+            HTTPResponse(status: 200, headers: [("Content-Type", "application/json")], body: Self.openAPIDocument().serialized)
+        }
+        for operation in Self.apiOperations {
+            router.add(operation.method, operation.routePattern, access: .apiSignature) { context in
+                try operation.handler(self, &context).response
+            }
+        }
+    }
+
+    /// Authenticates an API request by its SDK-HMAC-SHA256 signature (sdk-auth.md §5), then runs
+    /// it as the access key's user; every error is the JSON of scm-v3.md §2.
+    func respondToAPI(_ request: HTTPRequest, route: Router.Route, parameters: [String: String], requestID: String) -> HTTPResponse {
+        let keys = AccessKeyService(context: context)
+        let user: User
+        do {
+            var found: User?
+            let accessKey = try SDKSignature.verify(request, now: context.clock.now) { accessKey in
+                guard let credentials = try keys.credentials(for: accessKey) else { return nil }
+                found = credentials.user
+                return credentials.secret
+            }
+            guard let signedUser = found else { throw SDKSignature.Failure(reason: "verify aksk signature fail") }
+            user = signedUser
+            try keys.noteUse(accessKey)
+        } catch let failure as SDKSignature.Failure {
+            return .json(
+                [
+                    "error_code": "APIGW.0301", "error_msg": "Incorrect IAM authentication information: \(failure.reason)",
+                    "request_id": requestID,
+                ], status: 401)
+        } catch {
+            return apiFailure(error, request: request, requestID: requestID)
+        }
+        var requestContext = RequestContext(
+            request: request, parameters: parameters, session: nil, requestID: requestID, flash: nil)
+        requestContext.apiUser = user
+        do {
+            return try route.handler(&requestContext)
+        } catch let error as APIError {
+            return .json(["error_code": error.code, "error_msg": error.message], status: error.status)
+        } catch let list as RefusalList {
+            let refusals = list.refusals
+            return .json(
+                [
+                    "error_code": APIErrorCode.code(for: refusals.first ?? Refusal(.invalidInput, "")),
+                    "error_msg": refusals.map(\.message).joined(separator: " "),
+                ], status: refusals.map(Self.status(for:)).max() ?? 400)
+        } catch let refusal as Refusal {
+            return .json(["error_code": APIErrorCode.code(for: refusal), "error_msg": refusal.message], status: Self.status(for: refusal))
+        } catch {
+            return apiFailure(error, request: request, requestID: requestID)
+        }
+    }
+
+    private func apiFailure(_ error: Error, request: HTTPRequest, requestID: String) -> HTTPResponse {
+        context.logger.error(
+            "API request failed", metadata: ["request_id": "\(requestID)", "path": "\(request.rawPath)", "error": "\(error)"])
+        return .json(
+            ["error_code": "SCM.0500", "error_msg": "Something went wrong on the server. Request ID: \(requestID)."], status: 500)
+    }
+}
+
+extension APIResult {
+    var response: HTTPResponse {
+        guard let body else { return HTTPResponse(status: status) }
+        return HTTPResponse(status: status, headers: [("Content-Type", "application/json"), ("Cache-Control", "no-store")], body: body.serialized)
+    }
+}
+
+extension RequestContext {
+    /// The JSON object body of an API call; an empty body is an empty object.
+    var jsonBody: JSONObject {
+        get throws { try JSONObject(body: request.body) }
+    }
+
+    /// A query parameter that must be one of `allowed` (case-sensitive, as the SDK sends them).
+    func queryChoice(_ name: String, _ allowed: [String]) throws -> String? {
+        guard let value = request.query[name] else { return nil }
+        guard allowed.contains(value) else {
+            throw APIError.badRequest("The query parameter \(name) must be one of \(allowed.joined(separator: ", ")), not \"\(value)\".")
+        }
+        return value
+    }
+
+    func queryInt(_ name: String, range: ClosedRange<Int>) throws -> Int? {
+        guard let value = request.query[name] else { return nil }
+        guard let number = Int(value), range.contains(number) else {
+            throw APIError.badRequest("The query parameter \(name) must be an integer from \(range.lowerBound) to \(range.upperBound), not \"\(value)\".")
+        }
+        return number
+    }
+
+    func queryBool(_ name: String) throws -> Bool? {
+        guard let value = request.query[name] else { return nil }
+        switch value {
+        case "true": return true
+        case "false": return false
+        default: throw APIError.badRequest("The query parameter \(name) must be true or false, not \"\(value)\".")
+        }
+    }
+
+    /// `limit` is 10, 20 or 50 (scm-v3.md §1 Pagination).
+    func pageLimit(_ value: Int?) throws -> Int {
+        guard let value else { return 10 }
+        guard CertificateListQuery.pageSizes.contains(value) else {
+            throw APIError.badRequest("limit must be 10, 20 or 50, not \(value).")
+        }
+        return value
+    }
+}
