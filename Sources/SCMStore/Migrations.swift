@@ -159,8 +159,8 @@ extension AppDatabase {
                 """)
         }
         migrator.registerMigration("v2-lifecycle", migrate: migrateLifecycle)
-        migrator.registerMigration("v-access-keys", migrate: migrateAccessKeys)
         migrator.registerMigration("v3-management", migrate: migrateManagement)
+        migrator.registerMigration("v-access-keys", migrate: migrateAccessKeys)
         return migrator
     }
 }
