@@ -41,6 +41,9 @@ struct CertificateDetailsPage {
     let issued: [Field]
     let applicant: [Field]
     let privacyCancelled: Bool
+    /// Issue 5: the privacy switch is offered only where §3 allows it; the inline rename form.
+    let privacyCancellable: Bool
+    let descriptionText: String
     let certificatePEM: String?
     let chainPEM: String?
     let history: [HistoryEntry]
@@ -99,6 +102,8 @@ struct CertificateDetailsPage {
             field("Contact e-mail", a?.contactEmail),
         ].compactMap { $0 }
         privacyCancelled = c.privacyCancelled
+        privacyCancellable = (try? check(.cancelPrivacy, on: c, now: now)) != nil
+        descriptionText = c.description
         certificatePEM = details.materials.flatMap { $0.certificatePEM.isEmpty ? nil : $0.certificatePEM }
         chainPEM = details.materials.flatMap { $0.chainPEM.isEmpty ? nil : $0.chainPEM }
         history = details.history.map {

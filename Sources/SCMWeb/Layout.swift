@@ -18,6 +18,7 @@ struct Layout {
     static func navigation(active: String) -> [NavItem] {
         let items: [(String, String, String)] = [
             ("SSL Certificates", "/certificates", "certificates"),
+            ("Orders", "/orders", "orders"),
             ("CSRs", "/csrs", "csrs"),
             ("Cloud Products", "/cloud", "cloud"),
             ("DNS", "/cloud/dns", "dns"),

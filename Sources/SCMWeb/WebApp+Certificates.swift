@@ -5,7 +5,8 @@ import SCMService
 extension WebApp {
     /// Operations with a page in this build; each issue that builds an operation adds it here,
     /// so the list never offers a button that leads nowhere.
-    static let operationsWithPages: Set<Certificate.Operation> = [.apply, .verifyDomain, .verifyOrganization]
+    static let operationsWithPages: Set<Certificate.Operation> = Set<Certificate.Operation>([.apply, .verifyDomain, .verifyOrganization])
+        .union(managementOperations)
 
     func listCertificates(_ context: inout RequestContext) throws -> HTTPResponse {
         let parameters = try ListParameters.parse(context.request.query)

@@ -13,6 +13,7 @@ extension WebApp {
         router.add("POST", "logout") { try logout(&$0) }
         router.add("GET", "certificates") { try listCertificates(&$0) }
         addLifecycleRoutes(&router)
+        addManagementRoutes(&router)
         router.add("GET", "certificates/:id") { try showCertificate(&$0) }
         addSimulatorRoutes(&router)
         return router
