@@ -250,7 +250,7 @@ print()
 by = {l[:3]: (rps, p99) for l, rps, _, p99, _, _ in parsed}
 if "(c)" in by:
     c_rps, c_p99 = by["(c)"]
-    print(f"- list page at {c_rps / base:.0%} of the static file's req/s (target >= 25%), "
+    print(f"- list page at {c_rps / base:.1%} of the static file's req/s (target >= 25%), "
           f"p99 {c_p99:.1f} ms (target < 20 ms)")
     if "(e)" in by:
         e_rps, e_p99 = by["(e)"]
