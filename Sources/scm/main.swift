@@ -107,7 +107,7 @@ struct Seed: ParsableCommand {
 
 struct UserCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "user", abstract: "Manage console users.", subcommands: [Create.self])
+        commandName: "user", abstract: "Manage console users.", subcommands: [Create.self, AccessKeyCommand.self])
 
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a user; prints a generated password once.")
@@ -145,6 +145,36 @@ struct Tick: ParsableCommand {
             print("scheduler: \(steps) step(s)")
         } else {
             print("scheduler: another host holds the lease; nothing done")
+        }
+    }
+}
+
+/// `scm user access-key create --name USER`: an API key pair for a user, the SK printed once.
+struct AccessKeyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "access-key", abstract: "Manage API access keys (AK/SK).", subcommands: [Create.self])
+
+    struct Create: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create an access key; prints the secret key once.")
+        @OptionGroup var data: DataOptions
+        @Option(help: "The user who will own the key.")
+        var name: String
+
+        func run() throws {
+            let context = try data.context()
+            guard let user = try context.database.read({ try $0.user(named: name) }) else {
+                FileHandle.standardError.write(Data("scm: there is no user named \(name).\n".utf8))
+                throw ExitCode(1)
+            }
+            let principal = Principal(userID: user.id, name: user.name, isAdmin: user.isAdmin, remoteAddress: "cli")
+            do {
+                let created = try AccessKeyService(context: context).create(by: principal)
+                print("access key: \(created.key.accessKeyID)")
+                print("secret key: \(created.secret)")
+            } catch let refusal as Refusal {
+                FileHandle.standardError.write(Data("scm: \(refusal.message)\n".utf8))
+                throw ExitCode(1)
+            }
         }
     }
 }

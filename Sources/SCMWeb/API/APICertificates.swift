@@ -130,39 +130,44 @@ extension WebApp {
         ])
     }
 
-    /// Operations whose service is built by another issue (management, upload/download): until
-    /// it lands, the API says so instead of carrying a second implementation of the rule.
-    private func notAvailable(_ operation: String, _ service: String) -> APIError {
-        APIError(
-            status: 501, code: "SCM.0501",
-            message: "\(operation) is not available in this installation yet: \(service) is not built. Use the console.")
-    }
-
     func apiCancel(_ context: inout RequestContext) throws -> APIResult {
-        _ = try certificates.details(id: context.parameter("certificate_id"), by: context.principal)
-        throw notAvailable("cancel_certificate_request (withdraw)", "the management service")
+        let certificate = try ManagementService(context: self.context).withdraw(certificateID: context.parameter("certificate_id"), by: context.principal)
+        return .ok(["cert_id": .string(certificate.id), "message": "success"])
     }
 
+    /// Through the API even a free ISSUED certificate may be deleted (RULES.md §3, `channel: .api`).
     func apiDelete(_ context: inout RequestContext) throws -> APIResult {
-        _ = try certificates.details(id: context.parameter("certificate_id"), by: context.principal)
-        throw notAvailable("delete_certificate", "the management service")
+        try ManagementService(context: self.context).delete(certificateID: context.parameter("certificate_id"), channel: .api, by: context.principal)
+        return .noContent
     }
 
+    /// The API call is itself the acknowledgement the console asks for with a checkbox.
     func apiUnsubscribe(_ context: inout RequestContext) throws -> APIResult {
-        _ = try certificates.details(id: context.parameter("cert_id"), by: context.principal)
-        throw notAvailable("unsubscribe_certificate", "the management service")
+        let refund = try ManagementService(context: self.context).unsubscribe(certificateID: context.parameter("cert_id"), acknowledged: true, by: context.principal)
+        return .ok(["unsubscribe_results": .string("success: refund order \(refund.id), ¥\(refund.amount)")])
     }
 
     func apiImport(_ context: inout RequestContext) throws -> APIResult {
         let body = try context.jsonBody
-        _ = try body.requiredString("name")
-        _ = try body.requiredString("certificate")
-        _ = try body.requiredString("private_key")
-        throw notAvailable("import_certificate", "the upload service")
+        let name = try body.requiredString("name")
+        let certificatePEM = try body.requiredString("certificate")
+        let privateKey = try body.requiredString("private_key")
+        for field in ["enc_certificate", "enc_private_key"] where !(try body.string(field) ?? "").isEmpty {
+            throw APIError.badRequest("\(field): SM (national cryptography) dual certificates are not supported by this installation.")
+        }
+        let certificate = try UploadService(context: self.context).upload(
+            name: name, certificatePEM: certificatePEM, chainPEM: try body.string("certificate_chain") ?? "",
+            privateKeyPEM: privateKey,
+            enterpriseProject: APIFormat.project(fromAPI: try body.string("enterprise_project_id") ?? "0"),
+            duplicateCheck: try body.bool("duplicate_check") ?? false, by: context.principal)
+        return .ok(["certificate_id": .string(certificate.id)])
     }
 
     func apiExport(_ context: inout RequestContext) throws -> APIResult {
-        _ = try certificates.details(id: context.parameter("certificate_id"), by: context.principal)
-        throw notAvailable("export_certificate", "the download service")
+        let export = try DownloadService(context: self.context).export(id: context.parameter("certificate_id"), by: context.principal)
+        return .ok([
+            "entire_certificate": .string(export.entireCertificate), "certificate": .string(export.certificate),
+            "certificate_chain": .string(export.chain), "private_key": .string(export.privateKey ?? ""),
+        ])
     }
 }

@@ -83,6 +83,7 @@ extension WebApp {
         router.add("GET", "v3/scm/openapi.json", access: .anonymous) { _ in
             HTTPResponse(status: 200, headers: [("Content-Type", "application/json")], body: Self.openAPIDocument().serialized)
         }
+        addAccessKeyRoutes(&router)
         for operation in Self.apiOperations {
             router.add(operation.method, operation.routePattern, access: .apiSignature) { context in
                 try operation.handler(self, &context).response
