@@ -47,6 +47,7 @@ let package = Package(
         .testTarget(name: "SCMCoreTests", dependencies: ["SCMCore"]),
         .testTarget(name: "SCMPKITests", dependencies: ["SCMPKI", "SCMCore"]),
         .testTarget(name: "SCMStoreTests", dependencies: ["SCMStore", "SCMCore"]),
+        .testTarget(name: "SCMServiceTests", dependencies: ["SCMService", "SCMCloud", "SCMStore", "SCMPKI", "SCMCore", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "SCMWebTests", dependencies: ["SCMWeb", "SCMService", "SCMStore", "SCMCore"]),
     ],
     swiftLanguageModes: [.v6]

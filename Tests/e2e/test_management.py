@@ -1,0 +1,465 @@
+"""Issue 5 end to end: the operations after issuance over HTTP, through nginx and `scm serve`
+with the CA reviewing at once (--review-scale 0) and the scheduler passing every second.
+
+DNS proofs are written straight into the simulator's table with a save time past their TTL,
+so a certificate is issued within a second of its application; everything else goes over HTTP.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import sqlite3
+import tempfile
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from conftest import ADMIN_NAME, ADMIN_PASSWORD, Nginx, ScmServe, Stack, run_scm, scm_binary
+
+JSON = {"Accept": "application/json"}
+
+
+def serve_args(offset_days: float = 0) -> tuple[str, ...]:
+    return ("--review-scale", "0", "--scheduler-interval", "1", "--clock-offset-days", str(offset_days))
+
+
+@pytest.fixture(scope="module")
+def ops():
+    if not scm_binary().exists():
+        pytest.fail(f"scm binary not found at {scm_binary()}", pytrace=False)
+    root = Path(tempfile.mkdtemp(prefix="scm-e2e-ops-"))
+    os.chmod(root, 0o755)
+    st = Stack(root)
+    st.scm = ScmServe(st.data_dir, st.fcgi_port, root / "scm-serve.log", extra_args=serve_args())
+    run_scm("migrate", "--data-dir", str(st.data_dir))
+    run_scm("user", "create", "--data-dir", str(st.data_dir), "--name", ADMIN_NAME, "--admin",
+            "--password", ADMIN_PASSWORD)
+    st.scm.start()
+    st.nginx.start()
+    try:
+        yield st
+    finally:
+        st.nginx.stop()
+        if st.scm.running():
+            st.scm.stop(signal.SIGTERM)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def restart(st: Stack, offset_days: float = 0, sig: int = signal.SIGTERM) -> None:
+    if st.scm.running():
+        st.scm.stop(sig)
+    st.scm = ScmServe(st.data_dir, st.fcgi_port, st.root / "scm-serve.log", extra_args=serve_args(offset_days))
+    st.scm.start()
+
+
+def csrf(client) -> str:
+    client.get("/certificates")
+    return client.csrf_token()
+
+
+def buy(client, cert_type="DV_SSL_CERT", domain_type="SINGLE_DOMAIN", domains=1, count=1) -> list[str]:
+    token = csrf(client)
+    r = client.post("/certificates/buy", {
+        "cert_brand": "SYMANTEC", "cert_type": cert_type, "domain_type": domain_type,
+        "domain_numbers": str(domains), "effective_time": "1", "order_number": str(count), "agree": "on",
+    }, token=token, headers=JSON)
+    assert r.status_code == 200, r.text
+    return [c["cert_id"] for c in r.json()["cert"]]
+
+
+def apply(client, cert_id, domain, email="alice@applicant.test", phone="+8613800000000", sans="",
+          company="Example Ltd"):
+    token = csrf(client)
+    r = client.post(f"/certificates/{cert_id}/apply", {
+        "csr_mode": "system", "domain": domain, "sans": sans, "key_algorithm": "RSA_2048",
+        "domain_method": "DNS", "company_name": company, "country": "CN", "company_province": "Guangdong",
+        "company_city": "Shenzhen", "applicant_name": "Alice Zhang", "applicant_phone": phone,
+        "applicant_email": email, "agree": "on", "action": "submit",
+    }, token=token, headers=JSON)
+    assert r.status_code == 200, r.text
+
+
+def prove(st: Stack, cert_id: str) -> None:
+    """Publish the DNS proofs with a save time past their TTL."""
+    with st.db(readonly=False) as db:
+        rows = db.execute("SELECT domain, token FROM domain_validations WHERE certificate_id = ? AND verified_at IS NULL",
+                          (cert_id,)).fetchall()
+        for domain, token in rows:
+            name = domain[2:] if domain.startswith("*.") else domain
+            if name.startswith("www."):
+                name = name[4:]
+            host = "_dnsauth." + name
+            zone = ".".join(name.split(".")[-2:])
+            db.execute("INSERT OR IGNORE INTO dns_zones (name, created_at) VALUES (?, ?)", (zone, time.time() - 3600))
+            zone_id = db.execute("SELECT id FROM dns_zones WHERE name = ?", (zone,)).fetchone()[0]
+            db.execute(
+                "INSERT INTO dns_record_sets (zone_id, name, type, ttl, record_values, saved_at) VALUES (?, ?, 'TXT', 300, ?, ?) "
+                "ON CONFLICT(name, type) DO UPDATE SET record_values = record_values || char(10) || excluded.record_values, "
+                "saved_at = excluded.saved_at",
+                (zone_id, host, f'"{token}"', time.time() - 10 * 86400))
+
+
+def status(st: Stack, cert_id: str) -> str | None:
+    with st.db() as db:
+        row = db.execute("SELECT status FROM certificates WHERE id = ?", (cert_id,)).fetchone()
+    return row[0] if row else None
+
+
+def wait_status(st: Stack, cert_id: str, wanted: str, timeout: float = 20) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if status(st, cert_id) == wanted:
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"{cert_id} is {status(st, cert_id)}, not {wanted}")
+
+
+def issued(st, client, cert_type="DV_SSL_CERT", domain=None, **kw) -> str:
+    cert_id = buy(client, cert_type)[0]
+    apply(client, cert_id, domain or f"www.{uuid.uuid4().hex[:10]}.com", **kw)
+    prove(st, cert_id)
+    wait_status(st, cert_id, "ISSUED")
+    return cert_id
+
+
+def op_links(client, cert_id) -> list[str]:
+    page = client.get(f"/certificates/{cert_id}").text
+    return sorted(set(re.findall(rf'href="/certificates/{cert_id}/([a-z-]+)"', page)))
+
+
+# --- Revoke ------------------------------------------------------------------------------------
+
+def test_revoke_dv_is_immediate_and_refused_again(ops):
+    client = ops.login()
+    cert_id = issued(ops, client)
+    assert "revoke" in op_links(client, cert_id)
+    page = client.get(f"/certificates/{cert_id}/revoke")
+    assert page.status_code == 200 and "cannot be cancelled" in page.text and "data-confirm" in page.text
+    r = client.post(f"/certificates/{cert_id}/revoke", {"reason": "key compromise"})
+    assert r.status_code == 303
+    assert status(ops, cert_id) == "REVOKED"
+    with ops.db() as db:
+        serial = db.execute("SELECT serial_number FROM certificates WHERE id = ?", (cert_id,)).fetchone()[0]
+        assert db.execute("SELECT count(*) FROM revoked_serials WHERE serial_number = ?", (serial,)).fetchone()[0] == 1
+    again = client.post(f"/certificates/{cert_id}/revoke", {}, token=csrf(client), headers=JSON)
+    assert again.status_code == 400
+    assert again.json()["error_code"] == "SCM.0010"
+    assert "Revocation is not possible while the certificate is \"Revoked\"" in again.json()["error_msg"]
+    assert "revoke" not in op_links(client, cert_id)
+
+
+def test_revoke_ov_waits_for_the_mail(ops):
+    client = ops.login()
+    cert_id = buy(client, "OV_SSL_CERT")[0]
+    apply(client, cert_id, f"www.{uuid.uuid4().hex[:10]}.com")
+    prove(ops, cert_id)
+    wait_status(ops, cert_id, "CHECKING_ORG")
+    with ops.db() as db:
+        mail_id, token = db.execute(
+            "SELECT id, action_token FROM mails WHERE certificate_id = ? AND action = 'verify-organization'", (cert_id,)).fetchone()
+    client.get(f"/cloud/mail/{mail_id}")
+    assert client.post(f"/cloud/mail/{mail_id}/follow", {"token": token}).status_code == 303
+    wait_status(ops, cert_id, "ISSUED")
+    r = client.post(f"/certificates/{cert_id}/revoke", {}, token=csrf(client), headers=JSON)
+    assert r.status_code == 200 and r.json()["status"] == "REVOKING"
+    page = client.get(f"/certificates/{cert_id}").text
+    assert "CA verifying revocation (pending domain name verification)" in page
+    time.sleep(1.5)
+    assert status(ops, cert_id) == "REVOKING"
+    with ops.db() as db:
+        mail_id, token, recipient = db.execute(
+            "SELECT id, action_token, recipient FROM mails WHERE certificate_id = ? AND action = 'confirm-revocation'",
+            (cert_id,)).fetchone()
+    assert recipient == "alice@applicant.test"
+    client.get(f"/cloud/mail/{mail_id}")
+    assert client.post(f"/cloud/mail/{mail_id}/follow", {"token": token}).status_code == 303
+    assert status(ops, cert_id) == "REVOKED"
+
+
+def test_two_simultaneous_revocations_revoke_once(ops):
+    client = ops.login()
+    cert_id = issued(ops, client)
+    token = csrf(client)
+    barrier = threading.Barrier(2)
+    codes: list[int] = []
+
+    def post():
+        barrier.wait()
+        codes.append(client.post(f"/certificates/{cert_id}/revoke", {}, token=token, headers=JSON).status_code)
+
+    threads = [threading.Thread(target=post) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(codes)[0] == 200 and sorted(codes)[1] in (400, 409), codes
+    with ops.db() as db:
+        ok = db.execute("SELECT count(*) FROM events WHERE target = ? AND action = 'scm:cert:revoke' AND result = 'success'",
+                        (cert_id,)).fetchone()[0]
+        revocations = db.execute("SELECT count(*) FROM events WHERE target = ? AND action = 'ca:revoke'", (cert_id,)).fetchone()[0]
+    assert ok == 1 and revocations == 1
+
+
+# --- Delete, unsubscribe, withdraw ---------------------------------------------------------------
+
+def test_unsubscribe_needs_the_checkbox_and_records_the_refund(ops):
+    client = ops.login()
+    cert_id = buy(client, "OV_SSL_CERT")[0]
+    with ops.db() as db:
+        order_id, price = db.execute("SELECT order_id, price_cents FROM certificates WHERE id = ?", (cert_id,)).fetchone()
+    assert "unsubscribe" in op_links(client, cert_id)
+    page = client.get(f"/certificates/{cert_id}/unsubscribe")
+    assert "I acknowledge that the certificate will be deleted and cannot be restored" in page.text
+    refused = client.post(f"/certificates/{cert_id}/unsubscribe", {})
+    assert refused.status_code == 400 and "Tick" in refused.text and 'class="field-error"' in refused.text
+    assert status(ops, cert_id) == "PAID"
+    r = client.post(f"/certificates/{cert_id}/unsubscribe", {"acknowledge": "on"}, token=csrf(client))
+    assert r.status_code == 303 and r.headers["Location"] == "/orders"
+    assert status(ops, cert_id) is None
+    with ops.db() as db:
+        assert db.execute("SELECT refunded_cents FROM orders WHERE id = ?", (order_id,)).fetchone()[0] == price
+        assert db.execute("SELECT count(*) FROM orders WHERE kind = 'refund' AND summary LIKE ?", (f"%{cert_id}%",)).fetchone()[0] == 1
+    orders = client.get("/orders").text
+    assert "Refund" in orders and order_id in orders
+
+
+def test_unsubscribe_refused_after_application_and_delete_paths(ops):
+    client = ops.login()
+    cert_id = issued(ops, client)
+    r = client.post(f"/certificates/{cert_id}/unsubscribe", {"acknowledge": "on"}, token=csrf(client), headers=JSON)
+    assert r.status_code == 400 and "Unsubscribing is not possible while the certificate is \"Issued\"" in r.json()["error_msg"]
+    assert "delete" in op_links(client, cert_id)
+    assert "data-confirm" in client.get(f"/certificates/{cert_id}/delete").text
+    r = client.post(f"/certificates/{cert_id}/delete", {})
+    assert r.status_code == 303 and status(ops, cert_id) is None
+    with ops.db() as db:
+        assert db.execute("SELECT count(*) FROM certificate_materials WHERE certificate_id = ?", (cert_id,)).fetchone()[0] == 0
+    gone = client.post(f"/certificates/{cert_id}/delete", {}, token=csrf(client), headers=JSON)
+    assert gone.status_code == 404
+
+
+def test_withdraw_keeps_the_application_and_refuses_when_issued(ops):
+    client = ops.login()
+    cert_id = buy(client)[0]
+    domain = f"www.{uuid.uuid4().hex[:10]}.com"
+    apply(client, cert_id, domain)
+    assert "withdraw" in op_links(client, cert_id)
+    r = client.post(f"/certificates/{cert_id}/withdraw", {}, token=csrf(client), headers=JSON)
+    assert r.status_code == 200 and r.json()["status"] == "PAID"
+    form = client.get(f"/certificates/{cert_id}/apply").text
+    assert domain in form and "alice@applicant.test" in form
+    cert2 = issued(ops, client)
+    r = client.post(f"/certificates/{cert2}/withdraw", {}, token=csrf(client), headers=JSON)
+    assert r.status_code == 400 and "Withdrawing the application is not possible" in r.json()["error_msg"]
+
+
+# --- Reissue, add domains, renew, rename, project -------------------------------------------------
+
+def test_reissue_confirm_operation_and_old_certificate_revoked(ops):
+    client = ops.login()
+    cert_id = issued(ops, client)
+    with ops.db() as db:
+        old_serial, old_expiry = db.execute("SELECT serial_number, not_after FROM certificates WHERE id = ?", (cert_id,)).fetchone()
+    assert "reissue" in op_links(client, cert_id)
+    new_domain = f"www.{uuid.uuid4().hex[:10]}.com"
+    token = csrf(client)
+    bad = client.post(f"/certificates/{cert_id}/reissue", {"domain": "*.*.bad", "agree": "on"}, token=token)
+    assert bad.status_code == 400 and 'class="field-error"' in bad.text
+    r = client.post(f"/certificates/{cert_id}/reissue", {
+        "csr_mode": "system", "domain": new_domain, "domain_method": "DNS", "key_algorithm": "RSA_2048",
+        "applicant_name": "Alice Zhang", "applicant_phone": "+8613800000000", "applicant_email": "alice@applicant.test",
+        "agree": "on"}, token=token)
+    assert r.status_code == 303, r.text
+    assert status(ops, cert_id) == "REISSUING"
+    assert "confirm-operation" in op_links(client, cert_id)
+    prove(ops, cert_id)
+    time.sleep(1.5)
+    assert status(ops, cert_id) == "REISSUING"
+    with ops.db() as db:
+        mail_id, token = db.execute(
+            "SELECT id, action_token FROM mails WHERE certificate_id = ? AND action = 'confirm-reissue'", (cert_id,)).fetchone()
+    assert f"/cloud/mail/{mail_id}" in client.get(f"/certificates/{cert_id}/confirm-operation").text
+    assert client.post(f"/cloud/mail/{mail_id}/follow", {"token": token}).status_code == 303
+    wait_status(ops, cert_id, "ISSUED")
+    with ops.db() as db:
+        serial, expiry, domain = db.execute("SELECT serial_number, not_after, domain FROM certificates WHERE id = ?",
+                                            (cert_id,)).fetchone()
+        assert db.execute("SELECT count(*) FROM revoked_serials WHERE serial_number = ?", (old_serial,)).fetchone()[0] == 1
+    assert serial != old_serial and domain == new_domain and abs(expiry - old_expiry) < 1
+
+
+def test_add_domains_same_expiry_and_withdrawal(ops):
+    client = ops.login()
+    cert_id = buy(client, "OV_SSL_CERT", "MULTI_DOMAIN", 4)[0]
+    base = uuid.uuid4().hex[:10] + ".com"
+    apply(client, cert_id, f"a.{base}", sans=f"b.{base}")
+    prove(ops, cert_id)
+    wait_status(ops, cert_id, "CHECKING_ORG")
+    with ops.db() as db:
+        mail_id, token = db.execute(
+            "SELECT id, action_token FROM mails WHERE certificate_id = ? AND action = 'verify-organization'", (cert_id,)).fetchone()
+    client.get("/cloud/mail")
+    client.post(f"/cloud/mail/{mail_id}/follow", {"token": token})
+    wait_status(ops, cert_id, "ISSUED")
+    with ops.db() as db:
+        expiry = db.execute("SELECT not_after FROM certificates WHERE id = ?", (cert_id,)).fetchone()[0]
+    assert "add-domains" in op_links(client, cert_id)
+    page = client.get(f"/certificates/{cert_id}/add-domains").text
+    assert 'name="email"' in page
+    bad = client.post(f"/certificates/{cert_id}/add-domains", {"sans": f"c.{base}", "email": "not-an-address"})
+    assert bad.status_code == 400 and 'class="field-error"' in bad.text
+    r = client.post(f"/certificates/{cert_id}/add-domains", {"sans": f"c.{base}", "email": "ops@example.org"},
+                    token=csrf(client), headers=JSON)
+    assert r.status_code == 200 and r.json()["status"] == "SUPPLEMENTCHECKING"
+    r = client.post(f"/certificates/{cert_id}/withdraw-domain-addition", {}, token=csrf(client), headers=JSON)
+    assert r.status_code == 200 and r.json()["status"] == "ISSUED"
+    r = client.post(f"/certificates/{cert_id}/add-domains", {"sans": f"c.{base}\nd.{base}", "email": "ops@example.org"},
+                    token=csrf(client), headers=JSON)
+    assert r.status_code == 200
+    prove(ops, cert_id)
+    wait_status(ops, cert_id, "ISSUED")
+    time.sleep(0.3)
+    with ops.db() as db:
+        sans, new_expiry = db.execute("SELECT sans, not_after FROM certificates WHERE id = ?", (cert_id,)).fetchone()
+    assert sans.split(";") == [f"b.{base}", f"c.{base}", f"d.{base}"] and abs(new_expiry - expiry) < 1
+    full = client.post(f"/certificates/{cert_id}/add-domains", {"sans": f"e.{base}", "email": "ops@example.org"},
+                       token=csrf(client), headers=JSON)
+    assert full.status_code == 400 and "already in use" in full.json()["error_msg"]
+
+
+def test_rename_project_auto_renew_and_refusals(ops):
+    client = ops.login()
+    cert_id = issued(ops, client)
+    bad = client.post(f"/certificates/{cert_id}/rename", {"name": "x", "description": ""}, token=csrf(client))
+    assert bad.status_code == 400 and "3 to 63" in bad.text
+    ok = client.post(f"/certificates/{cert_id}/rename", {"name": "shop-cert", "description": "the shop"}, token=csrf(client))
+    assert ok.status_code == 303
+    page = client.get(f"/certificates/{cert_id}").text
+    assert "shop-cert" in page and 'action="/certificates/%s/rename"' % cert_id in page
+    r = client.post(f"/certificates/{cert_id}/move-project", {"enterprise_project": "shop"}, token=csrf(client), headers=JSON)
+    assert r.status_code == 200 and r.json()["enterprise_project"] == "shop"
+    r = client.post(f"/certificates/{cert_id}/auto-renew", {"enabled": "on"}, token=csrf(client), headers=JSON)
+    assert r.status_code == 200 and r.json()["auto_renew"] is True
+    paid = buy(client)[0]
+    r = client.post(f"/certificates/{paid}/auto-renew", {"enabled": "on"}, token=csrf(client), headers=JSON)
+    assert r.status_code == 400 and "Auto-renewal is not possible" in r.json()["error_msg"]
+    r = client.post(f"/certificates/{cert_id}/renew", {"agree": "on"}, token=csrf(client), headers=JSON)
+    assert r.status_code == 400 and "renewed only within 30 days" in r.json()["error_msg"]
+
+
+# --- Privacy -----------------------------------------------------------------------------------
+
+def test_cancel_privacy_erases_the_bytes(ops):
+    client = ops.login()
+    marker = uuid.uuid4().hex[:12]
+    email = f"privacy-{marker}@applicant.test"
+    phone = "+86139" + str(int(marker[:8], 16))[:8].rjust(8, "0")
+    cert_id = buy(client)[0]
+    r = client.post(f"/certificates/{cert_id}/cancel-privacy", {}, token=csrf(client), headers=JSON)
+    assert r.status_code == 400 and "only after an application" in r.json()["error_msg"]
+    apply(client, cert_id, f"www.{marker}.com", email=email, phone=phone)
+    r = client.post(f"/certificates/{cert_id}/cancel-privacy", {}, token=csrf(client), headers=JSON)
+    assert r.status_code == 400 and "while the CA is reviewing" in r.json()["error_msg"]
+    prove(ops, cert_id)
+    wait_status(ops, cert_id, "ISSUED")
+    assert 'action="/certificates/%s/cancel-privacy"' % cert_id in client.get(f"/certificates/{cert_id}").text
+    r = client.post(f"/certificates/{cert_id}/cancel-privacy", {}, token=csrf(client))
+    assert r.status_code == 303
+    data = ops.db_path.read_bytes()
+    wal = Path(str(ops.db_path) + "-wal")
+    data += wal.read_bytes() if wal.exists() else b""
+    for secret in (email, phone, f"privacy-{marker}"):
+        assert secret.encode() not in data, f"{secret} still in the database file"
+    assert "contact and organization details were deleted" in client.get(f"/certificates/{cert_id}").text
+
+
+# --- Time: reminders, renew, expiry --------------------------------------------------------------
+
+def test_reminders_renew_and_expiry_with_a_shifted_clock(ops):
+    client = ops.login()
+    cert_id = issued(ops, client)
+    with ops.db() as db:
+        not_after = db.execute("SELECT not_after FROM certificates WHERE id = ?", (cert_id,)).fetchone()[0]
+    days_left = (not_after - time.time()) / 86400
+    try:
+        restart(ops, days_left - 20)  # inside the one-month reminder and the renew window
+        time.sleep(2.5)
+        client = ops.login()
+        with ops.db() as db:
+            sent = [r[0] for r in db.execute("SELECT reminder FROM reminders_sent WHERE certificate_id = ? ORDER BY reminder", (cert_id,))]
+        assert sent == ["1-month", "2-months"]
+        messages = client.get("/messages").text
+        assert messages.count("expires in one month") == 1
+        assert "Expire soon" in client.get(f"/certificates/{cert_id}").text
+        assert "renew" in op_links(client, cert_id)
+        r = client.post(f"/certificates/{cert_id}/revoke", {}, token=csrf(client), headers=JSON)
+        assert r.status_code == 400 and "within 30 days before it expires" in r.json()["error_msg"]
+        r = client.post(f"/certificates/{cert_id}/renew", {"cert_brand": "SYMANTEC", "cert_type": "DV_SSL_CERT",
+                        "domain_type": "SINGLE_DOMAIN", "domain_numbers": "1", "domain": "", "agree": "on"},
+                        token=csrf(client), headers=JSON)
+        assert r.status_code == 200, r.text
+        renewal = r.json()["cert_id"]
+        assert status(ops, renewal) == "PAID"
+        restart(ops, days_left + 0.5)
+        wait_status(ops, cert_id, "EXPIRED", timeout=10)
+        time.sleep(1.5)
+        client = ops.login()
+        assert client.get("/messages").text.count("expires today") == 1
+        with ops.db() as db:
+            assert db.execute("SELECT count(*) FROM messages WHERE certificate_id = ?", (cert_id,)).fetchone()[0] == 2
+    finally:
+        restart(ops, 0)
+
+
+# --- Crash safety --------------------------------------------------------------------------------
+
+def test_kill_9_during_a_burst_leaves_old_or_new_states(ops):
+    client = ops.login()
+    ids = buy(client, count=20)
+    for cert_id in ids[:10]:
+        apply(client, cert_id, f"www.{uuid.uuid4().hex[:10]}.com")
+    token = csrf(client)
+    stop = threading.Event()
+
+    def burst(cert_id: str, index: int):
+        while not stop.is_set():
+            try:
+                if index < 10:
+                    client.post(f"/certificates/{cert_id}/withdraw", {}, token=token, headers=JSON, timeout=5)
+                else:
+                    client.post(f"/certificates/{cert_id}/rename", {"name": f"renamed-{index}", "description": "x" * 50},
+                                token=token, headers=JSON, timeout=5)
+                    client.post(f"/certificates/{cert_id}/unsubscribe", {"acknowledge": "on"}, token=token,
+                                headers=JSON, timeout=5)
+            except Exception:
+                return
+
+    threads = [threading.Thread(target=burst, args=(cert_id, i)) for i, cert_id in enumerate(ids)]
+    for t in threads:
+        t.start()
+    time.sleep(0.4)
+    ops.scm.stop(signal.SIGKILL)
+    stop.set()
+    for t in threads:
+        t.join()
+    with sqlite3.connect(ops.db_path) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        for i, cert_id in enumerate(ids):
+            row = db.execute("SELECT status, name, description FROM certificates WHERE id = ?", (cert_id,)).fetchone()
+            if i < 10:
+                assert row[0] in ("CHECKING", "CANCELCHECKING", "PAID"), row
+                if row[0] == "PAID":
+                    assert db.execute("SELECT count(*) FROM applications WHERE certificate_id = ?", (cert_id,)).fetchone()[0] == 1
+            elif row is None:
+                refund = db.execute("SELECT count(*) FROM orders WHERE kind = 'refund' AND summary LIKE ?", (f"%{cert_id}%",)).fetchone()[0]
+                assert refund == 1, f"{cert_id} removed without its refund"
+            else:
+                assert row[0] == "PAID"
+                assert (row[1] == f"renamed-{i}") == (row[2] == "x" * 50), row
+    restart(ops, 0)
