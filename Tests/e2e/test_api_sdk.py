@@ -1,0 +1,407 @@
+"""Issue 7 end to end: the official Python SDK (huaweicloudsdkscm 3.1.219) drives scm through
+nginx, signed with an access key made by `scm user access-key create`.
+
+A stack of its own with instant CA reviews (--review-scale 0), so the life cycle can be walked by
+API alone: buy → apply → DNS proof in the simulator → issued → export → openssl verify.
+"""
+from __future__ import annotations
+
+import importlib.machinery
+import importlib.util
+import json
+import re
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from conftest import REPO, run_scm
+from test_lifecycle import add_record, authority, ensure_zone, make_stack, stop_stack
+
+from huaweicloudsdkcore.auth.credentials import GlobalCredentials
+from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
+from huaweicloudsdkcore.http.http_config import HttpConfig
+from huaweicloudsdkscm.v3 import *  # noqa: F403 — the 27 request and body models
+
+DOMAIN_ID = "0123456789abcdef0123456789abcdef"
+
+
+def load_scm_curl():
+    loader = importlib.machinery.SourceFileLoader("scm_curl", str(REPO / "scripts" / "scm-curl"))
+    spec = importlib.util.spec_from_loader("scm_curl", loader)
+    module = importlib.util.module_from_spec(spec)
+    loader.exec_module(module)
+    return module
+
+
+scm_curl = load_scm_curl()
+
+
+@pytest.fixture(scope="module")
+def api():
+    st = make_stack()
+    try:
+        out = run_scm("user", "access-key", "create", "--data-dir", str(st.data_dir), "--name", "admin").stdout
+        st.ak = re.search(r"access key: (\S+)", out).group(1)
+        st.sk = re.search(r"secret key: (\S+)", out).group(1)
+        yield st
+    finally:
+        stop_stack(st)
+
+
+def make_client(st, ak=None, sk=None) -> ScmClient:  # noqa: F405
+    config = HttpConfig.get_default_config()
+    return (ScmClient.new_builder()  # noqa: F405
+            .with_http_config(config)
+            .with_credentials(GlobalCredentials(ak or st.ak, sk or st.sk, DOMAIN_ID))
+            .with_endpoints([st.base_url])
+            .build())
+
+
+@pytest.fixture(scope="module")
+def client(api):
+    return make_client(api)
+
+
+@pytest.fixture(scope="module")
+def console(api):
+    c = api.login()
+    c.get("/certificates")
+    return c
+
+
+def refused(call, status, code=None, words=()):
+    with pytest.raises(ClientRequestException) as info:
+        call()
+    e = info.value
+    assert e.status_code == status, (e.status_code, e.error_code, e.error_msg)
+    if code:
+        assert e.error_code == code, (e.error_code, e.error_msg)
+    for word in words:
+        assert word in e.error_msg, e.error_msg
+    assert e.request_id, "X-Request-Id missing"
+    return e
+
+
+def buy(client, **overrides) -> list[str]:
+    body = dict(cert_brand="GEOTRUST", cert_type="DV_SSL_CERT", domain_type="SINGLE_DOMAIN", effective_time=1,
+                domain_numbers=1, order_number=1, agree_privacy_protection=True)
+    body.update(overrides)
+    resp = client.subscribe_certificate(SubscribeCertificateRequest(body=PurchaseCertificateRequestBody(**body)))  # noqa: F405
+    assert resp.order_id
+    return [c.cert_id for c in resp.cert]
+
+
+APPLY = dict(applicant_name="Li Wei", applicant_phone="+86 138 0000 0000", applicant_email="li.wei@example.com",
+             agree_privacy_protection=True, domain_method="DNS")
+
+
+def apply(client, cert_id, domain, **extra):
+    body = ApplyCertificateRequestBody(domain=domain, **{**APPLY, **extra})  # noqa: F405
+    return client.apply_certificate(ApplyCertificateRequest(certificate_id=cert_id, body=body))  # noqa: F405
+
+
+def status(client, cert_id) -> str:
+    return client.show_certificate(ShowCertificateRequest(certificate_id=cert_id)).status  # noqa: F405
+
+
+def wait_status(client, cert_id, wanted, timeout=20):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        current = status(client, cert_id)
+        if current == wanted:
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"{cert_id} is {current}, expected {wanted}")
+
+
+def openssl(*args, input_text=None):
+    proc = subprocess.run(["openssl", *args], input=input_text, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    return proc.stdout
+
+
+# --- the life cycle by API alone --------------------------------------------------------------
+
+def test_life_cycle_buy_apply_prove_issue_export_verify(api, client, console, tmp_path):
+    (cert_id,) = buy(client)
+    listed = client.list_certificates(ListCertificatesRequest(status="PAID", limit=10, offset=0))  # noqa: F405
+    assert cert_id in [c.id for c in listed.certificates]
+    assert listed.total_count >= 1
+    item = next(c for c in listed.certificates if c.id == cert_id)
+    assert item.deploy_support is False and item.validity_period == 12 and item.enterprise_project_id == "0"
+
+    applied = apply(client, cert_id, "www.api-life.com")
+    assert cert_id in applied.request_info
+    shown = client.show_certificate(ShowCertificateRequest(certificate_id=cert_id))  # noqa: F405
+    assert shown.status == "CHECKING" and shown.domain == "www.api-life.com"
+    assert shown.application_info.applicant_name == "Li Wei"
+    (proof,) = shown.authentification
+    assert proof.record_type == "TXT" and proof.record_name == "_dnsauth.api-life.com" and proof.domain == "www.api-life.com"
+
+    # The DNS proof through the simulator (a console session with Accept: application/json).
+    zone = ensure_zone(console, "api-life.com")
+    resp, body = add_record(console, zone, "_dnsauth", "TXT", proof.record_value)
+    assert resp.status_code == 200, body
+    wait_status(client, cert_id, "ISSUED")
+
+    exported = client.export_certificate(ExportCertificateRequest(certificate_id=cert_id))  # noqa: F405
+    assert "BEGIN CERTIFICATE" in exported.certificate and "PRIVATE KEY" in exported.private_key
+    assert exported.entire_certificate.startswith(exported.certificate.strip()[:40])
+    root, _ = authority(console, "GEOTRUST", tmp_path)
+    leaf, chain = tmp_path / "leaf.pem", tmp_path / "chain.pem"
+    leaf.write_text(exported.certificate)
+    chain.write_text(exported.certificate_chain)
+    assert openssl("verify", "-CAfile", str(root), "-untrusted", str(chain), str(leaf)).strip().endswith("OK")
+    # The exported key is the certificate's key.
+    key = tmp_path / "key.pem"
+    key.write_text(exported.private_key)
+    assert openssl("x509", "-noout", "-pubkey", "-in", str(leaf)) == openssl("pkey", "-pubout", "-in", str(key))
+
+    issued = client.show_certificate(ShowCertificateRequest(certificate_id=cert_id))  # noqa: F405
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.0", issued.not_after)
+    assert re.fullmatch(r"([0-9A-F]{2}:){19}[0-9A-F]{2}", issued.fingerprint)
+    after = client.list_certificates(ListCertificatesRequest(status="ISSUED", content="api-life"))  # noqa: F405
+    assert [c.id for c in after.certificates] == [cert_id]
+    assert after.certificates[0].deploy_support is True
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.0", after.certificates[0].expire_time)
+
+    # Push and deploy: validated, then refused because no cloud product is connected.
+    refused(lambda: client.push_certificate(PushCertificateRequest(  # noqa: F405
+        certificate_id=cert_id, body=PushCertificateRequestBody(target_project="cn-north-4", target_service="CDN"))),  # noqa: F405
+        400, "SCM.0028", ["not configured"])
+    refused(lambda: client.push_certificate(PushCertificateRequest(  # noqa: F405
+        certificate_id=cert_id, body=PushCertificateRequestBody(target_project="cn-north-4", target_service="VOD"))),  # noqa: F405
+        400, "SCM.0030")
+    refused(lambda: client.batch_push_certificate(BatchPushCertificateRequest(  # noqa: F405
+        certificate_id=cert_id, body=BatchPushCertificateRequestBody(target_projects=["cn-north-4"], target_service="WAF"))),  # noqa: F405
+        400, "SCM.0028")
+    refused(lambda: client.deploy_certificate(DeployCertificateRequest(  # noqa: F405
+        certificate_id=cert_id, body=DeployCertificateRequestBody(  # noqa: F405
+            service_name="CDN", resources=[DeployedResource(domain_name="www.api-life.com")]))),  # noqa: F405
+        400, None, ["not configured"])
+    deployed = client.list_deployed_resources(ListDeployedResourcesRequest(  # noqa: F405
+        body=ListDeployedResourcesRequestBody(certificate_ids=[cert_id], service_names=["ALL"])))  # noqa: F405
+    assert deployed.results[0].certificate_id == cert_id and deployed.results[0].total_num == 0
+
+    # Wrong state: applying again for an issued certificate.
+    refused(lambda: apply(client, cert_id, "www.api-life.com"), 400, "SCM.0010", ["Issued"])
+
+
+def test_cancel_unsubscribe_and_buy_refusals(api, client):
+    first, second = buy(client, order_number=2)
+    apply(client, first, "shop.api-cancel.com")
+    cancelled = client.cancel_certificate_request(CancelCertificateRequestRequest(certificate_id=first))  # noqa: F405
+    assert cancelled.cert_id == first and cancelled.message == "success"
+    wait_status(client, first, "PAID")
+    result = client.unsubscribe_certificate(UnsubscribeCertificateRequest(cert_id=second))  # noqa: F405
+    assert result.unsubscribe_results.startswith("success")
+    refused(lambda: status(client, second), 404, "SCM.0020")
+
+    refused(lambda: buy(client, cert_brand="NOPE"), 400, "SCM.0005", ["cert_brand"])
+    refused(lambda: buy(client, domain_type="WILDCARD", domain_numbers=2), 400, None, ["exactly 1 domain"])
+    refused(lambda: buy(client, agree_privacy_protection=False), 400, None, ["agree"])
+    refused(lambda: buy(client, effective_time=None), 400, "SCM.0005", ["The mandatory field effective_time is missing."])
+    refused(lambda: buy(client, agree_privacy_protection="true"), 400, "SCM.0005", ["must be a JSON boolean"])
+    refused(lambda: buy(client, order_number="2"), 400, "SCM.0005", ["must be an integer"])
+    refused(lambda: client.list_certificates(ListCertificatesRequest(limit=30)), 400, "SCM.0005", ["limit"])  # noqa: F405
+    refused(lambda: client.list_certificates(ListCertificatesRequest(sort_key="name")), 400, "SCM.0005", ["sort_key"])  # noqa: F405
+    refused(lambda: client.list_certificates(ListCertificatesRequest(enterprise_project_id="x y")), 400)  # noqa: F405
+    refused(lambda: apply(client, first, "bad..name"), 400, "SCM.0005")
+    refused(lambda: client.show_certificate(ShowCertificateRequest(certificate_id="scs0000000000000")), 404, "SCM.0020")  # noqa: F405
+
+
+def test_list_sort_offset_and_project_filter(api, client):
+    ids = buy(client, order_number=3, enterprise_project_id="0")
+    page = client.list_certificates(ListCertificatesRequest(limit=50, offset=0, sort_key="certUpdateTime", sort_dir="ASC"))  # noqa: F405
+    total = page.total_count
+    shifted = client.list_certificates(ListCertificatesRequest(limit=10, offset=1, sort_key="certUpdateTime", sort_dir="ASC"))  # noqa: F405
+    assert shifted.total_count == total
+    assert [c.id for c in shifted.certificates] == [c.id for c in page.certificates][1:11]
+    default = client.list_certificates(ListCertificatesRequest(enterprise_project_id="0", limit=50))  # noqa: F405
+    assert set(ids) <= {c.id for c in default.certificates}
+    other = client.list_certificates(ListCertificatesRequest(  # noqa: F405
+        enterprise_project_id="0a1b2c3d-0000-1111-2222-333344445555", limit=50))
+    assert other.total_count == 0
+
+
+def make_ca_and_leaf(tmp: Path, domain: str):
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(tmp / "ca.key"), "-out", str(tmp / "ca.pem"),
+            "-days", "365", "-subj", "/CN=API Test Root", "-addext", "basicConstraints=critical,CA:TRUE",
+            "-addext", "keyUsage=critical,keyCertSign,cRLSign")
+    openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", str(tmp / "leaf.key"), "-out", str(tmp / "leaf.csr"),
+            "-subj", f"/CN={domain}")
+    (tmp / "ext.cnf").write_text(f"subjectAltName=DNS:{domain}\n")
+    openssl("x509", "-req", "-in", str(tmp / "leaf.csr"), "-CA", str(tmp / "ca.pem"), "-CAkey", str(tmp / "ca.key"),
+            "-CAcreateserial", "-out", str(tmp / "leaf.pem"), "-days", "90", "-extfile", str(tmp / "ext.cnf"))
+    return (tmp / "leaf.pem").read_text(), (tmp / "ca.pem").read_text(), (tmp / "leaf.key").read_text()
+
+
+def test_import_export_delete(api, client, tmp_path):
+    leaf, ca, key = make_ca_and_leaf(tmp_path, "imported.api-test.com")
+    body = ImportCertificateRequestBody(name="api-imported", certificate=leaf, certificate_chain=ca,  # noqa: F405
+                                        private_key=key, duplicate_check=True)
+    cert_id = client.import_certificate(ImportCertificateRequest(body=body)).certificate_id  # noqa: F405
+    assert status(client, cert_id) == "UPLOAD"
+    refused(lambda: client.import_certificate(ImportCertificateRequest(body=body)), 409)  # noqa: F405
+    exported = client.export_certificate(ExportCertificateRequest(certificate_id=cert_id))  # noqa: F405
+    assert exported.certificate.strip() == leaf.strip()
+    assert openssl("verify", "-CAfile", str(tmp_path / "ca.pem"), str(tmp_path / "leaf.pem")).strip().endswith("OK")
+    _, _, other_key = make_ca_and_leaf(tmp_path / "other" if (tmp_path / "other").mkdir() is None else tmp_path, "x.api-test.com")
+    refused(lambda: client.import_certificate(ImportCertificateRequest(body=ImportCertificateRequestBody(  # noqa: F405
+        name="api-mismatch", certificate=leaf, certificate_chain=ca, private_key=other_key))), 400, "SCM.0014")
+    refused(lambda: client.import_certificate(ImportCertificateRequest(body=ImportCertificateRequestBody(  # noqa: F405
+        name="api-garbage", certificate="not a pem", private_key=key))), 400)
+    refused(lambda: client.import_certificate(ImportCertificateRequest(body=ImportCertificateRequestBody(  # noqa: F405
+        name="api-nokey", certificate=leaf))), 400, "SCM.0005", ["private_key"])
+    client.delete_certificate(DeleteCertificateRequest(certificate_id=cert_id))  # noqa: F405
+    refused(lambda: status(client, cert_id), 404)
+
+
+# --- CSR, tags, notification ------------------------------------------------------------------
+
+def test_csr_calls(api, client, tmp_path):
+    created = client.create_csr(CreateCsrRequest(body=CreateCsrRequestBody(  # noqa: F405
+        name="api-csr", domain_name="www.api-csr.com", sans="api-csr.com;m.api-csr.com", private_key_algo="EC_P256",
+        usage="ENTERPRISE", company_country="CN", company_province="Guangdong", company_city="Shenzhen",
+        company_name="Example Ltd")))
+    assert created.id and isinstance(created.create_time, int) and created.create_time > 1_600_000_000_000
+    shown = client.show_csr(ShowCsrRequest(id=created.id))  # noqa: F405
+    assert "BEGIN CERTIFICATE REQUEST" in shown.csr and shown.sans == "api-csr.com;m.api-csr.com"
+    text = openssl("req", "-noout", "-text", "-verify", input_text=shown.csr)
+    assert "DNS:m.api-csr.com" in text
+    renamed = client.update_csr(UpdateCsrRequest(id=created.id, body=UpdateCSRRequestBody(name="api-csr-2")))  # noqa: F405
+    assert renamed.name == "api-csr-2"
+    key = client.show_csr_private_key(ShowCsrPrivateKeyRequest(id=created.id)).private_key  # noqa: F405
+    assert openssl("pkey", "-pubout", input_text=key) == openssl("req", "-noout", "-pubkey", input_text=shown.csr)
+    listed = client.list_csr(ListCsrRequest(limit=10, offset=0, name="api-csr-2"))  # noqa: F405
+    assert listed.total == 1 and listed.csr_list[0].id == created.id
+
+    openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", str(tmp_path / "u.key"), "-out", str(tmp_path / "u.csr"),
+            "-subj", "/CN=upload.api-csr.com")
+    uploaded = client.upload_csr(UploadCsrRequest(body=UploadCsrRequestBody(  # noqa: F405
+        name="api-uploaded", csr=(tmp_path / "u.csr").read_text(), private_key=(tmp_path / "u.key").read_text())))
+    assert uploaded.id and uploaded.name == "api-uploaded"
+    refused(lambda: client.upload_csr(UploadCsrRequest(body=UploadCsrRequestBody(name="x", csr="garbage"))), 400)  # noqa: F405
+    refused(lambda: client.create_csr(CreateCsrRequest(body=CreateCsrRequestBody(  # noqa: F405
+        name="bad", domain_name="www.api-csr.com", private_key_algo="RSA_1024", usage="PERSONAL"))), 400, None, ["Key algorithm"])
+    refused(lambda: client.list_csr(ListCsrRequest(limit=11)), 400)  # noqa: F405
+    for csr_id in (created.id, uploaded.id):
+        client.delete_csr(DeleteCsrRequest(id=csr_id))  # noqa: F405
+    refused(lambda: client.show_csr(ShowCsrRequest(id=created.id)), 404)  # noqa: F405
+
+
+def test_tag_calls(api, client):
+    first, second = buy(client, order_number=2)
+    client.create_certificate_tag(CreateCertificateTagRequest(  # noqa: F405
+        resource_id=first, body=CreateCertificateTagRequestBody(tag=ScsResourceTag(key="env", value="prod"))))  # noqa: F405
+    client.batch_create_or_delete_tags(BatchCreateOrDeleteTagsRequest(  # noqa: F405
+        resource_id=second, body=BatchCreateOrDeleteTagsRequestBody(  # noqa: F405
+            action="create", tags=[ScsResourceTag(key="env", value="test"), ScsResourceTag(key="team", value="web")])))  # noqa: F405
+    tags = client.list_tags_by_certificate(ListTagsByCertificateRequest(resource_id=second)).tags  # noqa: F405
+    assert {(t.key, t.value) for t in tags} == {("env", "test"), ("team", "web")}
+    all_tags = {t.key: sorted(t.values) for t in client.list_all_tags(ListAllTagsRequest()).tags}  # noqa: F405
+    assert all_tags["env"] == ["prod", "test"]
+
+    def query(**body):
+        return client.list_certificates_by_tag(ListCertificatesByTagRequest(  # noqa: F405
+            resource_instances="resource_instances", body=ListCertificatesByTagRequestBody(**body)))  # noqa: F405
+    found = query(action="filter", tags=[ScsTag(key="env", values=["prod"])])  # noqa: F405
+    assert found.total_count == 1 and found.resources[0].resource_id == first
+    assert found.resources[0].resource_detail.push_support is False
+    assert query(action="count", tags_any=[ScsTag(key="team", values=[]), ScsTag(key="env", values=["prod"])]).total_count == 2  # noqa: F405
+    assert first not in [r.resource_id for r in query(action="filter", not_tags=[ScsTag(key="env", values=[])], limit=50).resources]  # noqa: F405
+    refused(lambda: query(action="filter", tags=[ScsTag(key="env")]), 400, None, ["values"])  # noqa: F405
+    refused(lambda: query(action="filter", limit=15), 400, None, ["limit"])
+
+    client.batch_create_or_delete_tags(BatchCreateOrDeleteTagsRequest(  # noqa: F405
+        resource_id=second, body=BatchCreateOrDeleteTagsRequestBody(action="delete", tags=[ScsResourceTag(key="team")])))  # noqa: F405
+    assert [t.key for t in client.list_tags_by_certificate(ListTagsByCertificateRequest(resource_id=second)).tags] == ["env"]  # noqa: F405
+    refused(lambda: client.create_certificate_tag(CreateCertificateTagRequest(  # noqa: F405
+        resource_id=first, body=CreateCertificateTagRequestBody(tag=ScsResourceTag(key="", value="x")))), 400)  # noqa: F405
+    refused(lambda: client.list_tags_by_certificate(ListTagsByCertificateRequest(resource_id="scs0000000000000")), 404)  # noqa: F405
+
+
+def test_notification_switches(api, client):
+    (cert_id,) = buy(client)
+    client.disable_notification(DisableNotificationRequest(  # noqa: F405
+        body=[NoticeRequestBody(resource_id=cert_id, notice_type=["CERT_EXPIRING", "CERT_EXPIRED"])]))  # noqa: F405
+    with api.db() as db:
+        assert db.execute("SELECT notify_expiring, notify_expired FROM certificates WHERE id = ?", (cert_id,)).fetchone() == (0, 0)
+    client.enable_notification(EnableNotificationRequest(  # noqa: F405
+        body=[NoticeRequestBody(resource_id=cert_id, notice_type=["CERT_EXPIRED"])]))  # noqa: F405
+    with api.db() as db:
+        assert db.execute("SELECT notify_expiring, notify_expired FROM certificates WHERE id = ?", (cert_id,)).fetchone() == (0, 1)
+    refused(lambda: client.enable_notification(EnableNotificationRequest(  # noqa: F405
+        body=[NoticeRequestBody(resource_id=cert_id, notice_type=["SOON"])])), 400)  # noqa: F405
+
+
+# --- signature checks -------------------------------------------------------------------------
+
+def signed_request(api, method, path, body=b"", date=None, sk=None, ak=None, send_body=None):
+    url = api.base_url + path
+    headers = scm_curl.sign(method, url, body, ak or api.ak, sk or api.sk, date=date)
+    return requests.request(method, url, headers=headers, data=send_body if send_body is not None else body, timeout=30)
+
+
+def assert_gateway_refusal(resp, words):
+    assert resp.status_code == 401, resp.text
+    body = resp.json()
+    assert body["error_code"] == "APIGW.0301"
+    assert body["error_msg"].startswith("Incorrect IAM authentication information: ")
+    assert words in body["error_msg"]
+    assert body["request_id"] == resp.headers["X-Request-Id"]
+
+
+def test_signature_checks(api, client):
+    assert signed_request(api, "GET", "/v3/scm/certificates?limit=10&offset=0").status_code == 200
+    e = refused(lambda: make_client(api, sk="x" * 40).list_certificates(ListCertificatesRequest()), 401, "APIGW.0301")  # noqa: F405
+    assert "signature" in e.error_msg
+    refused(lambda: make_client(api, ak="UNKNOWNAK00000000000").list_certificates(ListCertificatesRequest()), 401,  # noqa: F405
+            "APIGW.0301", ["does not exist"])
+    assert_gateway_refusal(signed_request(api, "GET", "/v3/scm/certificates", date="20200101T000000Z"), "expired")
+    body = json.dumps({"tag": {"key": "a", "value": "b"}}).encode()
+    assert_gateway_refusal(
+        signed_request(api, "POST", "/v3/scm/scs0000000000000/tags", body=body, send_body=body.replace(b'"b"', b'"c"')),
+        "signature fail")
+    assert_gateway_refusal(requests.get(api.base_url + "/v3/scm/certificates", timeout=30), "not signed")
+    # A query parameter changed after signing.
+    url = api.base_url + "/v3/scm/certificates?limit=10"
+    headers = scm_curl.sign("GET", url, b"", api.ak, api.sk)
+    assert_gateway_refusal(requests.get(url.replace("limit=10", "limit=20"), headers=headers, timeout=30), "signature fail")
+    # Percent-encoded paths are signed over their decoded segments.
+    assert signed_request(api, "GET", "/v3/scm/certificates/scs%30000000000000").status_code == 404
+
+
+def test_malformed_json_and_openapi(api):
+    resp = signed_request(api, "POST", "/v3/scm/certificates/buy", body=b"{broken")
+    assert resp.status_code == 400 and resp.json()["error_code"] == "SCM.0005"
+    assert "not valid JSON" in resp.json()["error_msg"] and resp.headers["X-Request-Id"]
+    resp = signed_request(api, "POST", "/v3/scm/notification/enable", body=b'{"resource_id": "x"}')
+    assert resp.status_code == 400 and "JSON array" in resp.json()["error_msg"]
+    document = requests.get(api.base_url + "/v3/scm/openapi.json", timeout=30).json()
+    operations = {op["operationId"] for path in document["paths"].values() for op in path.values()}
+    assert len(operations) == 27 and "list_certificates" in operations and "show_csr_private_key" in operations
+
+
+def test_console_access_key_page(api):
+    c = api.login()
+    page = c.get("/users/access-keys")
+    assert page.status_code == 200 and api.ak in page.text and api.sk not in page.text
+    created = c.post("/users/access-keys", {})
+    assert created.status_code == 201
+    new_ak = re.search(r'<dd class="mono">([A-Z0-9]{20})</dd>', created.text).group(1)
+    new_sk = re.search(r'<dd class="mono">([A-Za-z0-9]{40})</dd>', created.text).group(1)
+    assert make_client(api, ak=new_ak, sk=new_sk).list_certificates(ListCertificatesRequest()).total_count >= 0  # noqa: F405
+    refused_page = c.post("/users/access-keys", {})
+    assert refused_page.status_code == 409 and "at most 2" in refused_page.text
+    c.get("/users/access-keys")
+    assert c.post(f"/users/access-keys/{new_ak}/disable", {}).status_code == 303
+    refused(lambda: make_client(api, ak=new_ak, sk=new_sk).list_certificates(ListCertificatesRequest()), 401)  # noqa: F405
+    c.get("/users/access-keys")
+    assert c.post(f"/users/access-keys/{new_ak}/delete", {}).status_code == 303
+    with api.db() as db:
+        sealed = db.execute("SELECT sealed_sk FROM access_keys WHERE ak = ?", (api.ak,)).fetchone()[0]
+    assert api.sk.encode() not in bytes(sealed)
