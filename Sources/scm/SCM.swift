@@ -13,7 +13,7 @@ struct SCM: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scm",
         abstract: "SSL Certificate Manager: a self-hosted certificate life-cycle console.",
-        subcommands: [Serve.self, Migrate.self, Seed.self, UserCommand.self, Tick.self])
+        subcommands: [Serve.self, Migrate.self, Seed.self, UserCommand.self, Tick.self, AuditCommand.self, BuildHelp.self])
 }
 
 /// Where the data lives: the SQLite file and the key directory.
@@ -54,6 +54,10 @@ struct Serve: ParsableCommand {
     var root: String = "."
     @Flag(help: "Mark cookies Secure (when nginx terminates TLS).")
     var secureCookies = false
+    @Option(help: "Minutes of inactivity after which a session ends.")
+    var sessionIdleMinutes: Double = 120
+    @Option(help: "Hours after sign-in after which a session ends however active.")
+    var sessionMaxHours: Double = 12
     @Option(help: "Seconds between scheduler passes (CA review, expiry, reminders).")
     var schedulerInterval: Double = 1
 
@@ -62,7 +66,8 @@ struct Serve: ParsableCommand {
         FastCGIServer.blockShutdownSignals()
         let context = try data.context(label: "scm.serve")
         let templates = try Templates(directory: root + "/templates")
-        let app = WebApp(context: context, templates: templates, settings: .init(secureCookies: secureCookies))
+        let app = WebApp(context: context, templates: templates, settings: .init(
+                secureCookies: secureCookies, idleTimeout: sessionIdleMinutes * 60, absoluteLifetime: sessionMaxHours * 3600))
         let server = FastCGIServer(
             configuration: .init(address: listen, threadCount: threads), logger: context.logger, handler: app.handle)
         do {
@@ -107,7 +112,7 @@ struct Seed: ParsableCommand {
 
 struct UserCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "user", abstract: "Manage console users.", subcommands: [Create.self, AccessKeyCommand.self])
+        commandName: "user", abstract: "Manage console users.", subcommands: [Create.self, AccessKeyCommand.self, Disable.self, ResetPassword.self])
 
     struct Create: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Create a user; prints a generated password once.")
@@ -176,5 +181,21 @@ struct AccessKeyCommand: ParsableCommand {
                 throw ExitCode(1)
             }
         }
+    }
+}
+
+/// `scm build-help --root DIR`: the Markdown help of DIR/templates/help/ as static HTML in
+/// DIR/public/help/, which nginx serves (`try_files $uri $uri.html …`); the app renders the
+/// same page when a file is missing.
+struct BuildHelp: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "build-help", abstract: "Render the Markdown help pages into static HTML under public/help/.")
+    @Option(help: "Project root holding templates/ and public/.")
+    var root: String = "."
+
+    func run() throws {
+        let site = try HelpSite(templates: try Templates(directory: root + "/templates"))
+        let written = try site.write(to: root + "/public/help")
+        print("help: \(written) page(s) written to \(root)/public/help")
     }
 }
