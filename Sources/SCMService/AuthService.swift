@@ -19,16 +19,33 @@ public struct AuthService: Sendable {
     }
 
     public static let badCredentials = "Incorrect user name or password."
+    /// Shown for a locked user name or address alike, so it does not tell whether the user exists.
+    public static let lockedOut = "Too many failed sign-ins. Try again in 15 minutes."
+    /// Ten wrong passwords within the window lock the user name, and the address, for 15 minutes.
+    public static let failureLimit = 10
+    public static let failureWindow: TimeInterval = 15 * 60
+    public static let lockout: TimeInterval = 15 * 60
 
     /// The same message for an unknown user and a wrong password, and the same work (one scrypt),
     /// so neither the text nor the timing tells whether the user exists.
     public func login(name: String, password: String, remoteAddress: String) throws -> SignedIn {
         let now = context.clock.now
+        let throttleKeys = ["user:" + name.lowercased(), "addr:" + remoteAddress]
+        let locked = try context.database.read { store in try throttleKeys.contains { try store.loginLock(key: $0, now: now) != nil } }
+        guard !locked else {
+            try record(Event(at: now, actor: name, action: "login", result: .refused, detail: "locked", remoteAddress: remoteAddress))
+            throw Refusal(.forbidden, Self.lockedOut)
+        }
         let user = try context.database.read { try $0.user(named: name) }
         let hash = user?.passwordHash ?? Self.decoyHash
         let matches = PasswordHasher.verify(password, against: hash)
         guard let user, matches, !user.disabled else {
-            try record(Event(at: now, actor: name, action: "login", result: .refused, detail: "bad credentials", remoteAddress: remoteAddress))
+            try context.database.write { store in
+                for key in throttleKeys {
+                    try store.noteLoginFailure(key: key, now: now, limit: Self.failureLimit, window: Self.failureWindow, lockout: Self.lockout)
+                }
+                try store.append(Event(at: now, actor: name, action: "login", result: .refused, detail: "bad credentials", remoteAddress: remoteAddress))
+            }
             throw Refusal(.forbidden, Self.badCredentials)
         }
         let token = SecureRandom.token()
@@ -36,6 +53,7 @@ public struct AuthService: Sendable {
         let tokenHash = Self.hash(token)
         try context.database.write { store in
             try store.insertSession(tokenHash: tokenHash, userID: user.id, csrfToken: csrf, at: now, remoteAddress: remoteAddress)
+            try store.clearLoginFailures(key: throttleKeys[0])
             try store.append(Event(at: now, actor: user.name, action: "login", remoteAddress: remoteAddress))
         }
         let session = Session(tokenHash: tokenHash, user: user, csrfToken: csrf, createdAt: now, lastSeenAt: now)
@@ -69,7 +87,9 @@ public struct AuthService: Sendable {
     }
 
     /// Creates a user; a nil password generates one, returned so the caller can show it once.
-    public func createUser(name: String, password: String?, isAdmin: Bool) throws -> (User, String) {
+    /// A non-admin user joins `group` (by default "operators", SCM FullAccess): without a group
+    /// a user may do nothing at all (RULES.md §9).
+    public func createUser(name: String, password: String?, isAdmin: Bool, group: String? = "operators") throws -> (User, String) {
         let trimmed = name.trimmingCharacters(in: .whitespaces)
         guard (3...32).contains(trimmed.count), trimmed.allSatisfy({ $0.isLetter || $0.isNumber || "._-".contains($0) })
         else {
@@ -84,6 +104,12 @@ public struct AuthService: Sendable {
                 throw Refusal(.conflict, "A user named \(trimmed) already exists.")
             }
             let saved = try store.insert(user)
+            if !isAdmin, let group {
+                guard let found = try store.reader.group(named: group) else {
+                    throw Refusal.invalid("group", "There is no user group named \(group).")
+                }
+                try store.addMember(groupID: found.id, userID: saved.id)
+            }
             try store.append(Event(at: now, actor: "system", action: "user:create", target: trimmed))
             return saved
         }

@@ -47,12 +47,23 @@ extension StoreReader {
 }
 
 extension StoreWriter {
+    /// Appends one audit event, chained to the one before it (`prev_hash`, `hash`) so an edited
+    /// or removed row breaks the chain (`StoreReader.verifyAuditChain`). Writers are serialized,
+    /// so the last hash read here is the one this row follows.
     public func append(_ event: Event) throws {
+        let previous = try String.fetchOne(db, sql: "SELECT hash FROM events ORDER BY id DESC LIMIT 1") ?? ""
+        let at = event.at.timeIntervalSince1970
+        let hash = AuditHash.link(
+            previous: previous, at: at, actor: event.actor, action: event.action, target: event.target,
+            result: event.result.rawValue, detail: event.detail, remoteAddress: event.remoteAddress)
         try db.execute(
-            sql: "INSERT INTO events (at, actor, action, target, result, detail, remote_address) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            sql: """
+                INSERT INTO events (at, actor, action, target, result, detail, remote_address, prev_hash, hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
             arguments: [
-                event.at.timeIntervalSince1970, event.actor, event.action, event.target, event.result.rawValue,
-                event.detail, event.remoteAddress,
+                at, event.actor, event.action, event.target, event.result.rawValue, event.detail, event.remoteAddress,
+                previous, hash,
             ])
     }
 

@@ -161,6 +161,7 @@ extension AppDatabase {
         migrator.registerMigration("v2-lifecycle", migrate: migrateLifecycle)
         migrator.registerMigration("v3-management", migrate: migrateManagement)
         migrator.registerMigration("v-access-keys", migrate: migrateAccessKeys)
+        migrator.registerMigration("v-iam", migrate: migrateIAM)
         return migrator
     }
 }

@@ -13,6 +13,8 @@ struct RequestContext {
     let flash: String?
     /// The owner of the access key that signed an API request (`Router.Access.apiSignature`).
     var apiUser: User? = nil
+    /// The caller's policies, loaded once by `WebApp.respond`: pages hide what they deny.
+    var permissions: PermissionSet = .none
 
     /// The actor of every service call. Only `.signedIn` routes reach handlers that use it.
     var principal: Principal {

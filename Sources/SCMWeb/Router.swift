@@ -9,6 +9,9 @@ struct Router: Sendable {
         let method: String
         let pattern: [String]
         let access: Access
+        /// What the caller must be allowed to do (RULES.md §9), checked by `WebApp.respond`
+        /// before the handler runs; nil only for routes open to every signed-in user.
+        let action: Action?
         let handler: Handler
     }
 
@@ -23,9 +26,13 @@ struct Router: Sendable {
 
     private(set) var routes: [Route] = []
 
-    mutating func add(_ method: String, _ path: String, access: Access = .signedIn, _ handler: @escaping Handler) {
+    mutating func add(
+        _ method: String, _ path: String, access: Access = .signedIn, action: Action? = nil, _ handler: @escaping Handler
+    ) {
         routes.append(
-            Route(method: method, pattern: path.split(separator: "/").map(String.init), access: access, handler: handler))
+            Route(
+                method: method, pattern: path.split(separator: "/").map(String.init), access: access, action: action,
+                handler: handler))
     }
 
     enum Match {

@@ -13,7 +13,7 @@ extension WebApp {
         let page = try certificates.list(parameters.query, by: context.principal)
         let now = self.context.clock.now
         let query = parameters.query
-        let rows = page.items.map { certificateRow($0, now: now) }
+        let rows = page.items.map { certificateRow($0, now: now, permissions: context.permissions) }
 
         func column(_ title: String, _ key: CertificateListQuery.SortKey) -> CertificateListPage.SortableColumn {
             let active = query.sort == key
@@ -54,11 +54,13 @@ extension WebApp {
         return .html(templates.render(model, "certificates"))
     }
 
-    func certificateRow(_ certificate: Certificate, now: Date) -> CertificateListPage.Row {
+    /// The buttons of one certificate: the core's table, minus pages not built and actions the
+    /// caller's policies deny for the certificate's project (the server refuses them anyway).
+    func certificateRow(_ certificate: Certificate, now: Date, permissions: PermissionSet) -> CertificateListPage.Row {
         // Which operations, in which order, is the core's table (RULES.md §3, last paragraph).
         let operations = listOperations(for: certificate, now: now)
         func links(_ list: [Certificate.Operation]) -> [OperationLink] {
-            list.filter(Self.operationsWithPages.contains).map {
+            list.filter { Self.operationsWithPages.contains($0) && permissions.allows($0.action, project: certificate.enterpriseProject) }.map {
                 OperationLink(
                     title: $0.title, href: "/certificates/\(certificate.id)/\($0.rawValue)", primary: $0 == .renew || $0 == .apply)
             }
@@ -87,7 +89,7 @@ extension WebApp {
                 crumbs: [
                     Crumb(title: "SSL Certificates", href: "/certificates"), Crumb(title: details.certificate.name, href: nil),
                 ], flash: context.flash),
-            operations: certificateRow(details.certificate, now: now))
+            operations: certificateRow(details.certificate, now: now, permissions: context.permissions))
         return .html(templates.render(model, "certificate"))
     }
 

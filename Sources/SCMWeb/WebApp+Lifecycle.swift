@@ -6,14 +6,14 @@ import SCMStore
 extension WebApp {
     /// Buy, Apply, Verify Domain Name, Verify Organization (issue 4).
     func addLifecycleRoutes(_ router: inout Router) {
-        router.add("GET", "certificates/buy") { try showBuy(&$0) }
-        router.add("POST", "certificates/buy") { try buy(&$0) }
-        router.add("GET", "certificates/:id/apply") { try showApply(&$0) }
-        router.add("POST", "certificates/:id/apply") { try apply(&$0) }
-        router.add("GET", "certificates/:id/verify-domain") { try showVerify(&$0) }
-        router.add("POST", "certificates/:id/verify-domain") { try verifyNow(&$0) }
-        router.add("POST", "certificates/:id/auto-dns") { try addDNSProofs(&$0) }
-        router.add("GET", "certificates/:id/verify-organization") { try showOrganization(&$0) }
+        router.add("GET", "certificates/buy", action: .certBuy) { try showBuy(&$0) }
+        router.add("POST", "certificates/buy", action: .certBuy) { try buy(&$0) }
+        router.add("GET", "certificates/:id/apply", action: .certApply) { try showApply(&$0) }
+        router.add("POST", "certificates/:id/apply", action: .certApply) { try apply(&$0) }
+        router.add("GET", "certificates/:id/verify-domain", action: .certApply) { try showVerify(&$0) }
+        router.add("POST", "certificates/:id/verify-domain", action: .certApply) { try verifyNow(&$0) }
+        router.add("POST", "certificates/:id/auto-dns", action: .certApply) { try addDNSProofs(&$0) }
+        router.add("GET", "certificates/:id/verify-organization", action: .certApply) { try showOrganization(&$0) }
     }
 
     var lifecycle: LifecycleService { LifecycleService(context: context) }

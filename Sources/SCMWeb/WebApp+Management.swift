@@ -9,18 +9,18 @@ extension WebApp {
     /// answers 303 + flash, or JSON with `Accept: application/json`.
     func addManagementRoutes(_ router: inout Router) {
         for operation in Self.confirmedOperations {
-            router.add("GET", "certificates/:id/\(operation.rawValue)") { try showConfirm(&$0, operation) }
-            router.add("POST", "certificates/:id/\(operation.rawValue)") { try confirmed(&$0, operation) }
+            router.add("GET", "certificates/:id/\(operation.rawValue)", action: operation.action) { try showConfirm(&$0, operation) }
+            router.add("POST", "certificates/:id/\(operation.rawValue)", action: operation.action) { try confirmed(&$0, operation) }
         }
-        router.add("GET", "certificates/:id/reissue") { try showReissue(&$0) }
-        router.add("POST", "certificates/:id/reissue") { try reissue(&$0) }
-        router.add("GET", "certificates/:id/confirm-operation") { try showConfirmOperation(&$0) }
+        router.add("GET", "certificates/:id/reissue", action: .certReissue) { try showReissue(&$0) }
+        router.add("POST", "certificates/:id/reissue", action: .certReissue) { try reissue(&$0) }
+        router.add("GET", "certificates/:id/confirm-operation", action: .certReissue) { try showConfirmOperation(&$0) }
         for operation in Self.fieldOperations {
-            router.add("GET", "certificates/:id/\(operation.rawValue)") { try showFields(&$0, operation) }
-            router.add("POST", "certificates/:id/\(operation.rawValue)") { try submitFields(&$0, operation) }
+            router.add("GET", "certificates/:id/\(operation.rawValue)", action: operation.action) { try showFields(&$0, operation) }
+            router.add("POST", "certificates/:id/\(operation.rawValue)", action: operation.action) { try submitFields(&$0, operation) }
         }
-        router.add("GET", "orders") { try showOrders(&$0) }
-        router.add("GET", "messages") { try showMessages(&$0) }
+        router.add("GET", "orders", action: .orderList) { try showOrders(&$0) }
+        router.add("GET", "messages", action: .messageList) { try showMessages(&$0) }
     }
 
     static let confirmedOperations: [Certificate.Operation] = [

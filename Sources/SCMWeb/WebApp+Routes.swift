@@ -11,10 +11,10 @@ extension WebApp {
         router.add("GET", "login", access: .anonymous) { try showLogin(&$0) }
         router.add("POST", "login", access: .anonymous) { try login(&$0) }
         router.add("POST", "logout") { try logout(&$0) }
-        router.add("GET", "certificates") { try listCertificates(&$0) }
+        router.add("GET", "certificates", action: .certList) { try listCertificates(&$0) }
         addLifecycleRoutes(&router)
         addManagementRoutes(&router)
-        router.add("GET", "certificates/:id") { try showCertificate(&$0) }
+        router.add("GET", "certificates/:id", action: .certGet) { try showCertificate(&$0) }
         addSimulatorRoutes(&router)
         return router
     }

@@ -5,36 +5,36 @@ extension WebApp {
     /// The CSR list and the simulators' consoles: CA, DNS, mailbox, web roots (issue 4).
     /// Literal segments (`new`, `upload`) are added before the `:id` captures they would match.
     func addSimulatorRoutes(_ router: inout Router) {
-        router.add("GET", "csrs") { try listCSRs(&$0) }
-        router.add("POST", "csrs") { try createCSR(&$0) }
-        router.add("GET", "csrs/new") { try showNewCSR(&$0) }
-        router.add("GET", "csrs/upload") { try showUploadCSR(&$0) }
-        router.add("POST", "csrs/upload") { try uploadCSR(&$0) }
-        router.add("GET", "csrs/:id") { try showCSR(&$0) }
-        router.add("GET", "csrs/:id/download") { try downloadCSR(&$0) }
-        router.add("POST", "csrs/:id/delete") { try deleteCSR(&$0) }
-        router.add("POST", "csrs/:id/rename") { try renameCSR(&$0) }
+        router.add("GET", "csrs", action: .csrList) { try listCSRs(&$0) }
+        router.add("POST", "csrs", action: .csrCreate) { try createCSR(&$0) }
+        router.add("GET", "csrs/new", action: .csrCreate) { try showNewCSR(&$0) }
+        router.add("GET", "csrs/upload", action: .csrCreate) { try showUploadCSR(&$0) }
+        router.add("POST", "csrs/upload", action: .csrCreate) { try uploadCSR(&$0) }
+        router.add("GET", "csrs/:id", action: .csrGet) { try showCSR(&$0) }
+        router.add("GET", "csrs/:id/download", action: .csrGet) { try downloadCSR(&$0) }
+        router.add("POST", "csrs/:id/delete", action: .csrDelete) { try deleteCSR(&$0) }
+        router.add("POST", "csrs/:id/rename", action: .csrUpdate) { try renameCSR(&$0) }
 
-        router.add("GET", "cloud") { try showCloud(&$0) }
-        router.add("GET", "cloud/ca") { try showCA(&$0) }
-        router.add("GET", "cloud/ca/:brand/:file") { try downloadCACertificate(&$0) }
+        router.add("GET", "cloud", action: .simList) { try showCloud(&$0) }
+        router.add("GET", "cloud/ca", action: .simGet) { try showCA(&$0) }
+        router.add("GET", "cloud/ca/:brand/:file", action: .simGet) { try downloadCACertificate(&$0) }
 
-        router.add("GET", "cloud/dns") { try listZones(&$0) }
-        router.add("POST", "cloud/dns/zones") { try createZone(&$0) }
-        router.add("GET", "cloud/dns/zones/:id") { try showZone(&$0) }
-        router.add("POST", "cloud/dns/zones/:id/records") { try addRecordSet(&$0) }
-        router.add("POST", "cloud/dns/zones/:id/delete") { try deleteZone(&$0) }
-        router.add("GET", "cloud/dns/records/:id/edit") { try showEditRecordSet(&$0) }
-        router.add("POST", "cloud/dns/records/:id") { try modifyRecordSet(&$0) }
-        router.add("POST", "cloud/dns/records/:id/delete") { try deleteRecordSet(&$0) }
+        router.add("GET", "cloud/dns", action: .simList) { try listZones(&$0) }
+        router.add("POST", "cloud/dns/zones", action: .simUpdate) { try createZone(&$0) }
+        router.add("GET", "cloud/dns/zones/:id", action: .simGet) { try showZone(&$0) }
+        router.add("POST", "cloud/dns/zones/:id/records", action: .simUpdate) { try addRecordSet(&$0) }
+        router.add("POST", "cloud/dns/zones/:id/delete", action: .simUpdate) { try deleteZone(&$0) }
+        router.add("GET", "cloud/dns/records/:id/edit", action: .simUpdate) { try showEditRecordSet(&$0) }
+        router.add("POST", "cloud/dns/records/:id", action: .simUpdate) { try modifyRecordSet(&$0) }
+        router.add("POST", "cloud/dns/records/:id/delete", action: .simUpdate) { try deleteRecordSet(&$0) }
 
-        router.add("GET", "cloud/mail") { try listMail(&$0) }
-        router.add("GET", "cloud/mail/:id") { try showMail(&$0) }
-        router.add("POST", "cloud/mail/:id/follow") { try followMailLink(&$0) }
+        router.add("GET", "cloud/mail", action: .simList) { try listMail(&$0) }
+        router.add("GET", "cloud/mail/:id", action: .simGet) { try showMail(&$0) }
+        router.add("POST", "cloud/mail/:id/follow", action: .simUpdate) { try followMailLink(&$0) }
 
-        router.add("GET", "cloud/web") { try listWebrootFiles(&$0) }
-        router.add("POST", "cloud/web") { try putWebrootFile(&$0) }
-        router.add("POST", "cloud/web/delete") { try deleteWebrootFile(&$0) }
+        router.add("GET", "cloud/web", action: .simList) { try listWebrootFiles(&$0) }
+        router.add("POST", "cloud/web", action: .simUpdate) { try putWebrootFile(&$0) }
+        router.add("POST", "cloud/web/delete", action: .simUpdate) { try deleteWebrootFile(&$0) }
     }
 
     /// `GET /cloud`: the simulated cloud products, each with its console page.

@@ -11,7 +11,14 @@ public struct WebApp: Sendable {
     public struct Settings: Sendable {
         /// Mark cookies Secure (behind TLS).
         public var secureCookies: Bool
-        public init(secureCookies: Bool = false) { self.secureCookies = secureCookies }
+        /// Session expiry (AuthService): after this much inactivity, and in any case after `absoluteLifetime`.
+        public var idleTimeout: TimeInterval
+        public var absoluteLifetime: TimeInterval
+        public init(secureCookies: Bool = false, idleTimeout: TimeInterval = 2 * 3600, absoluteLifetime: TimeInterval = 12 * 3600) {
+            self.secureCookies = secureCookies
+            self.idleTimeout = idleTimeout
+            self.absoluteLifetime = absoluteLifetime
+        }
     }
 
     let context: ServiceContext
@@ -27,7 +34,10 @@ public struct WebApp: Sendable {
 
     public init(context: ServiceContext, templates: Templates, settings: Settings = Settings()) {
         self.context = context
-        self.auth = AuthService(context: context)
+        var auth = AuthService(context: context)
+        auth.idleTimeout = settings.idleTimeout
+        auth.absoluteLifetime = settings.absoluteLifetime
+        self.auth = auth
         self.certificates = CertificateQueries(context: context)
         self.templates = templates
         self.settings = settings
@@ -38,6 +48,12 @@ public struct WebApp: Sendable {
         let requestID = SecureRandom.hex(16)
         var response = respond(to: request, requestID: requestID)
         response.headers.append(("X-Request-Id", requestID))
+        // Behind TLS (nginx passes HTTPS=on) every cookie is Secure, with or without --secure-cookies.
+        if request.isHTTPS {
+            response.headers = response.headers.map { name, value in
+                name == "Set-Cookie" && !value.contains("; Secure") ? (name, value + "; Secure") : (name, value)
+            }
+        }
         return response
     }
 
@@ -73,9 +89,22 @@ public struct WebApp: Sendable {
                     request: request, session: session)
             }
         }
+        // RULES.md §9, checked here for every page and form before its handler runs.
+        var permissions = PermissionSet.none
+        if let session {
+            do {
+                permissions = try IAMService(context: self.context).permissions(for: session.user)
+            } catch {
+                return failure(error, request: request, requestID: requestID, session: session)
+            }
+            if let action = route.action, let refusal = permissions.refusal(for: action) {
+                return errorPage(status: 403, message: refusal.message, request: request, session: session)
+            }
+        }
         let flash = request.cookies[Self.flashCookie].flatMap { $0.removingPercentEncoding }
         var context = RequestContext(
             request: request, parameters: parameters, session: session, requestID: requestID, flash: flash)
+        context.permissions = permissions
         do {
             var response = try route.handler(&context)
             if flash != nil, response.status == 200 {
@@ -110,7 +139,7 @@ public struct WebApp: Sendable {
 
     func errorPage(status: Int, message: String, request: HTTPRequest, session: Session?) -> HTTPResponse {
         if request.wantsJSON || request.rawPath.hasPrefix("/v3/") {
-            return .json(["error_code": "SCM.\(status == 404 ? "0020" : "0005")", "error_msg": message], status: status)
+            return .json(["error_code": "SCM.\(status == 404 ? "0020" : status == 403 ? "0003" : "0005")", "error_msg": message], status: status)
         }
         let page = ErrorPage(layout: layout(title: ErrorPage.title(status), session: session), status: status, message: message)
         return .html(templates.render(page, "error"), status: status)

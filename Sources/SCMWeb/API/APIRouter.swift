@@ -85,7 +85,7 @@ extension WebApp {
         }
         addAccessKeyRoutes(&router)
         for operation in Self.apiOperations {
-            router.add(operation.method, operation.routePattern, access: .apiSignature) { context in
+            router.add(operation.method, operation.routePattern, access: .apiSignature, action: Self.apiAction(operation.operationID)) { context in
                 try operation.handler(self, &context).response
             }
         }
@@ -119,6 +119,9 @@ extension WebApp {
             request: request, parameters: parameters, session: nil, requestID: requestID, flash: nil)
         requestContext.apiUser = user
         do {
+            // The same evaluator as the console, with the key's user (RULES.md §9): SCM.0003, 403.
+            requestContext.permissions = try IAMService(context: context).permissions(for: user)
+            if let action = route.action, let refusal = requestContext.permissions.refusal(for: action) { throw refusal }
             return try route.handler(&requestContext)
         } catch let error as APIError {
             return .json(["error_code": error.code, "error_msg": error.message], status: error.status)

@@ -1,0 +1,72 @@
+import ArgumentParser
+import Foundation
+import SCMCore
+import SCMService
+import SCMStore
+
+/// `scm user disable|enable|reset-password` and `scm audit verify` (issue 8): the same
+/// `IAMService` calls as the console's users page, acting as the system principal.
+extension UserCommand {
+    static func user(named name: String, in context: ServiceContext) throws -> User {
+        guard let user = try context.database.read({ try $0.user(named: name) }) else {
+            FileHandle.standardError.write(Data("scm: there is no user named \(name)\n".utf8))
+            throw ExitCode(1)
+        }
+        return user
+    }
+
+    struct Disable: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Disable a user; their sessions end at once.")
+        @OptionGroup var data: DataOptions
+        @Option(help: "User name.")
+        var name: String
+        @Flag(help: "Enable the user again instead.")
+        var enable = false
+
+        func run() throws {
+            let context = try data.context()
+            let user = try UserCommand.user(named: name, in: context)
+            try IAMService(context: context).setDisabled(userID: user.id, !enable, by: .system)
+            print("\(enable ? "enabled" : "disabled") user \(user.name)")
+        }
+    }
+
+    struct ResetPassword: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "reset-password", abstract: "Set a new generated password (printed once); sessions end.")
+        @OptionGroup var data: DataOptions
+        @Option(help: "User name.")
+        var name: String
+
+        func run() throws {
+            let context = try data.context()
+            let user = try UserCommand.user(named: name, in: context)
+            let (_, secret) = try IAMService(context: context).resetPassword(userID: user.id, by: .system)
+            print("password of \(user.name) reset")
+            print("password: \(secret)")
+        }
+    }
+}
+
+/// `scm audit verify`: walks the audit log's hash chain; exit 1 at the first broken link.
+struct AuditCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "audit", abstract: "Check the audit log.", subcommands: [Verify.self])
+
+    struct Verify: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check every link of the audit log's hash chain; report the first broken one.")
+        @OptionGroup var data: DataOptions
+
+        func run() throws {
+            let context = try data.context()
+            switch try context.database.read({ try $0.verifyAuditChain() }) {
+            case .intact(let entries):
+                print("ok \(entries) entries")
+            case .broken(let id, let reason):
+                print("broken at event \(id): \(reason)")
+                throw ExitCode(1)
+            }
+        }
+    }
+}
