@@ -48,7 +48,12 @@ let package = Package(
         .testTarget(name: "SCMPKITests", dependencies: ["SCMPKI", "SCMCore"]),
         .testTarget(name: "SCMStoreTests", dependencies: ["SCMStore", "SCMCore"]),
         .testTarget(name: "SCMServiceTests", dependencies: ["SCMService", "SCMCloud", "SCMStore", "SCMPKI", "SCMCore", .product(name: "Logging", package: "swift-log")]),
-        .testTarget(name: "SCMWebTests", dependencies: ["SCMWeb", "SCMService", "SCMStore", "SCMCore"]),
+        .testTarget(
+            name: "SCMWebTests",
+            dependencies: [
+                "SCMWeb", "SCMService", "SCMStore", "SCMCore", "SCMPKI",
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

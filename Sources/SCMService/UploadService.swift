@@ -165,6 +165,14 @@ public struct UploadService: Sendable {
 
     // MARK: Reading each input
 
+    /// The text of an uploaded .pem/.crt/.key file for `upload`: the file itself when it is
+    /// UTF-8 text, otherwise its base64, which `upload` recognizes as DER or PKCS#12 and refuses
+    /// with the `openssl` command that converts it.
+    public static func text(ofFile bytes: [UInt8]) -> String {
+        if let text = String(validating: bytes, as: UTF8.self), !text.contains("\u{0}") { return text }
+        return Data(bytes).base64EncodedString()
+    }
+
     static func isBlank(_ text: String) -> Bool { text.allSatisfy(\.isWhitespace) }
 
     /// How to turn each non-PEM encoding into PEM, for the refusal messages.

@@ -42,8 +42,12 @@ public struct HTTPRequest: Sendable {
     /// Decoded query parameters; `+` is a space here as in HTML forms.
     public var query: FormData { FormData(urlEncoded: rawQuery) }
 
-    /// The body as an HTML form (application/x-www-form-urlencoded).
+    /// The body as an HTML form (application/x-www-form-urlencoded), or the text fields of a
+    /// multipart/form-data body (whose files `MultipartForm` gives), so the CSRF token is found either way.
     public var form: FormData {
+        if contentType.hasPrefix("multipart/form-data") {
+            return MultipartForm(contentType: headers["content-type"] ?? "", body: body)?.fields ?? FormData(urlEncoded: "")
+        }
         guard contentType.hasPrefix("application/x-www-form-urlencoded") else { return FormData(urlEncoded: "") }
         return FormData(urlEncoded: String(decoding: body, as: UTF8.self))
     }

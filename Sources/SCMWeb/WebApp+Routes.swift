@@ -14,6 +14,7 @@ extension WebApp {
         router.add("GET", "certificates", action: .certList) { try listCertificates(&$0) }
         addLifecycleRoutes(&router)
         addManagementRoutes(&router)
+        addFileRoutes(&router)
         router.add("GET", "certificates/:id", action: .certGet) { try showCertificate(&$0) }
         addSimulatorRoutes(&router)
         return router
