@@ -21,6 +21,7 @@ release:
 	$(SWIFT) build -c release
 
 run: deps release
+	.build/release/scm build-help --root .
 	@scripts/run.sh
 
 # One debug build of the executable and the test targets (with testable imports), then the

@@ -5,6 +5,8 @@ import Mustache
 /// HTML-escaped by Mustache; pages never use the unescaped `{{{ }}}` form for user data.
 public struct Templates: Sendable {
     let library: MustacheLibrary
+    /// Where the templates were read from; the help pages live in its help/ folder.
+    public let directory: String
 
     public struct MissingTemplate: Error, CustomStringConvertible {
         public let description: String
@@ -25,6 +27,7 @@ public struct Templates: Sendable {
             throw MissingTemplate(description: "templates/layout.mustache is missing in \(directory)")
         }
         library = MustacheLibrary(templates: templates)
+        self.directory = directory
     }
 
     public func render(_ model: Any, _ name: String) -> String {

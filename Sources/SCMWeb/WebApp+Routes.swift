@@ -17,6 +17,7 @@ extension WebApp {
         addFileRoutes(&router)
         router.add("GET", "certificates/:id", action: .certGet) { try showCertificate(&$0) }
         addSimulatorRoutes(&router)
+        addHelpRoutes(&router)
         return router
     }
 
