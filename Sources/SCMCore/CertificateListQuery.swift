@@ -1,3 +1,5 @@
+import Foundation
+
 /// What the certificate list asks for (the console list and `GET /v3/scm/certificates`).
 public struct CertificateListQuery: Sendable, Equatable {
     public enum SortKey: String, CaseIterable, Sendable {
@@ -14,6 +16,12 @@ public struct CertificateListQuery: Sendable, Equatable {
     public var limit: Int
     /// Only certificates that can be deployed (ISSUED or UPLOAD with a key here).
     public var deployableOnly: Bool
+    /// Only ISSUED or UPLOAD certificates whose expiry is within this many days of
+    /// `expiringFrom` (both ends inclusive, as "Expire soon"): the overview's 7/30/60/90 links.
+    public var expiresWithinDays: Int?
+    /// The "now" of `expiresWithinDays`, set by the service from its clock, never by the caller.
+    public var expiringFrom: Date?
+    public static let maximumExpiresWithinDays = 3650
 
     public static let pageSizes = [10, 20, 50]
     public static let maximumKeywordLength = 255
@@ -21,7 +29,7 @@ public struct CertificateListQuery: Sendable, Equatable {
     public init(
         status: Certificate.Status? = nil, keyword: String = "", enterpriseProject: String? = nil,
         sort: SortKey = .updated, ascending: Bool = false, offset: Int = 0, limit: Int = 10,
-        deployableOnly: Bool = false
+        deployableOnly: Bool = false, expiresWithinDays: Int? = nil
     ) {
         self.status = status
         self.keyword = keyword
@@ -31,6 +39,7 @@ public struct CertificateListQuery: Sendable, Equatable {
         self.offset = offset
         self.limit = limit
         self.deployableOnly = deployableOnly
+        self.expiresWithinDays = expiresWithinDays
     }
 
     /// The allowed page size nearest to `requested` (a user asking for 100000 gets 50).

@@ -16,7 +16,9 @@ public struct CertificateQueries: Sendable {
     public init(context: ServiceContext) { self.context = context }
 
     public func list(_ query: CertificateListQuery, by principal: Principal) throws -> Page<Certificate> {
-        try context.database.read { try $0.certificates(matching: query) }
+        var query = query
+        if query.expiresWithinDays != nil { query.expiringFrom = context.clock.now }
+        return try context.database.read { [query] in try $0.certificates(matching: query) }
     }
 
     public func details(id: String, by principal: Principal) throws -> CertificateDetails {

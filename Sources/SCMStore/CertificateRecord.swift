@@ -107,6 +107,11 @@ extension StoreReader {
         if query.deployableOnly {
             conditions.append("status IN ('ISSUED', 'UPLOAD') AND coalesce(csr_source, '') <> 'uploaded'")
         }
+        if let days = query.expiresWithinDays {
+            guard let from = query.expiringFrom else { preconditionFailure("expiresWithinDays needs expiringFrom (the clock's now)") }
+            conditions.append("status IN ('ISSUED', 'UPLOAD') AND not_after BETWEEN ? AND ?")
+            _ = arguments.append(contentsOf: [from.timeIntervalSince1970, (from + .days(Double(days))).timeIntervalSince1970])
+        }
         let keyword = query.keyword
         if keyword.count >= 3 {
             conditions.append("seq IN (SELECT rowid FROM certificates_search WHERE certificates_search MATCH ?)")

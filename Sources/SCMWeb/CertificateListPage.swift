@@ -60,6 +60,8 @@ struct CertificateListPage {
     let emptyMessage: String?
     let hiddenSort: String
     let hiddenDirection: String
+    /// The overview's "expiring within N days" filter, kept by the search form and shown with a way out.
+    var expiresWithin: Int? = nil
 }
 
 /// A button of the operations column. `href` leads to the operation's page (form or confirmation).
@@ -115,6 +117,12 @@ struct ListParameters {
             }
             query.limit = CertificateListQuery.clampedPageSize(limit)
         }
+        if let text = form["expires_within"], !text.isEmpty {
+            guard let days = Int(text), (1...CertificateListQuery.maximumExpiresWithinDays).contains(days) else {
+                throw Refusal.invalid("expires_within", "expires_within must be a whole number of days from 1 to \(CertificateListQuery.maximumExpiresWithinDays).")
+            }
+            query.expiresWithinDays = days
+        }
         query.offset = (page - 1) * query.limit
         return ListParameters(query: query, page: page)
     }
@@ -123,7 +131,7 @@ struct ListParameters {
     func url(_ changes: [String: String] = [:]) -> String {
         var values: [(String, String)] = [
             ("status", query.status?.rawValue ?? ""), ("keyword", query.keyword),
-            ("project", query.enterpriseProject ?? ""),
+            ("project", query.enterpriseProject ?? ""), ("expires_within", query.expiresWithinDays.map(String.init) ?? ""),
             ("sort", query.sort == .updated ? "" : query.sort.rawValue), ("dir", query.ascending ? "asc" : ""),
             ("limit", query.limit == 10 ? "" : String(query.limit)), ("page", page == 1 ? "" : String(page)),
         ]

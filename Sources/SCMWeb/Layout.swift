@@ -17,6 +17,7 @@ struct Layout {
     /// The left navigation of the console, in the order of the real one.
     static func navigation(active: String) -> [NavItem] {
         let items: [(String, String, String)] = [
+            ("Overview", "/overview", "overview"),
             ("SSL Certificates", "/certificates", "certificates"),
             ("Orders", "/orders", "orders"),
             ("CSRs", "/csrs", "csrs"),

@@ -50,7 +50,7 @@ extension WebApp {
                 ? (query.keyword.isEmpty && query.status == nil ? "No certificates yet." : "No certificate matches these filters.")
                 : (page.items.isEmpty ? "This page is past the last one." : nil),
             hiddenSort: query.sort == .updated ? "" : query.sort.rawValue,
-            hiddenDirection: query.ascending ? "asc" : "")
+            hiddenDirection: query.ascending ? "asc" : "", expiresWithin: query.expiresWithinDays)
         return .html(templates.render(model, "certificates"))
     }
 

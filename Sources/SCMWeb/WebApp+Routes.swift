@@ -7,7 +7,8 @@ extension WebApp {
         var router = Router()
         addAPIRoutes(&router)
         router.add("GET", "healthz", access: .anonymous) { _ in .text("ok") }
-        router.add("GET", "", access: .anonymous) { _ in .redirect(to: "/certificates") }
+        router.add("GET", "", access: .anonymous) { _ in .redirect(to: "/overview") }
+        router.add("GET", "overview", action: .certList) { try showOverview(&$0) }
         router.add("GET", "login", access: .anonymous) { try showLogin(&$0) }
         router.add("POST", "login", access: .anonymous) { try login(&$0) }
         router.add("POST", "logout") { try logout(&$0) }
