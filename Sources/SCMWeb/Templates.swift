@@ -31,9 +31,34 @@ public struct Templates: Sendable {
     }
 
     public func render(_ model: Any, _ name: String) -> String {
-        guard let html = library.render(model, withTemplate: name) else {
+        guard let html = library.render(Self.renderable(model), withTemplate: name) else {
             preconditionFailure("template \(name) is not in templates/")
         }
         return html
+    }
+
+    /// The model as nested dictionaries, reflected once.
+    ///
+    /// swift-mustache looks a struct's fields up by building a `Mirror` for every lookup (and
+    /// for every miss while it climbs the context stack); a dictionary is a hash lookup. On the
+    /// certificate list this was most of the page's time (issue 3 benchmark), so every page
+    /// model is converted here, once, and templates stay plain structs.
+    static func renderable(_ value: Any) -> Any? {
+        let mirror = Mirror(reflecting: value)
+        switch mirror.displayStyle {
+        case .optional:
+            return mirror.children.first.flatMap { renderable($0.value) }
+        case .struct, .class:
+            var fields: [String: Any] = [:]
+            fields.reserveCapacity(Int(mirror.children.count))
+            for child in mirror.children {
+                if let label = child.label, let field = renderable(child.value) { fields[label] = field }
+            }
+            return fields
+        case .collection, .set:
+            return mirror.children.compactMap { renderable($0.value) }
+        default:
+            return value
+        }
     }
 }

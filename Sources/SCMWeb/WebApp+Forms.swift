@@ -32,7 +32,7 @@ extension FormErrors: CustomReflectable {
         var children: [(String?, Any)] = byField.map { ($0.key, $0.value) }
         children.append(("list", list))
         children.append(("any", !list.isEmpty))
-        return Mirror(self, children: children.map { (label: $0.0, value: $0.1) })
+        return Mirror(self, children: children.map { (label: $0.0, value: $0.1) }, displayStyle: .struct)
     }
 }
 
