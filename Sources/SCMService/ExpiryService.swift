@@ -11,44 +11,6 @@ public struct ExpiryService: Sendable {
     public let context: ServiceContext
     public init(context: ServiceContext) { self.context = context }
 
-    /// The reminders of RULES.md §6, by how long before `notAfter` each is due. The last one is
-    /// "on the day it expires": due at `notAfter` itself, a CERT_EXPIRED notice.
-    public enum Reminder: String, CaseIterable, Sendable {
-        case twoMonths = "2-months", oneMonth = "1-month", oneWeek = "1-week", threeDays = "3-days", oneDay = "1-day"
-        case expired = "expired"
-
-        public var before: TimeInterval {
-            switch self {
-            case .twoMonths: .days(60)
-            case .oneMonth: .days(30)
-            case .oneWeek: .days(7)
-            case .threeDays: .days(3)
-            case .oneDay: .days(1)
-            case .expired: 0
-            }
-        }
-
-        var phrase: String {
-            switch self {
-            case .twoMonths: "in two months"
-            case .oneMonth: "in one month"
-            case .oneWeek: "in one week"
-            case .threeDays: "in three days"
-            case .oneDay: "tomorrow"
-            case .expired: "today"
-            }
-        }
-    }
-
-    /// The reminder due at `now` for a certificate, if any: the latest whose time has come.
-    /// Earlier ones whose time also passed (the server was down) are superseded, not sent late.
-    public static func dueReminder(notAfter: Date, now: Date) -> Reminder? {
-        Reminder.allCases.last { now >= notAfter - $0.before }.flatMap { reminder in
-            // An expired notice more than a day late is no longer "on the day".
-            reminder == .expired && now > notAfter + .days(1) ? nil : reminder
-        }
-    }
-
     /// One pass; returns the number of changes made (reminders, expiries, renewals).
     @discardableResult
     public func runOnce() throws -> Int {
@@ -60,49 +22,60 @@ public struct ExpiryService: Sendable {
     }
 
     /// Each due reminder once (the `reminders_sent` key), into the message center and the
-    /// mailbox simulator, as the notification switches allow (RULES.md §6).
+    /// mailbox simulator, as the notification switches allow (RULES.md §6). The ladder and the
+    /// wording are the owner's `ReminderSettings` (issue 9), RULES.md §6's by default.
     func sendReminders() throws -> Int {
         let now = context.clock.now
         let candidates = try context.database.read {
-            try $0.certificatesForReminders(horizon: now + Reminder.twoMonths.before, expiredSince: now - .days(1))
+            try $0.certificatesForReminders(
+                horizon: now + .days(Double(try $0.longestReminderLead())), expiredSince: now - .days(1))
         }
         var sent = 0
         for certificate in candidates {
-            guard let notAfter = certificate.notAfter, let due = Self.dueReminder(notAfter: notAfter, now: now) else { continue }
-            let wanted = due == .expired ? certificate.notifyExpired : certificate.notifyExpiring
+            guard let notAfter = certificate.notAfter else { continue }
             let delivered: Bool = try context.database.write { store in
+                let ownerID = try store.reader.ownerID(certificateID: certificate.id)
+                let settings = try store.reader.reminderSettings(userID: ownerID)
+                guard let due = settings.dueStep(notAfter: notAfter, now: now) else { return false }
+                let wanted = due.isExpiredNotice ? certificate.notifyExpired : certificate.notifyExpiring
                 // Superseded reminders are recorded too, so none of them is ever sent late.
-                for earlier in Reminder.allCases.prefix(while: { $0 != due }) {
-                    _ = try store.markReminderSent(certificateID: certificate.id, reminder: earlier.rawValue, at: now)
+                for earlier in settings.steps(before: due) {
+                    _ = try store.markReminderSent(certificateID: certificate.id, reminder: earlier.key, at: now)
                 }
-                guard try store.markReminderSent(certificateID: certificate.id, reminder: due.rawValue, at: now), wanted else {
+                guard try store.markReminderSent(certificateID: certificate.id, reminder: due.key, at: now), wanted else {
                     return false
                 }
-                let ownerID = try store.reader.ownerID(certificateID: certificate.id)
-                let title =
-                    due == .expired
-                    ? "Certificate \(certificate.name) expires today"
-                    : "Certificate \(certificate.name) expires \(due.phrase)"
-                let body =
-                    "\(certificate.name) (\(certificate.id)) for \(certificate.allDomains.joined(separator: ", ")) expires on "
-                    + "\(Self.day(notAfter)). "
-                    + (certificate.isUploaded
-                        ? "Upload its replacement before then."
-                        : "Renew it (from 30 days before expiry) or buy a new certificate.")
+                let values = Self.templateValues(certificate, notAfter: notAfter, step: due, now: now)
+                let title = ReminderSettings.render(due.isExpiredNotice ? settings.expiredTitle : settings.expiringTitle, values)
+                let body = ReminderSettings.render(due.isExpiredNotice ? settings.expiredBody : settings.expiringBody, values)
                 try store.insert(
-                    Message(userID: ownerID, certificateID: certificate.id, kind: due == .expired ? "CERT_EXPIRED" : "CERT_EXPIRING",
+                    Message(userID: ownerID, certificateID: certificate.id, kind: due.isExpiredNotice ? "CERT_EXPIRED" : "CERT_EXPIRING",
                             title: title, body: body, createdAt: now))
                 let recipient = try recipient(for: certificate, ownerID: ownerID, store: store.reader)
                 if !recipient.isEmpty {
                     try store.deliver(Mail(recipient: recipient, subject: title, body: body, certificateID: certificate.id, createdAt: now))
                 }
                 try store.append(
-                    Event(at: now, actor: "system", action: "scm:reminder", target: certificate.id, detail: due.rawValue))
+                    Event(at: now, actor: "system", action: "scm:reminder", target: certificate.id, detail: due.key))
                 return true
             }
             if delivered { sent += 1 }
         }
         return sent
+    }
+
+    /// The values of the template variables (`ReminderSettings.variables`) for one reminder.
+    public static func templateValues(_ certificate: Certificate, notAfter: Date, step: ReminderSettings.Step, now: Date)
+        -> [String: String]
+    {
+        [
+            "name": certificate.name, "id": certificate.id, "domains": certificate.allDomains.joined(separator: ", "),
+            "expiry_date": day(notAfter), "days_left": String(max(0, Int(notAfter.timeIntervalSince(now) / .day))),
+            "when": step.when, "status": certificate.statusLabel,
+            "advice": certificate.isUploaded
+                ? "Upload its replacement before then."
+                : "Renew it (from 30 days before expiry) or buy a new certificate.",
+        ]
     }
 
     /// The applicant's address, else the owner's console mailbox.

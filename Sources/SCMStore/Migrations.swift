@@ -162,6 +162,7 @@ extension AppDatabase {
         migrator.registerMigration("v3-management", migrate: migrateManagement)
         migrator.registerMigration("v-access-keys", migrate: migrateAccessKeys)
         migrator.registerMigration("v-iam", migrate: migrateIAM)
+        migrator.registerMigration("v-notification-settings", migrate: migrateNotificationSettings)
         return migrator
     }
 }

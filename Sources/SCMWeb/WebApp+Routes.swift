@@ -19,6 +19,7 @@ extension WebApp {
         router.add("GET", "certificates/:id", action: .certGet) { try showCertificate(&$0) }
         addSimulatorRoutes(&router)
         addHelpRoutes(&router)
+        addNotificationSettingsRoutes(&router)
         return router
     }
 
