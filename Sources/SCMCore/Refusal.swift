@@ -39,17 +39,20 @@ public struct Refusal: Error, Equatable, Sendable, CustomStringConvertible {
     }
 
     public let code: Code
-    public let message: String
+    /// The sentence the user reads. Built only when read: `allowedOperations` asks `check` about
+    /// every operation of every row of a page and throws most answers away.
+    public var message: String { makeMessage() }
+    private let makeMessage: @Sendable () -> String
     public let field: String?
 
-    public init(_ code: Code, _ message: String, field: String? = nil) {
+    public init(_ code: Code, _ message: @autoclosure @escaping @Sendable () -> String, field: String? = nil) {
         self.code = code
-        self.message = message
+        self.makeMessage = message
         self.field = field
     }
 
-    public static func invalid(_ field: String, _ message: String) -> Refusal {
-        Refusal(.invalidInput, message, field: field)
+    public static func invalid(_ field: String, _ message: @autoclosure @escaping @Sendable () -> String) -> Refusal {
+        Refusal(.invalidInput, message(), field: field)
     }
 
     public static func == (lhs: Refusal, rhs: Refusal) -> Bool { lhs.code == rhs.code }

@@ -69,7 +69,8 @@ public struct ReminderSettings: Sendable, Equatable {
             days.append(day)
         }
         guard days.count <= maximumSteps else {
-            throw Refusal.invalid("ladder", "At most \(maximumSteps) reminders before expiry; \(days.count) were given.")
+            let given = days.count
+            throw Refusal.invalid("ladder", "At most \(maximumSteps) reminders before expiry; \(given) were given.")
         }
         return days.sorted(by: >)
     }

@@ -142,3 +142,21 @@ struct ListParameters {
         return "/certificates" + (pairs.isEmpty ? "" : "?" + pairs.joined(separator: "&"))
     }
 }
+
+extension CertificateListPage.Row: TemplateFields {
+    var templateFields: [String: Any] {
+        var fields: [String: Any] = [
+            "id": id, "name": name, "href": href, "domain": domain, "typeSummary": typeSummary,
+            "description": description, "expiresAt": expiresAt, "statusLabel": statusLabel, "tone": tone,
+            "hasProgress": hasProgress, "expireSoon": expireSoon, "project": project, "operations": operations,
+            "more": more, "hasMore": hasMore,
+        ]
+        if let moreDomains { fields["moreDomains"] = moreDomains }
+        if let progress { fields["progress"] = progress }
+        return fields
+    }
+}
+
+extension OperationLink: TemplateFields {
+    var templateFields: [String: Any] { ["title": title, "href": href, "primary": primary] }
+}

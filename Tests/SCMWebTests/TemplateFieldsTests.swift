@@ -1,0 +1,19 @@
+import Testing
+
+@testable import SCMWeb
+
+/// The hand-listed template fields of the hot models must name every stored property, or a
+/// template would silently render an empty value.
+@Suite struct TemplateFieldsTests {
+    @Test func listRowAndOperationLinkListEveryProperty() {
+        let link = OperationLink(title: "Apply", href: "/x", primary: true)
+        let row = CertificateListPage.Row(
+            id: "scs1", name: "n", href: "/c", domain: "d", moreDomains: "+1 more", typeSummary: "t", description: "",
+            expiresAt: "e", statusLabel: "s", tone: "good", progress: 40, hasProgress: true, expireSoon: false,
+            project: "default", operations: [link], more: [], hasMore: false)
+        for model in [row as TemplateFields, link] {
+            let reflected = Set(Mirror(reflecting: model).children.compactMap(\.label))
+            #expect(Set(model.templateFields.keys) == reflected)
+        }
+    }
+}
