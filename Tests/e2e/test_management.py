@@ -434,9 +434,11 @@ def test_reminders_renew_and_expiry_with_a_shifted_clock(ops):
         wait_status(ops, cert_id, "EXPIRED", timeout=10)
         time.sleep(1.5)
         client = ops.login()
-        assert client.get("/messages").text.count("expires today") == 1
+        # Counted for this certificate: the others issued in this module expired in the same pass.
         with ops.db() as db:
-            assert db.execute("SELECT count(*) FROM messages WHERE certificate_id = ?", (cert_id,)).fetchone()[0] == 2
+            titles = [r[0] for r in db.execute("SELECT title FROM messages WHERE certificate_id = ?", (cert_id,))]
+        assert len(titles) == 2 and sum("expires today" in t for t in titles) == 1, titles
+        assert "expires today" in client.get("/messages").text
     finally:
         restart(ops, 0)
 
