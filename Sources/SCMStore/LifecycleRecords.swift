@@ -393,9 +393,28 @@ extension StoreWriter {
             arguments: [name, holder, until.timeIntervalSince1970, now.timeIntervalSince1970])
         return db.changesCount == 1
     }
+
+    /// Takes the named lease from `gone`, a holder known to have ended, unless someone else has
+    /// taken it meanwhile; true when taken.
+    public func takeOverLease(_ name: String, from gone: String, holder: String, until: Date) throws -> Bool {
+        try db.execute(
+            sql: "UPDATE scheduler_lease SET holder = ?, expires_at = ? WHERE name = ? AND holder = ?",
+            arguments: [holder, until.timeIntervalSince1970, name, gone])
+        return db.changesCount == 1
+    }
+
+    /// Gives up the named lease if `holder` has it, so the next holder need not wait for it to run out.
+    public func releaseLease(_ name: String, holder: String) throws {
+        try db.execute(sql: "DELETE FROM scheduler_lease WHERE name = ? AND holder = ?", arguments: [name, holder])
+    }
 }
 
 extension StoreReader {
+    /// Who holds the named lease, if anyone has ever taken it.
+    public func leaseHolder(_ name: String) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT holder FROM scheduler_lease WHERE name = ?", arguments: [name])
+    }
+
     /// Whether an OV certificate of one of `brands` had this organization verified since `since`.
     public func organizationVerifiedRecently(
         companyName: String, country: String, province: String, city: String, brands: [CABrand], since: Date,

@@ -78,10 +78,12 @@ struct Serve: ParsableCommand {
         }
         try CAService(context: context).ensureAuthorities()
         let scheduler = Scheduler(context: context)
-        let schedulerThread = Thread { scheduler.run(every: schedulerInterval) }
-        schedulerThread.start()
+        scheduler.start(every: schedulerInterval)
         FileHandle.standardError.write(Data("scm: listening on \(listen) with \(threads) threads\n".utf8))
         server.run(onStop: { scheduler.stop() })
+        // Exit only after the scheduler's last pass and with its lease given back: the next
+        // process, whatever its clock, takes the lease at once.
+        scheduler.waitUntilStopped()
         FileHandle.standardError.write(Data("scm: stopped\n".utf8))
     }
 }
@@ -146,7 +148,9 @@ struct Tick: ParsableCommand {
     func run() throws {
         let context = try data.context(label: "scm.tick")
         try CAService(context: context).ensureAuthorities()
-        if let steps = try Scheduler(context: context).runOnce() {
+        let scheduler = Scheduler(context: context)
+        defer { scheduler.releaseLease() }  // only if this run took it; a serving host keeps its own
+        if let steps = try scheduler.runOnce() {
             print("scheduler: \(steps) step(s)")
         } else {
             print("scheduler: another host holds the lease; nothing done")

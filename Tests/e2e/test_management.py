@@ -443,6 +443,21 @@ def test_reminders_renew_and_expiry_with_a_shifted_clock(ops):
         restart(ops, 0)
 
 
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGKILL], ids=["stopped", "killed"])
+def test_scheduler_works_at_once_after_a_process_whose_clock_ran_ahead(ops, sig):
+    """The lease row of a process 30 days ahead runs out 30 days from now: a stopped process
+    gives it back, a killed one is recognised as gone, and the CA issues again within seconds."""
+    client = ops.login()
+    try:
+        restart(ops, 30)
+        time.sleep(1.5)  # a pass takes the lease with the shifted clock
+        restart(ops, 0, sig=sig)
+        issued(ops, client)
+    finally:
+        if not ops.scm.running():
+            restart(ops, 0)
+
+
 # --- Crash safety --------------------------------------------------------------------------------
 
 def test_kill_9_during_a_burst_leaves_old_or_new_states(ops):
