@@ -16,4 +16,8 @@ public struct Principal: Sendable, Equatable {
 
     /// The scheduler and the CA simulator act as this principal.
     public static let system = Principal(userID: 0, name: "system", isAdmin: true)
+
+    /// The user to record as owner or buyer: nil for the system (and any principal that is not a
+    /// stored user), which is never written as a `users` reference.
+    public var userReference: Int64? { userID > 0 ? userID : nil }
 }

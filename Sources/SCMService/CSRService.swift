@@ -166,7 +166,7 @@ public struct CSRService: Sendable {
 
     private func insert(_ csr: StoredCSR, by principal: Principal, action: String) throws {
         try context.database.write { store in
-            try store.insert(csr, ownerID: principal.userID > 0 ? principal.userID : nil)
+            try store.insert(csr, ownerID: principal.userReference)
             try store.append(Event(at: csr.createdAt, actor: principal.name, action: action, target: csr.id, detail: csr.name, remoteAddress: principal.remoteAddress))
         }
     }

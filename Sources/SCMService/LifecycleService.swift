@@ -21,7 +21,7 @@ public struct LifecycleService: Sendable {
             + (purchase.domainType == .multiple ? " (\(purchase.domainQuantity) domains)" : "")
             + ", \(purchase.years) year\(purchase.years == 1 ? "" : "s")"
         let order = Order(
-            id: context.identifiers.orderID(), kind: .purchase, userID: principal.userID, summary: summary,
+            id: context.identifiers.orderID(), kind: .purchase, userID: principal.userReference, summary: summary,
             amount: purchase.totalPrice, certificateCount: purchase.quantity, createdAt: now, paidAt: now)
         let certificates = (0..<purchase.quantity).map { _ in
             var certificate = Certificate(
@@ -36,7 +36,7 @@ public struct LifecycleService: Sendable {
         try context.database.write { store in
             try store.insert(order)
             for certificate in certificates {
-                try store.insert(certificate, ownerID: principal.userID > 0 ? principal.userID : nil)
+                try store.insert(certificate, ownerID: principal.userReference)
                 for tag in purchase.tags { try store.setTag(certificateID: certificate.id, key: tag.key, value: tag.value) }
             }
             try store.append(
@@ -214,7 +214,7 @@ public struct LifecycleService: Sendable {
                 form.additionalDomains = certificate.sans.joined(separator: "\n")
             }
             let last = try store.application(certificateID: certificateID)
-                ?? store.lastApplication(ownerID: principal.userID > 0 ? principal.userID : nil)
+                ?? store.lastApplication(ownerID: principal.userReference)
             if let last {
                 form.companyName = last.companyName
                 form.companyUnit = last.companyUnit

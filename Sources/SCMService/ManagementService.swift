@@ -82,7 +82,8 @@ public struct ManagementService: Sendable {
     }
 
     /// Within 7 × 24 h of payment, PAID or REVOKED: the price goes back on the order as a refund
-    /// (and a refund order row for the Orders page), the certificate is removed (RULES.md §3).
+    /// (and a refund order row for the Orders page, the owner's whoever unsubscribes), the
+    /// certificate is removed (RULES.md §3).
     /// Returns the refund order.
     @discardableResult
     public func unsubscribe(certificateID: String, acknowledged: Bool, by principal: Principal) throws -> Order {
@@ -96,7 +97,8 @@ public struct ManagementService: Sendable {
         var refund: Order?
         try remove(.unsubscribe, certificateID: certificateID, channel: .console, by: principal) { certificate, store, now in
             let order = Order(
-                id: context.identifiers.orderID(), kind: .refund, userID: principal.userID > 0 ? principal.userID : nil,
+                id: context.identifiers.orderID(), kind: .refund,
+                userID: try store.reader.ownerID(certificateID: certificate.id) ?? principal.userReference,
                 summary: "Refund of \(certificate.name) (\(certificate.id))"
                     + (certificate.orderID.map { ", order \($0)" } ?? ""),
                 amount: certificate.price, certificateCount: 1, createdAt: now, paidAt: now)
@@ -267,7 +269,7 @@ public struct ManagementService: Sendable {
             prepare: { _ in () },
             apply: { certificate, store, _, now in
                 let order = Order(
-                    id: orderID, kind: .renewal, userID: ownerID ?? (principal.userID > 0 ? principal.userID : nil),
+                    id: orderID, kind: .renewal, userID: ownerID ?? principal.userReference,
                     summary: "Renewal of \(certificate.name) (\(certificate.id))"
                         + (yearsLeft.map { ", next year of the \($0 + 1)-year subscription" } ?? "")
                         + ": \(purchase.brand.displayName) \(purchase.type.displayName) \(purchase.domainType.displayName.lowercased())",

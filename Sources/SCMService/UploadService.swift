@@ -51,7 +51,7 @@ public struct UploadService: Sendable {
                         "Certificate: this certificate (SHA-256 \(checked.leaf.fingerprintSHA256.prefix(23))…) is already in the manager as \(existing); it was not uploaded again.",
                         field: Field.certificate)
                 }
-                try store.insert(certificate, ownerID: principal.userID > 0 ? principal.userID : nil)
+                try store.insert(certificate, ownerID: principal.userReference)
                 try store.save(
                     CertificateMaterials(
                         certificatePEM: checked.leaf.pem, chainPEM: checked.chain.map(\.pem).joined(),
