@@ -87,19 +87,30 @@ public struct LifecycleService: Sendable {
                 try store.save(Self.application(from: application), certificateID: certificate.id)
                 try store.save(CertificateMaterials(csrPEM: material.csrPEM, sealedPrivateKey: material.sealedKey), certificateID: certificate.id)
                 try store.deleteDraft(certificateID: certificate.id)
-                let validations = application.allDomains.map { domain in
-                    DomainValidation(
-                        certificateID: certificate.id, domain: domain, method: application.validationMethod,
-                        token: SecureRandom.hex(20),
-                        email: "\(options.validationMailbox)@\(domainVerificationName(for: domain, domainType: certificate.domainType))")
-                }
-                try store.replaceValidations(validations, certificateID: certificate.id)
-                if application.validationMethod == .email {
-                    for validation in validations {
-                        try store.deliver(CAMail.domainConfirmation(validation, certificate: certificate, at: now))
-                    }
-                }
+                try Self.requestProofs(
+                    of: application.allDomains, method: application.validationMethod, mailbox: options.validationMailbox,
+                    for: certificate, in: store, at: now)
             })
+    }
+
+    /// Replaces the certificate's domain proofs with new ones for `domains` (a fresh token each,
+    /// RULES.md §5) and, for e-mail validation, sends each confirmation to `mailbox@` the
+    /// verified name. Used by Apply and Reissue, inside their transaction.
+    static func requestProofs(
+        of domains: [String], method: ValidationMethod, mailbox: String, for certificate: Certificate,
+        in store: StoreWriter, at now: Date
+    ) throws {
+        let validations = domains.map { domain in
+            DomainValidation(
+                certificateID: certificate.id, domain: domain, method: method, token: SecureRandom.hex(20),
+                email: "\(mailbox)@\(domainVerificationName(for: domain, domainType: certificate.domainType))")
+        }
+        try store.replaceValidations(validations, certificateID: certificate.id)
+        if method == .email {
+            for validation in validations {
+                try store.deliver(CAMail.domainConfirmation(validation, certificate: certificate, at: now))
+            }
+        }
     }
 
     /// For an uploaded or existing CSR, the domain fields come from the CSR (RULES.md §4).

@@ -346,18 +346,9 @@ public struct ManagementService: Sendable {
                 materials.csrPEM = material.csrPEM
                 materials.sealedPrivateKey = material.sealedKey
                 try store.save(materials, certificateID: certificate.id)
-                let validations = application.allDomains.map { domain in
-                    DomainValidation(
-                        certificateID: certificate.id, domain: domain, method: application.validationMethod,
-                        token: SecureRandom.hex(20),
-                        email: "\(options.validationMailbox)@\(domainVerificationName(for: domain, domainType: certificate.domainType))")
-                }
-                try store.replaceValidations(validations, certificateID: certificate.id)
-                if application.validationMethod == .email {
-                    for validation in validations {
-                        try store.deliver(CAMail.domainConfirmation(validation, certificate: certificate, at: now))
-                    }
-                }
+                try LifecycleService.requestProofs(
+                    of: application.allDomains, method: application.validationMethod, mailbox: options.validationMailbox,
+                    for: certificate, in: store, at: now)
                 try store.deliver(CAMail.reissueCancellation(certificate: certificate, application: contacts, at: now))
             })
         return certificate
