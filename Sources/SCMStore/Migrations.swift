@@ -163,6 +163,8 @@ extension AppDatabase {
         migrator.registerMigration("v-access-keys", migrate: migrateAccessKeys)
         migrator.registerMigration("v-iam", migrate: migrateIAM)
         migrator.registerMigration("v-notification-settings", migrate: migrateNotificationSettings)
+        migrator.registerMigration("v-message-center", migrate: migrateMessageCenter)
+        migrator.registerMigration("v-cloud", migrate: migrateCloud)
         return migrator
     }
 }

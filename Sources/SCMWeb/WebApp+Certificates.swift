@@ -5,7 +5,7 @@ import SCMService
 extension WebApp {
     /// Operations with a page in this build; each issue that builds an operation adds it here,
     /// so the list never offers a button that leads nowhere.
-    static let operationsWithPages: Set<Certificate.Operation> = Set<Certificate.Operation>([.apply, .verifyDomain, .verifyOrganization, .download])
+    static let operationsWithPages: Set<Certificate.Operation> = Set<Certificate.Operation>([.apply, .verifyDomain, .verifyOrganization, .download, .deploy, .push])
         .union(managementOperations)
 
     func listCertificates(_ context: inout RequestContext) throws -> HTTPResponse {

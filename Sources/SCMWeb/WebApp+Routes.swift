@@ -18,6 +18,7 @@ extension WebApp {
         addFileRoutes(&router)
         router.add("GET", "certificates/:id", action: .certGet) { try showCertificate(&$0) }
         addSimulatorRoutes(&router)
+        addCloudRoutes(&router)
         addHelpRoutes(&router)
         addNotificationSettingsRoutes(&router)
         return router

@@ -2,9 +2,8 @@ import Foundation
 import SCMCore
 import SCMService
 
-/// Push and deploy (scm-v3.md §4.3). No cloud product (CDN, WAF, ELB) is connected to this
-/// installation yet, so after the request and the certificate's state pass their checks the
-/// answer is a refusal that says so; the deployed-resources query truthfully finds none.
+/// Push and deploy (scm-v3.md §4.3) through `DeploymentService`, onto the CDN, WAF and ELB
+/// simulators (RULES.md §8); VOD has no API in SCM v3.
 extension WebApp {
     static let deployServices = ["CDN", "WAF", "ELB"]
 
@@ -15,52 +14,96 @@ extension WebApp {
         return value
     }
 
-    private func checked(_ operation: Certificate.Operation, _ context: RequestContext) throws {
-        let certificate = try certificates.details(id: context.parameter("certificate_id"), by: context.principal).certificate
-        try check(operation, on: certificate, now: self.context.clock.now, channel: .api)
-    }
-
-    private static let notConfigured = "push/deploy targets are not configured in this installation: no CDN, WAF or ELB is connected."
-
     func apiPush(_ context: inout RequestContext) throws -> APIResult {
         let body = try context.jsonBody
-        _ = try body.requiredString("target_project")
+        let region = try body.requiredString("target_project")
         let service = try targetService(body.requiredString("target_service"), field: "target_service")
-        try checked(.push, context)
-        throw Refusal(.pushFailed, "Push to \(service) failed: " + Self.notConfigured)
+        let id = context.parameter("certificate_id")
+        _ = try certificates.details(id: id, by: context.principal)
+        try deployments.push(
+            certificateID: id, product: CloudProduct(rawValue: service) ?? .cdn, region: region, project: "", by: context.principal,
+            channel: .api)
+        return .noContent
     }
 
+    /// One push per region; the first refusal (a product takes a certificate once) shows as the
+    /// message of the regions after it.
     func apiBatchPush(_ context: inout RequestContext) throws -> APIResult {
         let body = try context.jsonBody
         guard let projects = try body.strings("target_projects") else { throw APIError.badRequest("The mandatory field target_projects is missing.") }
         guard (1...10).contains(projects.count) else { throw APIError.badRequest("target_projects holds 1 to 10 regions.") }
         let service = try targetService(body.requiredString("target_service"), field: "target_service")
-        try checked(.push, context)
-        throw Refusal(.pushFailed, "Push to \(service) failed: " + Self.notConfigured)
+        let id = context.parameter("certificate_id")
+        _ = try certificates.details(id: id, by: context.principal)
+        let product = CloudProduct(rawValue: service) ?? .cdn
+        let results: [JSONValue] = try projects.map { region in
+            do {
+                try deployments.push(certificateID: id, product: product, region: region, project: "", by: context.principal, channel: .api)
+                return ["project_name": .string(region), "cert_id": .string(id), "message": .string("Pushed to \(service).")]
+            } catch let refusal as Refusal where refusal.code == .pushFailed {
+                return ["project_name": .string(region), "cert_id": .string(id), "message": .string(refusal.message)]
+            }
+        }
+        return .ok(["results": .array(results)])
     }
 
     func apiDeploy(_ context: inout RequestContext) throws -> APIResult {
         let body = try context.jsonBody
-        _ = try body.string("project_name")
+        let region = try body.string("project_name") ?? ""
         let service = try targetService(body.requiredString("service_name"), field: "service_name")
         let resources = try body.requiredArray("resources")
         guard (1...20).contains(resources.count) else { throw APIError.badRequest("resources holds 1 to 20 items.") }
+        let product = CloudProduct(rawValue: service) ?? .cdn
+        var targets: [DeploymentService.Target] = []
         for item in resources {
             let resource = try JSONObject(item, what: "Each item of resources")
-            for field in ["id", "type", "domain_name", "enterprise_project_id"] { _ = try resource.string(field) }
+            let id = try resource.string("id") ?? ""
+            let domain = try resource.string("domain_name") ?? ""
+            for field in ["type", "enterprise_project_id"] { _ = try resource.string(field) }
+            if product == .cdn {
+                targets.append(.name(domain))
+            } else {
+                targets.append(.name(id.isEmpty ? domain : id))
+            }
         }
-        try checked(.deploy, context)
-        throw Refusal(.deployFailed, "Deploy to \(service) failed: " + Self.notConfigured)
+        let id = context.parameter("certificate_id")
+        _ = try certificates.details(id: id, by: context.principal)
+        let outcomes = try deployments.deploy(
+            certificateID: id, product: product, region: region, targets: targets, by: context.principal, channel: .api)
+        let failures: [JSONValue] = outcomes.compactMap { outcome in
+            outcome.failure.map { ["resource": .string(outcome.target), "failure_info": .string($0)] }
+        }
+        return .ok(["failure_list": .array(failures)])
     }
 
+    /// The SCM v3 shape: per certificate, per service, per region, the resources holding it.
     func apiDeployedResources(_ context: inout RequestContext) throws -> APIResult {
         let body = try context.jsonBody
         guard let ids = try body.strings("certificate_ids") else { throw APIError.badRequest("The mandatory field certificate_ids is missing.") }
         guard let services = try body.strings("service_names") else { throw APIError.badRequest("The mandatory field service_names is missing.") }
         for service in services where service != "ALL" { _ = try targetService(service, field: "service_names") }
-        let results: [JSONValue] = try ids.map { id in
-            _ = try certificates.details(id: id, by: context.principal)
-            return ["certificate_id": .string(id), "total_num": 0, "deployed_resources": []]
+        let products = Self.deployServices.filter { services.contains("ALL") || services.contains($0) }.compactMap(CloudProduct.init(rawValue:))
+        for id in ids { _ = try certificates.details(id: id, by: context.principal) }
+        let held = try deployments.deployedResources(certificateIDs: ids, products: products)
+        let results: [JSONValue] = ids.map { id in
+            let resources = held[id] ?? []
+            let perService: [JSONValue] = products.compactMap { product in
+                let mine = resources.filter { $0.product == product }
+                guard !mine.isEmpty else { return nil }
+                let regions = Dictionary(grouping: mine) { $0.region.isEmpty ? "global" : $0.region }
+                let regionResources: [JSONValue] = regions.keys.sorted().map { region in
+                    [
+                        "region_id": .string(region), "is_error": false,
+                        "resources": .array(regions[region]!.map { ["resource_id": .string(String($0.id)), "resource_name": .string($0.name)] }),
+                    ]
+                }
+                return [
+                    "service": .string(product.rawValue), "resource_num": .int(Int64(mine.count)),
+                    "resource_location": .string(product.needsRegion ? "regional" : "global"), "region_resources": .array(regionResources),
+                ]
+            }
+            let total = resources.filter { products.contains($0.product) }.count
+            return ["certificate_id": .string(id), "total_num": .int(Int64(total)), "deployed_resources": .array(perService)]
         }
         return .ok(["results": .array(results)])
     }

@@ -1,0 +1,192 @@
+import Foundation
+
+/// The cloud products a certificate is deployed or pushed to (RULES.md §8).
+public enum CloudProduct: String, Sendable, CaseIterable, Codable {
+    case waf = "WAF"
+    case elb = "ELB"
+    case cdn = "CDN"
+    case vod = "VOD"
+
+    public var displayName: String {
+        switch self {
+        case .waf: "Web Application Firewall"
+        case .elb: "Elastic Load Balance"
+        case .cdn: "Content Delivery Network"
+        case .vod: "Video on Demand"
+        }
+    }
+
+    /// WAF and ELB keep their resources and certificate stores per region; CDN and VOD are global.
+    public var needsRegion: Bool { self == .waf || self == .elb }
+
+    /// The kind of resource a deployment replaces the certificate of.
+    public var deployKind: CloudResourceKind {
+        switch self {
+        case .waf: .wafDomain
+        case .elb: .elbCertificate
+        case .cdn: .cdnDomain
+        case .vod: .vodDomain
+        }
+    }
+
+    /// The regions of the simulators (at least three, as the issue asks).
+    public static let regions = ["cn-north-4", "cn-east-3", "ap-southeast-1"]
+}
+
+/// What one simulated resource is. ELB has three: a load balancer, the certificates of its
+/// certificate store (each with a domain set) and the HTTPS listeners that use one of them.
+public enum CloudResourceKind: String, Sendable, CaseIterable, Codable {
+    case wafDomain = "waf-domain"
+    case elbLoadBalancer = "elb-loadbalancer"
+    case elbCertificate = "elb-certificate"
+    case elbListener = "elb-listener"
+    case cdnDomain = "cdn-domain"
+    case vodDomain = "vod-domain"
+
+    public var product: CloudProduct {
+        switch self {
+        case .wafDomain: .waf
+        case .elbLoadBalancer, .elbCertificate, .elbListener: .elb
+        case .cdnDomain: .cdn
+        case .vodDomain: .vod
+        }
+    }
+
+    public var displayName: String {
+        switch self {
+        case .wafDomain: "Protected domain"
+        case .elbLoadBalancer: "Load balancer"
+        case .elbCertificate: "ELB certificate"
+        case .elbListener: "HTTPS listener"
+        case .cdnDomain: "Accelerated domain"
+        case .vodDomain: "VOD domain"
+        }
+    }
+}
+
+/// One resource of a product simulator and the certificate it holds now.
+public struct CloudResource: Sendable, Equatable {
+    public var id: Int64
+    public var kind: CloudResourceKind
+    /// Empty for CDN and VOD (global products).
+    public var region: String
+    public var project: String
+    /// The domain name (WAF, CDN, VOD), or the name of the load balancer, ELB certificate or listener.
+    public var name: String
+    /// An ELB certificate's domain set; a domain resource's own name.
+    public var domains: [String]
+    /// Whether HTTPS is set up for it in its product (a WAF or CDN domain with a certificate configured).
+    public var httpsReady: Bool
+    /// The certificate held now: its SCM ID when it came from here, its name, serial and expiry.
+    public var certificateID: String?
+    public var certificateName: String
+    public var serialNumber: String
+    public var expiresAt: Date?
+    /// A listener's ELB certificate; an ELB certificate's or listener's load balancer.
+    public var parentID: Int64?
+    public var createdAt: Date
+
+    public init(
+        id: Int64 = 0, kind: CloudResourceKind, region: String, project: String, name: String, domains: [String] = [],
+        httpsReady: Bool = true, certificateID: String? = nil, certificateName: String = "", serialNumber: String = "",
+        expiresAt: Date? = nil, parentID: Int64? = nil, createdAt: Date
+    ) {
+        self.id = id
+        self.kind = kind
+        self.region = region
+        self.project = project
+        self.name = name
+        self.domains = domains.isEmpty && kind != .elbCertificate && kind != .elbLoadBalancer && kind != .elbListener ? [name] : domains
+        self.httpsReady = httpsReady
+        self.certificateID = certificateID
+        self.certificateName = certificateName
+        self.serialNumber = serialNumber
+        self.expiresAt = expiresAt
+        self.parentID = parentID
+        self.createdAt = createdAt
+    }
+
+    public var product: CloudProduct { kind.product }
+}
+
+/// Whether a certificate's chain has at least one intermediate: CDN refuses one without.
+public enum ChainState: Sendable, Equatable {
+    case complete
+    case incomplete
+}
+
+/// Whether `certificate` may replace the certificate of `resource` now (RULES.md §8), one rule
+/// per refusal. `listenerCount` is how many HTTPS listeners use an ELB certificate: one that no
+/// listener uses is not set up for HTTPS.
+public func checkDeployment(
+    of certificate: Certificate, chain: ChainState, to resource: CloudResource, listenerCount: Int, now: Date,
+    channel: Certificate.Channel = .console
+) throws {
+    try check(.deploy, on: certificate, now: now, channel: channel)
+    let product = resource.product
+    guard resource.kind == product.deployKind else {
+        throw Refusal(.deployFailed, "\(resource.name) is a \(resource.kind.displayName.lowercased()): certificates are deployed to \(product.deployKind.displayName.lowercased())s of \(product.rawValue).")
+    }
+    if product == .waf, resource.project != Certificate.defaultProject {
+        throw Refusal(
+            .deployFailed,
+            "WAF deploys only to domains of the default enterprise project; \(resource.name) is in project \(resource.project).")
+    }
+    switch product {
+    case .elb:
+        guard resource.domains.contains(where: { certificateCovers(domains: certificate.allDomains, name: $0) }) else {
+            throw Refusal(
+                .deployFailed,
+                "The certificate covers none of the domains of ELB certificate \(resource.name) (\(resource.domains.joined(separator: ", "))).")
+        }
+        guard listenerCount > 0 else {
+            throw Refusal(.deployFailed, "ELB certificate \(resource.name) is not bound to any HTTPS listener: bind it to a listener first.")
+        }
+    case .waf, .cdn, .vod:
+        guard certificateCovers(domains: certificate.allDomains, name: resource.name) else {
+            throw Refusal(.deployFailed, "The certificate does not cover \(resource.name) (it holds \(certificate.allDomains.joined(separator: ", "))).")
+        }
+        if product != .vod, !resource.httpsReady {
+            throw Refusal(
+                .deployFailed,
+                "\(resource.name) is not set up for HTTPS in \(product.rawValue): configure a certificate for it there first.")
+        }
+    }
+    if product == .cdn, chain == .incomplete {
+        throw Refusal(.deployFailed, "CDN refuses a certificate whose chain is incomplete: it has no intermediate certificate.")
+    }
+}
+
+/// The resource after a deployment: it holds the new certificate; an ELB certificate whose
+/// domain set differs from the new certificate's takes the new one's (the example01/02/03.com
+/// rule of RULES.md §8).
+public func deployed(_ certificate: Certificate, to resource: CloudResource) -> CloudResource {
+    var resource = resource
+    resource.certificateID = certificate.id
+    resource.certificateName = certificate.name
+    resource.serialNumber = certificate.serialNumber
+    resource.expiresAt = certificate.notAfter
+    if resource.kind == .elbCertificate, Set(resource.domains) != Set(certificate.allDomains) {
+        resource.domains = certificate.allDomains
+    }
+    return resource
+}
+
+/// Whether `certificate` may be pushed into `product`'s certificate store (RULES.md §8): WAF and
+/// ELB need a region, and a product takes a certificate once.
+public func checkPush(
+    of certificate: Certificate, to product: CloudProduct, region: String, alreadyInProduct: Bool, now: Date,
+    channel: Certificate.Channel = .console
+) throws {
+    try check(.push, on: certificate, now: now, channel: channel)
+    if product.needsRegion {
+        guard CloudProduct.regions.contains(region) else {
+            throw Refusal(
+                .pushFailed, "\(product.rawValue) keeps certificates per region: choose one of \(CloudProduct.regions.joined(separator: ", ")).",
+                field: "region")
+        }
+    }
+    if alreadyInProduct {
+        throw Refusal(.pushFailed, "The certificate was already pushed or uploaded to \(product.rawValue): a product takes a certificate once.")
+    }
+}

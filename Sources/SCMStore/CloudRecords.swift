@@ -1,0 +1,185 @@
+import Foundation
+import GRDB
+import SCMCore
+
+/// One deploy or push, as the records page and the push page show it.
+public struct DeploymentRecord: Sendable, Equatable {
+    public enum Kind: String, Sendable, CaseIterable {
+        case deploy
+        case push
+    }
+
+    public var id: Int64
+    public var kind: Kind
+    public var at: Date
+    public var actor: String
+    public var certificateID: String
+    public var certificateName: String
+    public var product: CloudProduct
+    public var region: String
+    public var project: String
+    public var target: String
+    public var succeeded: Bool
+    public var reason: String
+
+    public init(
+        id: Int64 = 0, kind: Kind, at: Date, actor: String, certificateID: String, certificateName: String,
+        product: CloudProduct, region: String, project: String, target: String, succeeded: Bool, reason: String = ""
+    ) {
+        self.id = id
+        self.kind = kind
+        self.at = at
+        self.actor = actor
+        self.certificateID = certificateID
+        self.certificateName = certificateName
+        self.product = product
+        self.region = region
+        self.project = project
+        self.target = target
+        self.succeeded = succeeded
+        self.reason = reason
+    }
+
+    init(row: Row) {
+        self.init(
+            id: row["id"], kind: Kind(rawValue: row["kind"]) ?? .deploy, at: Date(timeIntervalSince1970: row["at"]),
+            actor: row["actor"], certificateID: row["certificate_id"], certificateName: row["certificate_name"],
+            product: CloudProduct(rawValue: row["product"]) ?? .waf, region: row["region"], project: row["project"],
+            target: row["target"], succeeded: row["succeeded"], reason: row["reason"])
+    }
+}
+
+/// Filters of the records page; nil means any.
+public struct DeploymentRecordFilter: Sendable, Equatable {
+    public var kind: DeploymentRecord.Kind?
+    public var product: CloudProduct?
+    public var certificateID: String?
+    public var succeeded: Bool?
+    public var limit: Int
+
+    public init(kind: DeploymentRecord.Kind? = nil, product: CloudProduct? = nil, certificateID: String? = nil, succeeded: Bool? = nil, limit: Int = 200) {
+        self.kind = kind
+        self.product = product
+        self.certificateID = certificateID
+        self.succeeded = succeeded
+        self.limit = limit
+    }
+}
+
+extension CloudResource {
+    init(row: Row) {
+        let domains = (row["domains"] as String).split(separator: "\n").map(String.init)
+        self.init(
+            id: row["id"], kind: CloudResourceKind(rawValue: row["kind"]) ?? .wafDomain, region: row["region"],
+            project: row["project"], name: row["name"], domains: domains, httpsReady: row["https_ready"],
+            certificateID: row["certificate_id"], certificateName: row["certificate_name"], serialNumber: row["serial"],
+            expiresAt: (row["expires_at"] as Double?).map { Date(timeIntervalSince1970: $0) }, parentID: row["parent_id"],
+            createdAt: Date(timeIntervalSince1970: row["created_at"]))
+    }
+}
+
+extension StoreReader {
+    /// A product's resources, optionally of one region and one project, in creation order.
+    public func cloudResources(product: CloudProduct, region: String? = nil, project: String? = nil) throws -> [CloudResource] {
+        var sql = "SELECT * FROM cloud_resources WHERE product = ?"
+        var arguments: StatementArguments = [product.rawValue]
+        if let region { sql += " AND region = ?"; arguments += [region] }
+        if let project { sql += " AND project = ?"; arguments += [project] }
+        return try Row.fetchAll(db, sql: sql + " ORDER BY id", arguments: arguments).map(CloudResource.init(row:))
+    }
+
+    public func cloudResource(id: Int64) throws -> CloudResource? {
+        try Row.fetchOne(db, sql: "SELECT * FROM cloud_resources WHERE id = ?", arguments: [id]).map(CloudResource.init(row:))
+    }
+
+    /// The resources that hold one of `certificateIDs` now.
+    public func cloudResources(holding certificateIDs: [String]) throws -> [CloudResource] {
+        guard !certificateIDs.isEmpty else { return [] }
+        let marks = Array(repeating: "?", count: certificateIDs.count).joined(separator: ", ")
+        return try Row.fetchAll(
+            db, sql: "SELECT * FROM cloud_resources WHERE certificate_id IN (\(marks)) ORDER BY id",
+            arguments: StatementArguments(certificateIDs)
+        ).map(CloudResource.init(row:))
+    }
+
+    /// How many HTTPS listeners serve ELB certificate `id`.
+    public func listenerCount(elbCertificateID id: Int64) throws -> Int {
+        try Int.fetchOne(
+            db, sql: "SELECT COUNT(*) FROM cloud_resources WHERE kind = 'elb-listener' AND parent_id = ?", arguments: [id]) ?? 0
+    }
+
+    /// Whether the certificate already sits in `product`'s certificate store: pushed there, or
+    /// deployed to one of its resources.
+    public func isInProduct(certificateID: String, product: CloudProduct) throws -> Bool {
+        try Bool.fetchOne(
+            db,
+            sql: """
+                SELECT EXISTS (SELECT 1 FROM deployment_records WHERE certificate_id = ? AND product = ? AND succeeded = 1)
+                """,
+            arguments: [certificateID, product.rawValue]) ?? false
+    }
+
+    public func deploymentRecords(_ filter: DeploymentRecordFilter) throws -> [DeploymentRecord] {
+        var sql = "SELECT * FROM deployment_records WHERE 1 = 1"
+        var arguments: StatementArguments = []
+        if let kind = filter.kind { sql += " AND kind = ?"; arguments += [kind.rawValue] }
+        if let product = filter.product { sql += " AND product = ?"; arguments += [product.rawValue] }
+        if let id = filter.certificateID { sql += " AND certificate_id = ?"; arguments += [id] }
+        if let succeeded = filter.succeeded { sql += " AND succeeded = ?"; arguments += [succeeded] }
+        sql += " ORDER BY id DESC LIMIT ?"
+        arguments += [filter.limit]
+        return try Row.fetchAll(db, sql: sql, arguments: arguments).map(DeploymentRecord.init(row:))
+    }
+}
+
+extension StoreWriter {
+    @discardableResult
+    public func insert(_ resource: CloudResource) throws -> Int64 {
+        try db.execute(
+            sql: """
+                INSERT INTO cloud_resources (product, kind, region, project, name, domains, https_ready, certificate_id,
+                    certificate_name, serial, expires_at, parent_id, created_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                resource.product.rawValue, resource.kind.rawValue, resource.region, resource.project, resource.name,
+                resource.domains.joined(separator: "\n"), resource.httpsReady, resource.certificateID,
+                resource.certificateName, resource.serialNumber, resource.expiresAt?.timeIntervalSince1970,
+                resource.parentID, resource.createdAt.timeIntervalSince1970,
+            ])
+        return db.lastInsertedRowID
+    }
+
+    /// Stores the certificate a resource holds now and (ELB) its domain set.
+    public func updateHeldCertificate(_ resource: CloudResource) throws {
+        try db.execute(
+            sql: """
+                UPDATE cloud_resources SET domains = ?, certificate_id = ?, certificate_name = ?, serial = ?, expires_at = ?
+                WHERE id = ?
+                """,
+            arguments: [
+                resource.domains.joined(separator: "\n"), resource.certificateID, resource.certificateName,
+                resource.serialNumber, resource.expiresAt?.timeIntervalSince1970, resource.id,
+            ])
+    }
+
+    /// Removes a resource and what hangs off it (an ELB certificate's listeners).
+    public func deleteCloudResource(id: Int64) throws -> Bool {
+        try db.execute(sql: "DELETE FROM cloud_resources WHERE id = ?", arguments: [id])
+        return db.changesCount > 0
+    }
+
+    public func insert(_ record: DeploymentRecord) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO deployment_records (kind, at, actor, certificate_id, certificate_name, product, region, project,
+                    target, succeeded, reason)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                record.kind.rawValue, record.at.timeIntervalSince1970, record.actor, record.certificateID,
+                record.certificateName, record.product.rawValue, record.region, record.project, record.target,
+                record.succeeded, record.reason,
+            ])
+    }
+}

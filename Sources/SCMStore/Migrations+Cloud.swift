@@ -1,0 +1,89 @@
+import Foundation
+import GRDB
+
+extension AppDatabase {
+    /// The WAF, ELB, CDN and VOD simulators (RULES.md §8, issue 6): their resources with the
+    /// certificate each holds, and the record of every deploy and push. An ELB listener points
+    /// at the ELB certificate it serves (`parent_id`), so replacing that certificate's content
+    /// changes what every listener using it presents.
+    static func migrateCloud(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE cloud_resources (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                product TEXT NOT NULL CHECK (product IN ('WAF', 'ELB', 'CDN', 'VOD')),
+                kind TEXT NOT NULL,
+                region TEXT NOT NULL DEFAULT '',
+                project TEXT NOT NULL DEFAULT 'default',
+                name TEXT NOT NULL,
+                domains TEXT NOT NULL DEFAULT '',
+                https_ready INTEGER NOT NULL DEFAULT 1,
+                certificate_id TEXT,
+                certificate_name TEXT NOT NULL DEFAULT '',
+                serial TEXT NOT NULL DEFAULT '',
+                expires_at REAL,
+                parent_id INTEGER REFERENCES cloud_resources(id) ON DELETE CASCADE,
+                created_at REAL NOT NULL
+            );
+            CREATE INDEX cloud_resources_product ON cloud_resources(product, region, project);
+            CREATE INDEX cloud_resources_certificate ON cloud_resources(certificate_id);
+
+            -- Every deploy and push, successful or not: who, when, target, result.
+            CREATE TABLE deployment_records (
+                id INTEGER PRIMARY KEY AUTOINCREMENT,
+                kind TEXT NOT NULL CHECK (kind IN ('deploy', 'push')),
+                at REAL NOT NULL,
+                actor TEXT NOT NULL,
+                certificate_id TEXT NOT NULL,
+                certificate_name TEXT NOT NULL DEFAULT '',
+                product TEXT NOT NULL,
+                region TEXT NOT NULL DEFAULT '',
+                project TEXT NOT NULL DEFAULT '',
+                target TEXT NOT NULL DEFAULT '',
+                succeeded INTEGER NOT NULL,
+                reason TEXT NOT NULL DEFAULT ''
+            );
+            CREATE INDEX deployment_records_certificate ON deployment_records(certificate_id, kind, product);
+            CREATE INDEX deployment_records_at ON deployment_records(at);
+            """)
+        try seedCloud(db)
+    }
+
+    /// Demo resources in three regions and two projects, named after the e2e and demo domains
+    /// (`example.com` and its hosts) so a freshly issued certificate has somewhere to go.
+    static func seedCloud(_ db: Database) throws {
+        let now = Date().timeIntervalSince1970
+        func add(_ product: String, _ kind: String, _ region: String, _ project: String, _ name: String,
+                 domains: [String] = [], ready: Bool = true, parent: Int64? = nil) throws -> Int64 {
+            try db.execute(
+                sql: """
+                    INSERT INTO cloud_resources (product, kind, region, project, name, domains, https_ready, parent_id, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [product, kind, region, project, name, (domains.isEmpty ? [name] : domains).joined(separator: "\n"),
+                            ready, parent, now])
+            return db.lastInsertedRowID
+        }
+        let regions = ["cn-north-4", "cn-east-3", "ap-southeast-1"]
+        for region in regions {
+            _ = try add("WAF", "waf-domain", region, "default", "www.example.com")
+            _ = try add("WAF", "waf-domain", region, "default", "shop.example.com")
+            _ = try add("WAF", "waf-domain", region, "production", "api.example.com")
+            _ = try add("WAF", "waf-domain", region, "default", "new.example.com", ready: false)
+            let balancer = try add("ELB", "elb-loadbalancer", region, "default", "elb-\(region)", domains: ["elb-\(region)"])
+            let first = try add("ELB", "elb-certificate", region, "default", "cert-www-\(region)",
+                                domains: ["www.example.com", "api.example.com"], parent: balancer)
+            _ = try add("ELB", "elb-listener", region, "default", "listener-443-\(region)", domains: ["listener-443-\(region)"], parent: first)
+            let second = try add("ELB", "elb-certificate", region, "default", "cert-shop-\(region)",
+                                 domains: ["shop.example.com", "api.example.com"], parent: balancer)
+            _ = try add("ELB", "elb-listener", region, "default", "listener-8443-\(region)", domains: ["listener-8443-\(region)"], parent: second)
+            _ = try add("ELB", "elb-certificate", region, "production", "cert-unbound-\(region)", domains: ["www.example.com"], parent: balancer)
+        }
+        for name in ["www.example.com", "cdn.example.com", "static.example.com", "img.example.com"] {
+            _ = try add("CDN", "cdn-domain", "", "default", name)
+        }
+        _ = try add("CDN", "cdn-domain", "", "production", "api.example.com", ready: false)
+        for name in ["www.example.com", "vod.example.com", "video.example.com"] {
+            _ = try add("VOD", "vod-domain", "", "default", name)
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+
+@testable import SCMCore
+
+/// RULES.md §8: the deploy guard and the push rule.
+struct DeploymentTests {
+    func resource(_ kind: CloudResourceKind, _ name: String, project: String = "default", domains: [String] = [], ready: Bool = true)
+        -> CloudResource
+    {
+        CloudResource(
+            id: 1, kind: kind, region: kind.product.needsRegion ? "cn-north-4" : "", project: project, name: name,
+            domains: domains, httpsReady: ready, createdAt: now)
+    }
+
+    func refusal(_ body: () throws -> Void) -> Refusal? {
+        do { try body() } catch let refusal as Refusal { return refusal } catch { return nil }
+        return nil
+    }
+
+    @Test func anIssuedCertificateDeploysToACoveredReadyDomain() throws {
+        try checkDeployment(of: certificate(.issued), chain: .complete, to: resource(.cdnDomain, "www.example.com"), listenerCount: 0, now: now)
+        var wildcard = certificate(.issued, domainType: .wildcard)
+        wildcard.domain = "*.example.com"
+        try checkDeployment(of: wildcard, chain: .complete, to: resource(.wafDomain, "shop.example.com"), listenerCount: 0, now: now)
+        #expect(refusal { try checkDeployment(of: wildcard, chain: .complete, to: resource(.wafDomain, "a.b.example.com"), listenerCount: 0, now: now) }?.code == .deployFailed)
+    }
+
+    @Test func onlyIssuedOrUploadAndNeverAnUploadedCSR() {
+        #expect(refusal { try checkDeployment(of: certificate(.paid), chain: .complete, to: resource(.vodDomain, "www.example.com"), listenerCount: 0, now: now) }?.code == .wrongStatus)
+        var uploadedCSR = certificate(.issued)
+        uploadedCSR.csrSource = .uploaded
+        #expect(refusal { try checkDeployment(of: uploadedCSR, chain: .complete, to: resource(.vodDomain, "www.example.com"), listenerCount: 0, now: now) }?.code == .uploadedCSR)
+        #expect(refusal { try checkDeployment(of: uploadedCertificate(.upload), chain: .complete, to: resource(.vodDomain, "www.example.com"), listenerCount: 0, now: now) } == nil)
+    }
+
+    @Test func wafOnlyInTheDefaultProject() {
+        let message = refusal {
+            try checkDeployment(of: certificate(.issued), chain: .complete, to: resource(.wafDomain, "www.example.com", project: "production"), listenerCount: 0, now: now)
+        }?.message
+        #expect(message == "WAF deploys only to domains of the default enterprise project; www.example.com is in project production.")
+    }
+
+    @Test func theTargetMustBeReadyForHTTPS() {
+        #expect(refusal { try checkDeployment(of: certificate(.issued), chain: .complete, to: resource(.cdnDomain, "www.example.com", ready: false), listenerCount: 0, now: now) }?.message.contains("not set up for HTTPS") == true)
+        let elb = resource(.elbCertificate, "elb-cert", domains: ["www.example.com"])
+        #expect(refusal { try checkDeployment(of: certificate(.issued), chain: .complete, to: elb, listenerCount: 0, now: now) }?.message.contains("not bound to any HTTPS listener") == true)
+        #expect(refusal { try checkDeployment(of: certificate(.issued), chain: .complete, to: elb, listenerCount: 2, now: now) } == nil)
+    }
+
+    @Test func cdnRefusesAnIncompleteChain() {
+        #expect(refusal { try checkDeployment(of: certificate(.issued), chain: .incomplete, to: resource(.cdnDomain, "www.example.com"), listenerCount: 0, now: now) }?.message.contains("chain is incomplete") == true)
+        #expect(refusal { try checkDeployment(of: certificate(.issued), chain: .incomplete, to: resource(.vodDomain, "www.example.com"), listenerCount: 0, now: now) } == nil)
+    }
+
+    @Test func anELBCertificateTakesTheNewDomainSetWhenItDiffers() {
+        var multiple = certificate(.issued, domainType: .multiple)
+        multiple.domain = "example01.com"
+        multiple.sans = ["example03.com"]
+        let old = resource(.elbCertificate, "elb-cert", domains: ["example01.com", "example02.com"])
+        #expect(deployed(multiple, to: old).domains == ["example01.com", "example03.com"])
+        let same = resource(.elbCertificate, "elb-cert", domains: ["example03.com", "example01.com"])
+        #expect(deployed(multiple, to: same).domains == ["example03.com", "example01.com"])
+        #expect(deployed(multiple, to: old).certificateID == multiple.id)
+    }
+
+    @Test func pushOncePerProductWithARegionForWAFAndELB() throws {
+        try checkPush(of: certificate(.issued), to: .cdn, region: "", alreadyInProduct: false, now: now)
+        #expect(refusal { try checkPush(of: certificate(.issued), to: .elb, region: "", alreadyInProduct: false, now: now) }?.field == "region")
+        #expect(refusal { try checkPush(of: certificate(.issued), to: .waf, region: "cn-east-3", alreadyInProduct: true, now: now) }?.message.contains("already pushed") == true)
+    }
+}
