@@ -55,6 +55,10 @@ public struct ExpiryService: Sendable {
                 if !recipient.isEmpty {
                     try store.deliver(Mail(recipient: recipient, subject: title, body: body, certificateID: certificate.id, createdAt: now))
                 }
+                // RULES.md §6: reminders go by SMS too, to the applicant's phone (the simulated outbox).
+                if let phone = try store.reader.application(certificateID: certificate.id)?.applicantPhone, !phone.isEmpty {
+                    try store.send(SMS(phone: phone, text: "[SCM] \(title)", certificateID: certificate.id, createdAt: now))
+                }
                 try store.append(
                     Event(at: now, actor: "system", action: "scm:reminder", target: certificate.id, detail: due.key))
                 return true

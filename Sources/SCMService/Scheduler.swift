@@ -29,7 +29,7 @@ public final class Scheduler: @unchecked Sendable {
     @discardableResult
     public func runOnce() throws -> Int? {
         guard try acquireLease() else { return nil }
-        return try ca.tick() + ExpiryService(context: context).runOnce()
+        return try ca.tick() + ExpiryService(context: context).runOnce() + WebhookService(context: context).runOnce()
     }
 
     /// The lease is ours when free, ours already, run out, or held by a process of this host

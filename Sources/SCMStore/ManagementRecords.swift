@@ -175,7 +175,9 @@ extension StoreWriter {
                 message.userID, message.certificateID, message.kind, message.title, message.body,
                 message.createdAt.timeIntervalSince1970,
             ])
-        return db.lastInsertedRowID
+        let id = db.lastInsertedRowID
+        try enqueueWebhookDelivery(for: message, id: id)
+        return id
     }
 
     public func markMessageRead(id: Int64, at: Date) throws {

@@ -13,6 +13,8 @@ struct Layout {
     let navigation: [NavItem]
     let crumbs: [Crumb]
     let flash: String?
+    /// Unread messages of the signed-in user for the header badge (issue 9); nil when none.
+    var unread: String? = nil
 
     /// The left navigation of the console, in the order of the real one.
     static func navigation(active: String) -> [NavItem] {

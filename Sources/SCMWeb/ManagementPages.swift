@@ -113,6 +113,8 @@ struct MessagesPage {
         let kind: String
         let at: String
         let certificateHref: String?
+        let href: String
+        let unread: Bool
     }
 
     let layout: Layout

@@ -349,7 +349,10 @@ extension WebApp {
         if request.request.wantsJSON {
             return .json([
                 "messages": messages.map {
-                    ["id": $0.id, "kind": $0.kind, "title": $0.title, "body": $0.body, "certificate_id": $0.certificateID ?? ""] as [String: Any]
+                    [
+                        "id": $0.id, "kind": $0.kind, "title": $0.title, "body": $0.body, "certificate_id": $0.certificateID ?? "",
+                        "read": $0.readAt != nil,
+                    ] as [String: Any]
                 }
             ])
         }
@@ -360,7 +363,8 @@ extension WebApp {
             rows: messages.map {
                 MessagesPage.Row(
                     title: $0.title, body: $0.body, kind: $0.kind, at: Self.formatDateTime($0.createdAt),
-                    certificateHref: $0.certificateID.map { "/certificates/\($0)" })
+                    certificateHref: $0.certificateID.map { "/certificates/\($0)" }, href: "/messages/\($0.id)",
+                    unread: $0.readAt == nil)
             })
         return .html(templates.render(page, "messages"))
     }

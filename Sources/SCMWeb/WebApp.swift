@@ -146,9 +146,14 @@ public struct WebApp: Sendable {
     }
 
     func layout(title: String, session: Session?, section: String = "", crumbs: [Crumb] = [], flash: String? = nil) -> Layout {
-        Layout(
+        // One indexed count per page (`messages_unread`); a failed count only hides the badge.
+        let unread = session.flatMap { session in
+            try? context.database.read { try $0.unreadMessageCount(userID: session.user.isAdmin ? nil : session.user.id) }
+        }
+        return Layout(
             title: title, user: session?.user.name, csrf: session?.csrfToken ?? "",
-            navigation: session == nil ? [] : Layout.navigation(active: section), crumbs: crumbs, flash: flash)
+            navigation: session == nil ? [] : Layout.navigation(active: section), crumbs: crumbs, flash: flash,
+            unread: (unread ?? 0) > 0 ? String(unread ?? 0) : nil)
     }
 
     static func formEncode(_ text: String) -> String {

@@ -1,0 +1,51 @@
+import Foundation
+import SCMCore
+import SCMStore
+
+/// The message center's read state and webhooks (issue 9). A user sees their own messages;
+/// administrators see every user's, as on the Messages page.
+public struct MessageCenterService: Sendable {
+    public let context: ServiceContext
+    public init(context: ServiceContext) { self.context = context }
+
+    private func scope(_ principal: Principal) -> Int64? { principal.isAdmin ? nil : principal.userID }
+
+    /// Opens a message and marks it read (once: the first reading time stays).
+    public func open(id: Int64, by principal: Principal) throws -> Message {
+        try context.database.write { store in
+            guard var message = try store.reader.message(id: id),
+                principal.isAdmin || message.userID == principal.userID
+            else { throw Refusal(.notFound, "There is no message \(id).") }
+            if message.readAt == nil {
+                try store.markMessageRead(id: id, at: context.clock.now)
+                message.readAt = context.clock.now
+            }
+            return message
+        }
+    }
+
+    /// Marks every message of the user read; returns how many were unread.
+    public func markAllRead(by principal: Principal) throws -> Int {
+        try context.database.write { try $0.markAllMessagesRead(userID: scope(principal), at: context.clock.now) }
+    }
+
+    public func webhooks(for principal: Principal) throws -> [Webhook] {
+        guard let userID = principal.userReference else { return [] }
+        return try context.database.read { try $0.webhooks(userID: userID) }
+    }
+
+    public func saveWebhooks(_ urls: [String: String], by principal: Principal) throws {
+        guard let userID = principal.userReference else {
+            throw Refusal(.forbidden, "Webhooks belong to a signed-in user.")
+        }
+        try WebhookService(context: context).save(userID: userID, urls: urls)
+    }
+
+    public func deliveries(for principal: Principal) throws -> [WebhookDelivery] {
+        try context.database.read { try $0.webhookDeliveries(userID: scope(principal)) }
+    }
+
+    public func smsOutbox() throws -> [SMS] {
+        try context.database.read { try $0.smsOutbox() }
+    }
+}
