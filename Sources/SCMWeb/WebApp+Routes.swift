@@ -21,6 +21,7 @@ extension WebApp {
         addCloudRoutes(&router)
         addHelpRoutes(&router)
         addNotificationSettingsRoutes(&router)
+        addMessageCenterRoutes(&router)
         return router
     }
 
