@@ -89,7 +89,9 @@ public struct AuthService: Sendable {
     /// Creates a user; a nil password generates one, returned so the caller can show it once.
     /// A non-admin user joins `group` (by default "operators", SCM FullAccess): without a group
     /// a user may do nothing at all (RULES.md §9).
-    public func createUser(name: String, password: String?, isAdmin: Bool, group: String? = "operators") throws -> (User, String) {
+    public func createUser(
+        name: String, password: String?, isAdmin: Bool, group: String? = "operators", by principal: Principal = .system
+    ) throws -> (User, String) {
         let trimmed = name.trimmingCharacters(in: .whitespaces)
         guard (3...32).contains(trimmed.count), trimmed.allSatisfy({ $0.isLetter || $0.isNumber || "._-".contains($0) })
         else {
@@ -110,7 +112,8 @@ public struct AuthService: Sendable {
                 }
                 try store.addMember(groupID: found.id, userID: saved.id)
             }
-            try store.append(Event(at: now, actor: "system", action: "user:create", target: trimmed))
+            try store.append(
+                Event(at: now, actor: principal.name, action: "user:create", target: trimmed, remoteAddress: principal.remoteAddress))
             return saved
         }
         return (saved, secret)

@@ -109,6 +109,8 @@ import Testing
         try iam.addMember(groupID: group, userName: "alice", by: admin)
         for (route, response) in walk(browser, id: id) {
             let key = "\(route.method) \(route.pattern.joined(separator: "/"))"
+            // Alice's operators group holds SCM FullAccess: user and policy management was never hers.
+            if let action = route.action, !PermissionSet(grants: [.init(policy: .fullAccess)]).allows(action) { continue }
             let refused = response.status == 403 && response.html.contains("You may not do this")
             #expect(refused == (route.action == .certDelete), "\(key): \(response.status)")
             if route.action == .certDelete {

@@ -1,0 +1,85 @@
+import Foundation
+import SCMCore
+import SCMService
+import SCMStore
+import Testing
+
+@testable import SCMWeb
+
+/// The audit log, users, groups, policies and own-password pages (issue 8).
+@Suite struct IAMPagesTests {
+    /// A browser whose user also holds SCM Administrator through a group.
+    private func administrator() throws -> ConsoleBrowser {
+        let browser = try ConsoleBrowser()
+        let iam = IAMService(context: browser.context)
+        let group = try iam.createGroup(name: "admins", description: "", by: .system)
+        let policy = try #require(try browser.context.database.read { try $0.policy(named: Policy.administratorName) })
+        try iam.attach(policyID: policy.id, groupID: group, project: nil, by: .system)
+        try iam.addMember(groupID: group, userName: "alice", by: .system)
+        return browser
+    }
+
+    @Test func usersPageCreatesAUserAndShowsThePasswordOnce() throws {
+        let browser = try administrator()
+        let created = browser.post("/users", ["name": "bob", "group": "auditors"])
+        #expect(created.status == 200)
+        let secret = try #require(ConsoleBrowser.capture(#"<p class="mono secret-password">([^<]+)</p>"#, in: created.html))
+        #expect(secret.count == 16)
+        #expect(!browser.get("/users").html.contains(secret))
+        let bob = try #require(try browser.context.database.read { try $0.user(named: "bob") })
+        #expect(try browser.context.database.read { try $0.groupNamesByUser()[bob.id] } == ["auditors"])
+        let refused = browser.post("/users", ["name": "x", "group": "auditors"])
+        #expect(refused.status == 400)
+        #expect(refused.html.contains(#"class="field-error""#))
+
+        let disabled = try browser.postAndFollow("/users/\(bob.id)/disable")
+        #expect(disabled.html.contains("Disabled"))
+        #expect(try browser.context.database.read { try $0.user(id: bob.id)?.disabled } == true)
+        let reset = browser.post("/users/\(bob.id)/reset-password")
+        #expect(reset.status == 200 && reset.html.contains("secret-password"))
+    }
+
+    @Test func policyDocumentMistakesAreShownAtTheField() throws {
+        let browser = try administrator()
+        let bad = browser.post("/policies", ["name": "deny-delete", "document": #"{"Version": "1.1", "Statement": []}"#])
+        #expect(bad.status == 400)
+        #expect(bad.html.contains(#"<p class="field-error">&quot;Statement&quot; must be a non-empty array"#))
+        let document = #"{"Version":"1.1","Statement":[{"Effect":"Deny","Action":["scm:cert:delete"]}]}"#
+        let listed = try browser.postAndFollow("/policies", ["name": "deny-delete", "document": document])
+        #expect(listed.html.contains("deny-delete"))
+        let policy = try #require(try browser.context.database.read { try $0.policy(named: "deny-delete") })
+        let groups = try browser.postAndFollow(
+            "/users/groups/\(try #require(try browser.context.database.read { try $0.group(named: "operators") }).id)/policies",
+            ["policy": String(policy.id), "project": ""])
+        #expect(groups.html.contains("deny-delete"))
+        #expect(try browser.postAndFollow("/policies/\(policy.id)/delete").html.contains("Policy deleted."))
+    }
+
+    @Test func auditPageFiltersAndReportsTheChain() throws {
+        let browser = try administrator()
+        browser.post("/users", ["name": "carol", "group": "auditors"])
+        let page = browser.get("/audit?actor=alice")
+        #expect(page.status == 200)
+        #expect(page.html.contains(#"data-chain="intact""#))
+        #expect(page.html.contains("user:create"))
+        #expect(page.html.contains("127.0.0.1"))
+        let none = browser.get("/audit?actor=\(ConsoleBrowser.encode("x' OR '1'='1"))&action=\(ConsoleBrowser.encode("%_*"))")
+        #expect(none.status == 200 && none.html.contains("No events match"))
+        #expect(browser.get("/audit?from=2026-13-01").status == 400)
+        #expect(browser.get("/audit?result=success&from=2025-12-31&until=2026-01-01").html.contains("user:create"))
+        #expect(browser.get("/audit?from=2026-01-02").html.contains("No events match"))
+    }
+
+    @Test func ownPasswordChangeEndsTheSession() throws {
+        let browser = try ConsoleBrowser()
+        let wrong = browser.post(
+            "/account/password", ["current_password": "nope", "new_password": "new-secret-1", "confirm_password": "other"])
+        #expect(wrong.status == 400)
+        #expect(wrong.html.contains("The current password is wrong.") && wrong.html.contains("The two new passwords differ."))
+        let changed = browser.post(
+            "/account/password",
+            ["current_password": "correct-horse-9", "new_password": "new-secret-1", "confirm_password": "new-secret-1"])
+        #expect(changed.status == 303 && changed.location == "/login")
+        #expect(browser.get("/certificates").status != 200)
+    }
+}
