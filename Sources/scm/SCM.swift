@@ -13,7 +13,7 @@ struct SCM: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scm",
         abstract: "SSL Certificate Manager: a self-hosted certificate life-cycle console.",
-        subcommands: [Serve.self, Migrate.self, Seed.self, UserCommand.self, Tick.self, AuditCommand.self, BuildHelp.self])
+        subcommands: [Serve.self, Migrate.self, Seed.self, UserCommand.self, Tick.self, AuditCommand.self, KeysCommand.self, BuildHelp.self])
 }
 
 /// Where the data lives: the SQLite file and the key directory.
