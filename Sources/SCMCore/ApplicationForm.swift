@@ -225,25 +225,7 @@ public func validate(
 
     // Verification method
     let method = record { () throws(Refusal) -> ValidationMethod in
-        let method = try ApplicationRules.choice(
-            form.validationMethod, field: ApplicationField.domainMethod, ValidationMethod.self,
-            displayName: \.displayName)
-        let label = ApplicationField.label(for: ApplicationField.domainMethod)
-        if namesIP {
-            guard method == .file else {
-                throw .invalid(
-                    ApplicationField.domainMethod,
-                    "\(label): a certificate for an IP address can be verified only by File, not by \(method.displayName)."
-                )
-            }
-        } else if !certificate.type.allowedValidationMethods.contains(method) {
-            let allowed = certificate.type.allowedValidationMethods.map(\.displayName).joined(separator: ", ")
-            throw .invalid(
-                ApplicationField.domainMethod,
-                "\(label): \(method.displayName) verification is available only for OV and EV certificates; a \(certificate.type.displayName) certificate can use \(allowed)."
-            )
-        }
-        return method
+        try validateValidationMethod(form.validationMethod, namesIP: namesIP, for: certificate)
     }
 
     // Root certificate hash algorithm
@@ -394,6 +376,32 @@ public func validateDomainAddition(
 }
 
 /// The rules behind `validate`, one per field; each throws the refusal for its field.
+/// The verification method of an application, or of a change of method while CHECKING
+/// (RULES.md §4–§5): a certificate naming an IP address is verified only by File; otherwise the
+/// certificate type's methods (E-mail only for OV and EV).
+public func validateValidationMethod(_ raw: String, namesIP: Bool, for certificate: Certificate) throws(Refusal)
+    -> ValidationMethod
+{
+    let method = try ApplicationRules.choice(
+        raw, field: ApplicationField.domainMethod, ValidationMethod.self, displayName: \.displayName)
+    let label = ApplicationField.label(for: ApplicationField.domainMethod)
+    if namesIP {
+        guard method == .file else {
+            throw .invalid(
+                ApplicationField.domainMethod,
+                "\(label): a certificate for an IP address can be verified only by File, not by \(method.displayName)."
+            )
+        }
+    } else if !certificate.type.allowedValidationMethods.contains(method) {
+        let allowed = certificate.type.allowedValidationMethods.map(\.displayName).joined(separator: ", ")
+        throw .invalid(
+            ApplicationField.domainMethod,
+            "\(label): \(method.displayName) verification is available only for OV and EV certificates; a \(certificate.type.displayName) certificate can use \(allowed)."
+        )
+    }
+    return method
+}
+
 enum ApplicationRules {
     static let maximumTextLength = 63
 

@@ -32,6 +32,11 @@ public struct CertificateQueries: Sendable {
         return details
     }
 
+    /// The enterprise projects holding certificates: the options of the list's project filter.
+    public func enterpriseProjects() throws -> [String] {
+        try context.database.read { try $0.enterpriseProjects() }
+    }
+
     public func countByStatus(by principal: Principal) throws -> [Certificate.Status: Int] {
         try context.database.read { try $0.countByStatus() }
     }

@@ -173,3 +173,11 @@ extension StoreWriter {
             arguments: [sms.phone, sms.text, sms.certificateID, sms.createdAt.timeIntervalSince1970])
     }
 }
+
+extension StoreReader {
+    /// The enterprise projects that hold certificates, for the list's project filter (read off
+    /// the `certificates_project` index).
+    public func enterpriseProjects() throws -> [String] {
+        try String.fetchAll(db, sql: "SELECT DISTINCT enterprise_project FROM certificates ORDER BY enterprise_project")
+    }
+}

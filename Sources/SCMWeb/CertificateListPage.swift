@@ -25,6 +25,9 @@ struct CertificateListPage {
         let hasProgress: Bool
         let expireSoon: Bool
         let project: String
+        /// "On"/"Off" for a certificate whose auto-renewal can be switched (paid, issued), nil otherwise.
+        let autoRenewal: String?
+        let autoRenewalHref: String
         let operations: [OperationLink]
         let more: [OperationLink]
         let hasMore: Bool
@@ -62,6 +65,8 @@ struct CertificateListPage {
     let hiddenDirection: String
     /// The overview's "expiring within N days" filter, kept by the search form and shown with a way out.
     var expiresWithin: Int? = nil
+    /// The enterprise-project filter: "All projects" and each project holding certificates.
+    var projectOptions: [Option] = []
 }
 
 /// A button of the operations column. `href` leads to the operation's page (form or confirmation).
@@ -153,6 +158,8 @@ extension CertificateListPage.Row: TemplateFields {
         ]
         if let moreDomains { fields["moreDomains"] = moreDomains }
         if let progress { fields["progress"] = progress }
+        if let autoRenewal { fields["autoRenewal"] = autoRenewal }
+        fields["autoRenewalHref"] = autoRenewalHref
         return fields
     }
 }

@@ -5,7 +5,7 @@ import SCMService
 extension WebApp {
     /// Operations with a page in this build; each issue that builds an operation adds it here,
     /// so the list never offers a button that leads nowhere.
-    static let operationsWithPages: Set<Certificate.Operation> = Set<Certificate.Operation>([.apply, .verifyDomain, .verifyOrganization, .download, .deploy, .push])
+    static let operationsWithPages: Set<Certificate.Operation> = Set<Certificate.Operation>([.apply, .verifyDomain, .verifyOrganization, .download, .deploy, .push, .changeVerificationMethod])
         .union(managementOperations)
 
     func listCertificates(_ context: inout RequestContext) throws -> HTTPResponse {
@@ -50,7 +50,11 @@ extension WebApp {
                 ? (query.keyword.isEmpty && query.status == nil ? "No certificates yet." : "No certificate matches these filters.")
                 : (page.items.isEmpty ? "This page is past the last one." : nil),
             hiddenSort: query.sort == .updated ? "" : query.sort.rawValue,
-            hiddenDirection: query.ascending ? "asc" : "", expiresWithin: query.expiresWithinDays)
+            hiddenDirection: query.ascending ? "asc" : "", expiresWithin: query.expiresWithinDays,
+            projectOptions: [CertificateListPage.Option(value: "", label: "All projects", selected: query.enterpriseProject == nil)]
+                + Set(try certificates.enterpriseProjects() + [query.enterpriseProject].compactMap { $0 }).sorted().map {
+                    .init(value: $0, label: $0, selected: query.enterpriseProject == $0)
+                })
         return .html(templates.render(model, "certificates"))
     }
 
@@ -76,6 +80,8 @@ extension WebApp {
             statusLabel: certificate.statusLabel, tone: certificate.status.tone,
             progress: certificate.status.progress, hasProgress: certificate.status.progress != nil && certificate.status != .issued,
             expireSoon: certificate.expiresSoon(now: now), project: certificate.enterpriseProject,
+            autoRenewal: (try? check(.autoRenew, on: certificate, now: now)) == nil ? nil : (certificate.autoRenew ? "On" : "Off"),
+            autoRenewalHref: "/certificates/\(certificate.id)/\(Certificate.Operation.autoRenew.rawValue)",
             operations: visible, more: more, hasMore: !more.isEmpty)
     }
 

@@ -22,6 +22,7 @@ extension WebApp {
         addHelpRoutes(&router)
         addNotificationSettingsRoutes(&router)
         addMessageCenterRoutes(&router)
+        addVerificationMethodRoutes(&router)
         addIAMRoutes(&router)
         return router
     }
