@@ -10,7 +10,8 @@ import Testing
         let row = CertificateListPage.Row(
             id: "scs1", name: "n", href: "/c", domain: "d", moreDomains: "+1 more", typeSummary: "t", description: "",
             expiresAt: "e", statusLabel: "s", tone: "good", progress: 40, hasProgress: true, expireSoon: false,
-            project: "default", operations: [link], more: [], hasMore: false)
+            project: "default", autoRenewal: "On", autoRenewalHref: "/c/auto-renew", operations: [link], more: [],
+            hasMore: false)
         for model in [row as TemplateFields, link] {
             let reflected = Set(Mirror(reflecting: model).children.compactMap(\.label))
             #expect(Set(model.templateFields.keys) == reflected)
