@@ -1,0 +1,407 @@
+"""Issue 8 end to end: permissions, escaping, CSRF, sessions, login throttling and the audit
+chain, over HTTP through nginx and `scm serve`, on a stack of its own (the login lock would
+otherwise lock 127.0.0.1 out of every other test module).
+
+The tests run in file order: the clock-shifted restart and the login lock come last.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import os
+import re
+import shutil
+import signal
+import sqlite3
+import tempfile
+import urllib.parse
+from pathlib import Path
+
+import pytest
+
+from test_files import ExternalCA, upload
+from conftest import (ADMIN_NAME, ADMIN_PASSWORD, SERVE_ARGS, Console, ScmServe, Stack, hidden_input, links,
+                      run_scm, scm_binary)
+
+XSS = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>']
+# What must never come back, and what the escaped text looks like on a page.
+RAW = ['<script>alert(1)</script>', '<img src=x onerror=alert(1)>']
+ESCAPED = ['&lt;script&gt;alert(1)&lt;/script&gt;', '&lt;img src=x onerror=alert(1)&gt;']
+LOCK_MESSAGE = "Too many failed sign-ins"
+# The user's own credentials, own inbox state and signing out: open to every signed-in user by
+# design (marking one's own messages read is `scm:message:list`, which read-only grants).
+OWN_ROUTES = ("/logout", "/account/password", "/users/access-keys", "/login", "/messages/read-all")
+
+
+@pytest.fixture(scope="module")
+def sec():
+    if not scm_binary().exists():
+        pytest.fail(f"scm binary not found at {scm_binary()}", pytrace=False)
+    root = Path(tempfile.mkdtemp(prefix="scm-e2e-sec-"))
+    os.chmod(root, 0o755)
+    st = Stack(root)
+    run_scm("migrate", "--data-dir", str(st.data_dir))
+    run_scm("user", "create", "--data-dir", str(st.data_dir), "--name", ADMIN_NAME, "--admin",
+            "--password", ADMIN_PASSWORD)
+    st.seed(40)
+    st.scm.start()
+    st.nginx.start()
+    st.admin = st.login()
+    st.auditor_password = create_user(st.admin, "auditor1", "auditors")
+    try:
+        yield st
+    finally:
+        st.nginx.stop()
+        if st.scm.running():
+            st.scm.stop(signal.SIGTERM)
+        if not os.environ.get("SCM_E2E_KEEP"):
+            shutil.rmtree(root, ignore_errors=True)
+
+
+def create_user(admin: Console, name: str, group: str) -> str:
+    """Creates a user on the users page; returns the password it shows once."""
+    admin.get("/users")
+    r = admin.post("/users", {"name": name, "group": group})
+    assert r.status_code == 200, r.text[:800]
+    m = re.search(r'<p class="mono secret-password">([^<]+)</p>', r.text)
+    assert m, "no generated password on the page"
+    return html.unescape(m.group(1))
+
+
+def snapshot(st: Stack) -> dict[str, str]:
+    """A digest of every row of every table but sessions, throttling and the audit log."""
+    with st.db() as db:
+        tables = [t for (t,) in db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "AND name NOT LIKE 'certificates_search%' AND name NOT IN ('sessions', 'login_failures', 'events')")]
+        out = {}
+        for table in tables:
+            digest = hashlib.sha256()
+            count = 0
+            for row in db.execute(f'SELECT * FROM "{table}" ORDER BY 1'):
+                digest.update(repr(row).encode())
+                count += 1
+            out[table] = f"{count}:{digest.hexdigest()}"
+        return out
+
+
+def forms(page: str) -> list[tuple[str, dict[str, str]]]:
+    """Every POST form of a page: its action and its named fields with their values."""
+    found = []
+    for m in re.finditer(r"<form\b([^>]*)>(.*?)</form>", page, re.I | re.S):
+        attrs, body = m.group(1), m.group(2)
+        if not re.search(r'method="post"', attrs, re.I):
+            continue
+        action = re.search(r'action="([^"]*)"', attrs)
+        if not action:
+            continue
+        fields = {}
+        for tag in re.findall(r"<(?:input|textarea|select)\b[^>]*>", body, re.I):
+            name = re.search(r'name="([^"]+)"', tag)
+            if name and name.group(1) != "csrf_token":
+                value = re.search(r'value="([^"]*)"', tag)
+                fields[name.group(1)] = html.unescape(value.group(1)) if value else "x"
+        found.append((html.unescape(action.group(1)), fields))
+    return found
+
+
+def crawl(client: Console, limit: int = 260) -> tuple[list[str], list[tuple[str, dict[str, str]]]]:
+    """The console's pages reachable from the navigation (a few of each shape) and their forms."""
+    start = ["/overview", "/certificates", "/orders", "/csrs", "/cloud", "/cloud/dns", "/cloud/mail", "/messages",
+             "/messages/settings", "/audit", "/users", "/users/groups", "/policies", "/certificates/buy",
+             "/certificates/upload", "/csrs/new"]
+    seen, queue, shapes, pages, all_forms = set(), list(start), {}, [], {}
+    while queue and len(pages) < limit:
+        path = queue.pop(0)
+        if path in seen:
+            continue
+        seen.add(path)
+        split = urllib.parse.urlsplit(path)
+        if split.netloc or not split.path.startswith("/") or split.path.startswith(("/help", "/css", "/js", "/logout")):
+            continue
+        shape = re.sub(r"/[^/]*\d[^/]*", "/:id", split.path) + ("?" if split.query else "")
+        shapes[shape] = shapes.get(shape, 0) + 1
+        if shapes[shape] > 2:
+            continue
+        r = client.get(path)
+        if r.status_code != 200 or "text/html" not in r.headers.get("Content-Type", ""):
+            continue
+        pages.append(path)
+        for action, fields in forms(r.text):
+            all_forms.setdefault(action, fields)
+        queue.extend(h for h in links(r.text) if h.startswith("/") and h not in seen)
+    return pages, list(all_forms.items())
+
+
+def test_read_only_user_walks_every_route_and_nothing_changes(sec):
+    pages, admin_forms = crawl(sec.admin)
+    assert len(pages) > 30 and len(admin_forms) > 15, (len(pages), len(admin_forms))
+    auditor = sec.login("auditor1", sec.auditor_password)
+    before = snapshot(sec)
+    for path in pages:
+        r = auditor.get(path)
+        # 404: per-user pages (another user's messages) do not exist for this user.
+        assert r.status_code in (200, 403, 404), f"GET {path}: {r.status_code}"
+    token = auditor.csrf_token(auditor.get("/certificates").text)
+    refused = 0
+    for action, fields in admin_forms:
+        if action.startswith(OWN_ROUTES) or action.startswith("/certificates?") or action == "/audit":
+            continue
+        r = auditor.post(action, fields, token=token)
+        assert r.status_code == 403, f"POST {action} as a read-only user answered {r.status_code}"
+        refused += 1
+    assert refused > 15
+    after = snapshot(sec)
+    changed = {t: (before.get(t), after.get(t)) for t in set(before) | set(after) if before.get(t) != after.get(t)}
+    assert not changed, f"a read-only user changed: {changed}"
+    # No button the auditor may not use, and no key leaves.
+    page = auditor.get("/certificates").text
+    assert "/delete\"" not in page and "/download\"" not in page
+
+
+def test_deny_on_delete_blocks_delete_and_nothing_else(sec):
+    admin = sec.admin
+    admin.get("/policies/new")
+    document = '{"Version":"1.1","Statement":[{"Effect":"Deny","Action":["scm:cert:delete"]}]}'
+    assert admin.post("/policies", {"name": "no-delete", "description": "", "document": document}).status_code == 303
+    admin.get("/users/groups")
+    assert admin.post("/users/groups", {"name": "careful", "description": ""}).status_code == 303
+    with sec.db() as db:
+        group = db.execute("SELECT id FROM user_groups WHERE name = 'careful'").fetchone()[0]
+        policies = dict(db.execute("SELECT name, id FROM policies"))
+    for name in ("no-delete", "SCM FullAccess"):
+        admin.get("/users/groups")
+        r = admin.post(f"/users/groups/{group}/policies", {"policy": str(policies[name]), "project": ""})
+        assert r.status_code == 303, r.text[:500]
+    password = create_user(admin, "careful1", "careful")
+    # A certificate the administrator may delete: the list offers it.
+    listing = admin.get("/certificates", params={"limit": "50"}).text
+    deletable = re.findall(r'href="/certificates/([^"/]+)/delete"', listing)
+    assert deletable, "no deletable certificate in the seed"
+    cert_id = deletable[0]
+
+    user = sec.login("careful1", password)
+    page = user.get("/certificates", params={"limit": "50"}).text
+    assert "/delete\"" not in page
+    assert user.get(f"/certificates/{cert_id}/delete").status_code == 403
+    r = user.post(f"/certificates/{cert_id}/delete", {"acknowledge": "on"}, token=user.csrf_token(page))
+    assert r.status_code == 403 and "no-delete" in html.unescape(r.text) and "scm:cert:delete" in r.text
+    with sec.db() as db:
+        assert db.execute("SELECT count(*) FROM certificates WHERE id = ?", (cert_id,)).fetchone()[0] == 1
+    # Everything else still works for this user.
+    assert user.get(f"/certificates/{cert_id}").status_code == 200
+    assert user.get("/csrs").status_code == 200
+    r = user.post(f"/certificates/{cert_id}/rename", {"name": "careful-renamed", "description": "still allowed"},
+                  token=user.csrf_token(page))
+    assert r.status_code == 303, r.text[:500]
+    with sec.db() as db:
+        assert db.execute("SELECT name FROM certificates WHERE id = ?", (cert_id,)).fetchone()[0] == "careful-renamed"
+
+
+def assert_escaped(pages: dict[str, str], where: str) -> None:
+    """No page shows a raw payload; at least one shows each escaped."""
+    for path, text in pages.items():
+        for raw in RAW:
+            assert raw not in text, f"{where}: raw {raw!r} on {path}"
+    joined = "\n".join(pages.values())
+    for escaped in ESCAPED:
+        assert escaped in joined, f"{where}: {escaped!r} shown on none of {list(pages)}"
+
+
+def test_xss_payloads_come_back_escaped_everywhere(sec):
+    admin = sec.admin
+    payload = " ".join(XSS)
+    shown: dict[str, dict[str, str]] = {}
+
+    def submit(where: str, path: str, form: dict[str, str], page: str, then: list[str]) -> None:
+        admin.get(page)
+        r = admin.post(path, form)
+        seen = {f"{path} (response)": r.text}
+        if r.status_code == 303:
+            loc = r.headers["Location"]
+            seen[loc] = admin.get(loc).text
+        for p in then:
+            seen[p] = admin.get(p).text
+        assert r.status_code in (200, 303, 400), f"{where}: {r.status_code}"
+        shown[where] = seen
+        assert_escaped(seen, where)
+
+    listing = admin.get("/certificates").text
+    cert_id = re.findall(r'href="/certificates/(scs[0-9]+)"', listing)[0]
+    details = f"/certificates/{cert_id}"
+    submit("certificate description", f"{details}/rename", {"name": "xss-cert", "description": payload},
+           f"{details}/rename", [details, "/audit"])
+    submit("certificate name", f"{details}/rename", {"name": payload, "description": "x"}, f"{details}/rename", [])
+    submit("CSR name", "/csrs", {"name": payload, "domain_name": "xss.example.com", "private_key_algo": "RSA_2048",
+                                 "usage": "PERSONAL", "company_country": "CN", "company_province": "x",
+                                 "company_city": "x", "company_name": payload, "sans": ""}, "/csrs/new",
+           ["/csrs"])
+    submit("DNS zone", "/cloud/dns/zones", {"zone": payload}, "/cloud/dns", ["/cloud/dns"])
+    admin.get("/cloud/dns")
+    admin.post("/cloud/dns/zones", {"zone": "xss.example.com"})
+    with sec.db() as db:
+        zone = db.execute("SELECT id FROM dns_zones WHERE name LIKE 'xss.example.com%'").fetchone()
+    assert zone, "zone not created"
+    submit("DNS TXT value", f"/cloud/dns/zones/{zone[0]}/records",
+           {"name": "_check", "type": "TXT", "ttl": "300", "values": payload}, f"/cloud/dns/zones/{zone[0]}",
+           [f"/cloud/dns/zones/{zone[0]}"])
+    submit("upload name", "/certificates/upload", {"name": payload, "certificate": payload, "private_key": payload,
+                                                   "certificate_chain": ""}, "/certificates/upload", [])
+    submit("tags", "/certificates/buy", {"cert_brand": "DIGICERT", "cert_type": "DV_SSL_CERT",
+                                         "domain_type": "SINGLE_DOMAIN", "effective_time": "1", "order_number": "1",
+                                         "tags": f"k={payload}\n{payload}=v", "agree": "on"},
+           "/certificates/buy", ["/certificates"])
+    submit("policy name", "/policies", {"name": payload, "description": payload, "document": payload},
+           "/policies/new", ["/policies"])
+    submit("group name", "/users/groups", {"name": payload, "description": payload}, "/users/groups",
+           ["/users/groups", "/audit"])
+    # The sign-in form reflects the user name.
+    anon = Console(sec.base_url)
+    r = anon.login(payload, "wrong-password")
+    assert_escaped({"/login": r.text}, "login user name")
+
+
+def test_missing_and_forged_csrf_tokens_are_refused(sec):
+    admin = sec.admin
+    listing = admin.get("/certificates").text
+    cert_id = re.findall(r'href="/certificates/(scs[0-9]+)"', listing)[0]
+    for token in (None, "forged-" + "a" * 36, ""):
+        r = admin.post(f"/certificates/{cert_id}/rename", {"name": "csrf-victim", "description": ""}, token=token)
+        assert r.status_code == 403, f"token {token!r}: {r.status_code}"
+        r = admin.post("/users", {"name": "csrfuser", "group": "auditors"}, token=token)
+        assert r.status_code == 403
+    # Another session's valid token is not this session's.
+    other = sec.login()
+    other_token = other.csrf_token(other.get("/certificates").text)
+    admin.get("/certificates")
+    own_token = admin.csrf_token()
+    assert other_token != own_token
+    assert admin.post("/users", {"name": "csrfuser", "group": "auditors"}, token=other_token).status_code == 403
+    with sec.db() as db:
+        assert db.execute("SELECT count(*) FROM users WHERE name = 'csrfuser'").fetchone()[0] == 0
+        assert db.execute("SELECT count(*) FROM certificates WHERE name = 'csrf-victim'").fetchone()[0] == 0
+    # The login form's double-submit token too.
+    anon = Console(sec.base_url)
+    anon.get("/login")
+    assert anon.post("/login", {"username": ADMIN_NAME, "password": ADMIN_PASSWORD}, token="forged").status_code == 403
+
+
+def test_sql_metacharacters_in_search_and_filters_are_harmless(sec):
+    admin = sec.admin
+    before = snapshot(sec)
+    with sec.db() as db:
+        total = db.execute("SELECT count(*) FROM certificates").fetchone()[0]
+    for text in ["' OR '1'='1", "\"; DROP TABLE certificates; --", "%", "_", "\\", "*", "') UNION SELECT * FROM users --"]:
+        for path, params in [("/certificates", {"keyword": text}), ("/csrs", {"keyword": text}),
+                             ("/audit", {"actor": text, "action": text, "target": text}),
+                             ("/certificates", {"status": text, "sort": text, "dir": text})]:
+            r = admin.get(path, params=params)
+            assert r.status_code in (200, 400), f"{path} {params}: {r.status_code}"
+            assert "request id" not in r.text.lower() or r.status_code != 500
+    r = admin.get("/certificates", params={"keyword": "' OR '1'='1"})
+    assert 'data-total="0"' in r.text
+    assert 'data-total="0"' in admin.get("/audit", params={"actor": "' OR '1'='1"}).text
+    assert snapshot(sec) == before
+    with sec.db() as db:
+        assert db.execute("SELECT count(*) FROM certificates").fetchone()[0] == total
+
+
+def test_session_cookie_stops_working_after_logout(sec):
+    client = sec.login("auditor1", sec.auditor_password)
+    cookie = dict(client.http.cookies)
+    page = client.get("/certificates")
+    assert page.status_code == 200
+    assert client.post("/logout", {}).status_code == 303
+    replay = Console(sec.base_url)
+    for name, value in cookie.items():
+        replay.http.cookies.set(name, value)
+    r = replay.get("/certificates")
+    assert r.status_code in (302, 303, 401) and "/login" in r.headers.get("Location", "/login")
+
+
+def test_session_cookie_stops_working_after_expiry(sec):
+    client = sec.login("auditor1", sec.auditor_password)
+    cookie = dict(client.http.cookies)
+    assert client.get("/certificates").status_code == 200
+    sec.scm.stop(signal.SIGTERM)
+    sec.scm = ScmServe(sec.data_dir, sec.fcgi_port, sec.root / "scm-serve.log",
+                       extra_args=SERVE_ARGS + ("--clock-offset-days", "1"))
+    sec.scm.start()
+    replay = Console(sec.base_url)
+    for name, value in cookie.items():
+        replay.http.cookies.set(name, value)
+    r = replay.get("/certificates")
+    assert r.status_code in (302, 303, 401), r.status_code
+    # A fresh sign-in works on the shifted clock.
+    assert sec.login("auditor1", sec.auditor_password).get("/certificates").status_code == 200
+
+
+def test_keys_rotate_keeps_certificates_downloadable(sec, tmp_path):
+    """`scm keys rotate` with the server stopped: new master key, same private keys, serve starts."""
+    admin = sec.login()
+    ca = ExternalCA(tmp_path / "ca", "Rotation E2E")
+    cert, key = ca.leaf("rot", "rot.security-e2e.com")
+    resp = upload(admin, "rotation-check", cert + ca.intermediate, key, headers={"Accept": "application/json"})
+    assert resp.status_code == 200, resp.text[:500]
+    cert_id = resp.json()["certificate_id"]
+    with sec.db() as db:
+        sealed_before = db.execute("SELECT sealed_private_key FROM certificate_materials WHERE certificate_id = ?",
+                                   (cert_id,)).fetchone()[0]
+    before = admin.get(f"/certificates/{cert_id}/download/nginx")
+    assert before.status_code == 200 and before.headers["Content-Type"] == "application/zip"
+    key_file = sec.data_dir / "keys" / "master.key"
+    old_key = key_file.read_bytes()
+    sec.scm.stop(signal.SIGTERM)
+    proc = run_scm("keys", "rotate", "--data-dir", str(sec.data_dir))
+    assert proc.stdout.startswith("re-sealed ")
+    assert key_file.read_bytes() != old_key and len(key_file.read_bytes()) == 32
+    assert sorted(p.name for p in key_file.parent.iterdir()) == ["master.key"]
+    with sec.db() as db:
+        assert db.execute("SELECT sealed_private_key FROM certificate_materials WHERE certificate_id = ?",
+                          (cert_id,)).fetchone()[0] != sealed_before
+    sec.scm = ScmServe(sec.data_dir, sec.fcgi_port, sec.root / "scm-serve.log",
+                       extra_args=SERVE_ARGS + ("--clock-offset-days", "1"))
+    sec.scm.start()
+    after = sec.login().get(f"/certificates/{cert_id}/download/nginx")
+    assert after.status_code == 200 and after.headers["Content-Type"] == "application/zip"
+    key_pem = [name for name in zip_names(after.content) if name.endswith(".key")]
+    assert key_pem and zip_member(after.content, key_pem[0]) == zip_member(before.content, key_pem[0])
+
+
+def zip_names(data: bytes) -> list[str]:
+    import io
+    import zipfile
+    return zipfile.ZipFile(io.BytesIO(data)).namelist()
+
+
+def zip_member(data: bytes, name: str) -> bytes:
+    import io
+    import zipfile
+    return zipfile.ZipFile(io.BytesIO(data)).read(name)
+
+
+def test_ten_wrong_passwords_lock_the_login(sec):
+    client = Console(sec.base_url)
+    for attempt in range(10):
+        r = client.login("auditor1", f"wrong-{attempt}")
+        assert r.status_code != 303 and LOCK_MESSAGE not in r.text, f"attempt {attempt + 1}"
+    r = client.login("auditor1", sec.auditor_password)
+    assert r.status_code != 303 and LOCK_MESSAGE in r.text
+    assert client.get("/certificates").status_code != 200
+
+
+def test_audit_verify_detects_an_edited_row(sec, tmp_path):
+    assert run_scm("audit", "verify", "--data-dir", str(sec.data_dir)).stdout.startswith("ok ")
+    copy_dir = tmp_path / "copy"
+    copy_dir.mkdir()
+    with sec.db() as source, sqlite3.connect(copy_dir / "scm.sqlite") as target:
+        source.backup(target)
+    with sqlite3.connect(copy_dir / "scm.sqlite") as db:
+        db.execute("DROP TRIGGER events_no_update")
+        victim = db.execute("SELECT id FROM events WHERE action = 'login' ORDER BY id LIMIT 1 OFFSET 2").fetchone()[0]
+        db.execute("UPDATE events SET detail = 'nothing happened here' WHERE id = ?", (victim,))
+    proc = run_scm("audit", "verify", "--data-dir", str(copy_dir), check=False)
+    assert proc.returncode == 1
+    assert f"broken at event {victim}" in proc.stdout
+    assert run_scm("audit", "verify", "--data-dir", str(sec.data_dir)).stdout.startswith("ok ")
