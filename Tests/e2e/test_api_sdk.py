@@ -168,20 +168,24 @@ def test_life_cycle_buy_apply_prove_issue_export_verify(api, client, console, tm
     assert after.certificates[0].deploy_support is True
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.0", after.certificates[0].expire_time)
 
-    # Push and deploy: validated, then refused because no cloud product is connected.
+    # Push and deploy onto the simulators (RULES.md §8): a product takes a push once; a domain the
+    # product does not have fails in the deploy's failure list.
+    client.push_certificate(PushCertificateRequest(  # noqa: F405
+        certificate_id=cert_id, body=PushCertificateRequestBody(target_project="cn-north-4", target_service="CDN")))  # noqa: F405
     refused(lambda: client.push_certificate(PushCertificateRequest(  # noqa: F405
         certificate_id=cert_id, body=PushCertificateRequestBody(target_project="cn-north-4", target_service="CDN"))),  # noqa: F405
-        400, "SCM.0028", ["not configured"])
+        400, "SCM.0028", ["already pushed"])
     refused(lambda: client.push_certificate(PushCertificateRequest(  # noqa: F405
         certificate_id=cert_id, body=PushCertificateRequestBody(target_project="cn-north-4", target_service="VOD"))),  # noqa: F405
         400, "SCM.0030")
-    refused(lambda: client.batch_push_certificate(BatchPushCertificateRequest(  # noqa: F405
-        certificate_id=cert_id, body=BatchPushCertificateRequestBody(target_projects=["cn-north-4"], target_service="WAF"))),  # noqa: F405
-        400, "SCM.0028")
-    refused(lambda: client.deploy_certificate(DeployCertificateRequest(  # noqa: F405
+    batch = client.batch_push_certificate(BatchPushCertificateRequest(  # noqa: F405
+        certificate_id=cert_id, body=BatchPushCertificateRequestBody(target_projects=["cn-north-4"], target_service="WAF")))  # noqa: F405
+    assert batch.results[0].project_name == "cn-north-4" and batch.results[0].message == "Pushed to WAF."
+    deployment = client.deploy_certificate(DeployCertificateRequest(  # noqa: F405
         certificate_id=cert_id, body=DeployCertificateRequestBody(  # noqa: F405
-            service_name="CDN", resources=[DeployedResource(domain_name="www.api-life.com")]))),  # noqa: F405
-        400, None, ["not configured"])
+            service_name="CDN", resources=[DeployedResource(domain_name="www.api-life.com")])))  # noqa: F405
+    assert [(f.resource, f.failure_info) for f in deployment.failure_list] == [
+        ("www.api-life.com", "www.api-life.com is not added to CDN.")]
     deployed = client.list_deployed_resources(ListDeployedResourcesRequest(  # noqa: F405
         body=ListDeployedResourcesRequestBody(certificate_ids=[cert_id], service_names=["ALL"])))  # noqa: F405
     assert deployed.results[0].certificate_id == cert_id and deployed.results[0].total_num == 0
