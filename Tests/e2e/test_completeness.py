@@ -130,7 +130,238 @@ def test_move_to_project_and_filter_the_list_by_project(ops):
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "enterprise_project"
 
 
-# --- Reminders by e-mail and SMS -----------------------------------------------------------------
+# --- Apply: draft, pre-filled organization, public IPv4 -------------------------------------------
+
+def apply_form(domain, **changes):
+    form = {"csr_mode": "system", "domain": domain, "sans": "", "key_algorithm": "RSA_2048", "domain_method": "DNS",
+            "company_name": "Example Ltd", "country": "CN", "company_province": "Guangdong", "company_city": "Shenzhen",
+            "applicant_name": "Alice Zhang", "applicant_phone": "+8613800000000", "applicant_email": "alice@applicant.test",
+            "agree": "on", "action": "submit"}
+    form.update(changes)
+    return form
+
+
+def test_save_draft_then_reopen_and_prefilled_organization(ops):
+    client = ops.login()
+    cert_id = buy(client, "OV_SSL_CERT")[0]
+    domain = new_domain()
+    client.get(f"/certificates/{cert_id}/apply")
+    r = client.post(f"/certificates/{cert_id}/apply",
+                    apply_form(domain, action="save", company_name="Draft Works Ltd", agree=""))
+    assert r.status_code == 303
+    assert status(ops, cert_id) == "PAID"  # nothing submitted
+    page = client.get(f"/certificates/{cert_id}/apply").text
+    assert f'value="{domain}"' in page and 'value="Draft Works Ltd"' in page
+    # Submitted later from the draft; a new certificate's Apply page offers the same organization.
+    r = client.post(f"/certificates/{cert_id}/apply", apply_form(domain, company_name="Draft Works Ltd"),
+                    token=csrf(client), headers=JSON)
+    assert r.status_code == 200, r.text
+    fresh = buy(client, "OV_SSL_CERT")[0]
+    page = client.get(f"/certificates/{fresh}/apply").text
+    assert 'value="Draft Works Ltd"' in page and 'value="Alice Zhang"' in page
+    assert f'value="{domain}"' not in page  # the domain is not carried over
+    # The form's hints.
+    assert "www.example.com" in page and "uploaded CSR" in page
+
+
+def test_public_ipv4_for_ov_single_domain_by_file_only(ops):
+    client = ops.login()
+    ov = buy(client, "OV_SSL_CERT")[0]
+    r = client.post(f"/certificates/{ov}/apply", apply_form("8.8.4.4", domain_method="DNS"),
+                    token=csrf(client), headers=JSON)
+    assert r.status_code == 400 and "can be verified only by File" in r.json()["error_msg"]
+    r = client.post(f"/certificates/{ov}/apply", apply_form("10.1.2.3", domain_method="FILE"), token=csrf(client), headers=JSON)
+    assert r.status_code == 400 and "only a public IP address" in r.json()["error_msg"]
+    r = client.post(f"/certificates/{ov}/apply", apply_form("8.8.4.4", domain_method="FILE"), token=csrf(client), headers=JSON)
+    assert r.status_code == 200, r.text
+    assert status(ops, ov) == "CHECKING"
+    assert [v[1] for v in validations(ops, ov)] == ["FILE"]
+    dv = buy(client)[0]
+    r = client.post(f"/certificates/{dv}/apply", apply_form("8.8.4.4", domain_method="DNS", company_name=""),
+                    token=csrf(client), headers=JSON)
+    assert r.status_code == 400 and "available only for OV and OV Pro" in r.json()["error_msg"]
+    assert status(ops, dv) == "PAID"
+
+
+# --- New application after "Approval failed" -----------------------------------------------------
+
+def test_new_application_after_unpassed_keeps_the_data(ops):
+    from test_management import restart
+    client = ops.login()
+    cert_id = buy(client)[0]
+    domain = new_domain()
+    apply(client, cert_id, domain, email="carol@applicant.test")
+    r = client.post(f"/certificates/{cert_id}/new-application", {}, token=csrf(client), headers=JSON)
+    assert r.status_code == 400 and "A new application is not possible while the certificate is" in r.json()["error_msg"]
+    try:
+        restart(ops, 31)  # no proof within 30 days: the CA fails the application
+        wait_status(ops, cert_id, "UNPASSED")
+        client = ops.login()
+        assert "new-application" in op_links(client, cert_id)
+        assert "within 30 days" in client.get(f"/certificates/{cert_id}").text
+        page = client.get(f"/certificates/{cert_id}/new-application").text
+        assert "data-confirm" not in page or "Pending application" in page
+        client.get(f"/certificates/{cert_id}/new-application")
+        r = client.post(f"/certificates/{cert_id}/new-application", {})
+        assert r.status_code == 303
+        assert status(ops, cert_id) == "PAID"
+        page = client.get(f"/certificates/{cert_id}/apply").text
+        assert f'value="{domain}"' in page and 'value="carol@applicant.test"' in page
+    finally:
+        restart(ops, 0)
+
+
+# --- Orders page and the operations column --------------------------------------------------------
+
+def test_orders_page_lists_purchases_renewals_and_refunds(ops):
+    client = ops.login()
+    bought = buy(client)[0]
+    # Unsubscribe's confirmation page has its checkbox; without it the refund is refused.
+    page = client.get(f"/certificates/{bought}/unsubscribe").text
+    assert 'type="checkbox"' in page
+    r = client.post(f"/certificates/{bought}/unsubscribe", {}, token=csrf(client), headers=JSON)
+    assert r.status_code == 400
+    r = client.post(f"/certificates/{bought}/unsubscribe", {"acknowledge": "on", "agree": "on", "confirm": "on"},
+                    token=csrf(client), headers=JSON)
+    assert r.status_code == 200, r.text
+    page = client.get("/orders").text
+    for kind in ("Purchase", "Refund"):
+        assert kind in page
+    assert "¥" in page and "−¥" in page
+
+
+def ops_of_row(page: str, cert_id: str) -> tuple[list[str], list[str]]:
+    row = re.search(rf'<tr data-id="{cert_id}">(.*?)</tr>', page, re.S).group(1)
+    cell = re.search(r'class="ops">(.*?)</td>', row, re.S).group(1)
+    more = re.search(r'<div class="more-menu">(.*?)</div>', cell, re.S)
+    shown = re.findall(r'<a href="[^"]+" class="op[^"]*">([^<]+)</a>', cell)
+    return shown, re.findall(r">([^<]+)</a>", more.group(1)) if more else []
+
+
+def test_operations_column_per_status(ops):
+    client = ops.login()
+    paid = buy(client)[0]
+    checking = buy(client)[0]
+    apply(client, checking, new_domain())
+    done = issued(ops, client)
+    page = client.get("/certificates", params={"limit": "50"}).text
+    assert ops_of_row(page, paid) == (["Apply", "Unsubscribe"], [])
+    assert ops_of_row(page, checking) == (["Verify Domain Name", "Withdraw Application"], [])
+    shown, more = ops_of_row(page, done)
+    assert shown[:4] == ["Download", "Deploy", "Push", "Revoke"], shown
+    assert more == ["Reissue"], more  # Add Additional Domain Name is for multi-domain certificates
+    multi = buy(client, domain_type="MULTI_DOMAIN", domains=3)[0]
+    # Names without www.: the proof helper publishes at _dnsauth.<name> for them in every domain type.
+    apply(client, multi, new_domain()[4:], sans=new_domain()[4:])
+    prove(ops, multi)
+    wait_status(ops, multi, "ISSUED")
+    shown, more = ops_of_row(client.get("/certificates", params={"limit": "50"}).text, multi)
+    assert more == ["Add Additional Domain Name"], more  # no reissue for multi-domain (RULES.md §3)
+
+
+# --- DNS simulator ---------------------------------------------------------------------------------
+
+def ensure_zone(client, zone: str) -> int:
+    client.post("/cloud/dns/zones", {"zone": zone}, token=csrf(client), headers=JSON)
+    page = client.get("/cloud/dns").text
+    return int(re.search(r'href="/cloud/dns/zones/(\d+)"[^>]*>\s*' + re.escape(zone), page).group(1))
+
+
+def add_record(client, zone_id, name, rtype, values, ttl="1"):
+    return client.post(f"/cloud/dns/zones/{zone_id}/records", {"name": name, "type": rtype, "ttl": ttl, "values": values},
+                       token=csrf(client), headers=JSON)
+
+
+def test_dns_simulator_records_cname_proof_and_automatic_verification(ops):
+    client = ops.login()
+    zone_name = f"{uuid.uuid4().hex[:10]}.net"
+    zone = ensure_zone(client, zone_name)
+    for name, rtype, value in (("a", "A", "192.0.2.1"), ("a", "AAAA", "2001:db8::1"), ("c", "CNAME", f"a.{zone_name}"),
+                               ("t", "TXT", "hello world"), ("@", "CAA", '0 issue "digicert.com"')):
+        r = add_record(client, zone, name, rtype, value, ttl="300" if name == "t" else "1")
+        assert r.status_code == 200, r.text
+    # One set per name and type: a second A set for the same name is refused; Modify adds values.
+    r = add_record(client, zone, "a", "A", "192.0.2.2")
+    assert r.status_code == 409 and "one set per name and type" in r.json()["error_msg"]
+    r = add_record(client, zone, "x", "MX", "mail")
+    assert r.status_code == 400 and "choose A, AAAA, CNAME, TXT or CAA" in r.json()["error_msg"]
+    page = client.get(f"/cloud/dns/zones/{zone}").text
+    assert "&quot;hello world&quot;" in page  # TXT values are quoted
+    assert "Normal" in page and "Propagating (TTL 300 s)" in page
+    time.sleep(1.2)
+    assert "Visible to the CA" in client.get(f"/cloud/dns/zones/{zone}").text
+
+    # A CNAME proof is accepted as well as TXT.
+    cert_id = buy(client)[0]
+    apply(client, cert_id, f"www.{zone_name}")
+    (domain, method, token, _), = validations(ops, cert_id)
+    r = add_record(client, zone, "_dnsauth", "CNAME", f"{token}.dnsauth.ca-validation.scm.test")
+    assert r.status_code == 200, r.text
+    wait_status(ops, cert_id, "ISSUED")
+
+    # Automatic DNS verification from the Verify Domain Name page when the zone is hosted here.
+    auto = buy(client)[0]
+    apply(client, auto, f"shop.{zone_name}")
+    page = client.get(f"/certificates/{auto}/verify-domain").text
+    assert "Add the records automatically" in page
+    r = client.post(f"/certificates/{auto}/auto-dns", {}, token=csrf(client), headers=JSON)
+    assert r.status_code == 200, r.text
+    with ops.db() as db:
+        assert db.execute("SELECT count(*) FROM dns_record_sets WHERE name = ? AND type = 'TXT'",
+                          (f"_dnsauth.shop.{zone_name}",)).fetchone()[0] == 1
+    # Not hosted here: no button, and the POST is refused with the reason.
+    elsewhere = buy(client)[0]
+    apply(client, elsewhere, new_domain())
+    assert "Add the records automatically" not in client.get(f"/certificates/{elsewhere}/verify-domain").text
+    r = client.post(f"/certificates/{elsewhere}/auto-dns", {}, token=csrf(client), headers=JSON)
+    assert r.status_code >= 400 and r.json()["error_msg"]
+
+
+def test_caa_holds_with_its_reason_and_changing_it_releases(ops):
+    client = ops.login()
+    zone_name = f"{uuid.uuid4().hex[:10]}.org"
+    zone = ensure_zone(client, zone_name)
+    assert add_record(client, zone, "@", "CAA", '0 issue "letsencrypt.org"').status_code == 200
+    cert_id = buy(client)[0]
+    apply(client, cert_id, f"www.{zone_name}")
+    (_, _, token, _), = validations(ops, cert_id)
+    assert add_record(client, zone, "_dnsauth", "TXT", token).status_code == 200
+    deadline = time.time() + 10
+    page = ""
+    while "does not authorize" not in page and time.time() < deadline:
+        time.sleep(0.3)
+        page = client.get(f"/certificates/{cert_id}/verify-domain").text
+    assert "does not authorize" in page and "letsencrypt.org" in page
+    assert status(ops, cert_id) == "CHECKING"
+    with ops.db() as db:
+        caa = db.execute("SELECT id FROM dns_record_sets WHERE name = ? AND type = 'CAA'", (zone_name,)).fetchone()[0]
+    client.get(f"/cloud/dns/records/{caa}/edit")
+    r = client.post(f"/cloud/dns/records/{caa}", {"ttl": "1", "values": '0 issue "digicert.com"'}, headers=JSON)
+    assert r.status_code == 200, r.text
+    wait_status(ops, cert_id, "ISSUED")
+
+
+# --- Expired certificates: download and delete ----------------------------------------------------
+
+def test_expired_certificate_downloads_and_deletes(ops):
+    client = ops.login()
+    cert_id = issued(ops, client)
+    with ops.db(readonly=False) as db:
+        db.execute("UPDATE certificates SET status = 'EXPIRED' WHERE id = ?", (cert_id,))
+    page = client.get("/certificates", params={"limit": "50"}).text
+    assert ops_of_row(page, cert_id) == (["Download", "Delete"], [])
+    for server in ("nginx", "weblogic", "resin"):
+        r = client.get(f"/certificates/{cert_id}/download/{server}")
+        assert r.status_code == 200 and r.content[:2] == b"PK", server
+    r = client.post(f"/certificates/{cert_id}/revoke", {}, token=csrf(client), headers=JSON)
+    assert r.status_code == 400 and "Revocation is not possible while the certificate is" in r.json()["error_msg"]
+    client.get(f"/certificates/{cert_id}/delete")
+    r = client.post(f"/certificates/{cert_id}/delete", {})
+    assert r.status_code == 303
+    assert status(ops, cert_id) is None
+
+
+# --- Reminders by e-mail and SMS (last: it moves the clock, and the auto-renewals it triggers apply in the future) -----------------------------------------------------------------
 
 def test_reminders_by_mail_and_sms(ops):
     from test_management import restart
