@@ -361,6 +361,80 @@ def test_expired_certificate_downloads_and_deletes(ops):
     assert status(ops, cert_id) is None
 
 
+# --- Downloads: WebLogic and Resin; an uploaded CSR downloads without a key ---------------------
+
+def zip_names(content: bytes) -> list[str]:
+    import io
+    import zipfile
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        return sorted(name.split("/")[-1] for name in archive.namelist())
+
+
+def test_weblogic_resin_and_uploaded_csr_downloads(ops, tmp_path):
+    import subprocess
+    client = ops.login()
+    domain = new_domain()
+    cert_id = issued(ops, client, domain=domain)
+    page = client.get(f"/certificates/{cert_id}/download").text
+    assert "WebLogic" in page and "Resin" in page
+    assert zip_names(client.get(f"/certificates/{cert_id}/download/weblogic").content) == sorted([f"{domain}.p12", "keystorePass.txt"])
+    assert zip_names(client.get(f"/certificates/{cert_id}/download/resin").content) == [f"{domain}.crt", f"{domain}.key"]
+
+    own = new_domain()
+    subprocess.run(["openssl", "req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", "own.key", "-out", "own.csr",
+                    "-subj", f"/CN={own}", "-addext", f"subjectAltName=DNS:{own}"], cwd=tmp_path, check=True, capture_output=True)
+    csr_cert = buy(client)[0]
+    r = client.post(f"/certificates/{csr_cert}/apply", {
+        "csr_mode": "uploaded", "csr": (tmp_path / "own.csr").read_text(), "domain": "", "domain_method": "DNS",
+        "applicant_name": "Alice Zhang", "applicant_phone": "+8613800000000", "applicant_email": "alice@applicant.test",
+        "agree": "on", "action": "submit"}, token=csrf(client), headers=JSON)
+    assert r.status_code == 200, r.text
+    prove(ops, csr_cert)
+    wait_status(ops, csr_cert, "ISSUED")
+    assert "applied for with an uploaded CSR" in client.get(f"/certificates/{csr_cert}/download").text
+    for server in ("nginx", "weblogic"):
+        content = client.get(f"/certificates/{csr_cert}/download/{server}").content
+        assert zip_names(content) == sorted(["README.txt", f"{own}.crt", f"{own}_ca.crt", f"{own}_fullchain.crt"])
+        assert b"PRIVATE KEY" not in content
+
+
+# --- Auto-renewal by the scheduler ------------------------------------------------------------------
+
+def test_auto_renewal_buys_and_applies_30_days_before_expiry(ops):
+    from test_management import restart
+    client = ops.login()
+    domain = new_domain()
+    cert_id = issued(ops, client, domain=domain)
+    r = client.post(f"/certificates/{cert_id}/auto-renew", {"enabled": "on"}, token=csrf(client), headers=JSON)
+    assert r.status_code == 200 and r.json()["auto_renew"] is True
+    with ops.db() as db:
+        not_after = db.execute("SELECT not_after FROM certificates WHERE id = ?", (cert_id,)).fetchone()[0]
+    try:
+        restart(ops, (not_after - time.time()) / 86400 - 29)
+        deadline = time.time() + 20
+        renewal = None
+        while renewal is None and time.time() < deadline:
+            time.sleep(0.3)
+            with ops.db() as db:
+                row = db.execute("SELECT renewed_by FROM certificates WHERE id = ?", (cert_id,)).fetchone()
+            renewal = row[0] if row else None
+        assert renewal, ops.scm.log()[-2000:]
+        # Bought, then applied for in a second step; the message comes last.
+        while time.time() < deadline:
+            with ops.db() as db:
+                if db.execute("SELECT 1 FROM messages WHERE certificate_id = ? AND kind = 'AUTO_RENEWAL'", (renewal,)).fetchone():
+                    break
+            time.sleep(0.3)
+        with ops.db() as db:
+            r_status, r_domain = db.execute("SELECT status, domain FROM certificates WHERE id = ?", (renewal,)).fetchone()
+        assert r_status in ("CHECKING", "CHECKING_ORG", "ISSUED") and r_domain == domain  # applied with the same data
+        client = ops.login()
+        assert "was renewed automatically" in client.get("/messages").text
+        assert "Renewal" in client.get("/orders").text
+    finally:
+        restart(ops, 0)
+
+
 # --- Reminders by e-mail and SMS (last: it moves the clock, and the auto-renewals it triggers apply in the future) -----------------------------------------------------------------
 
 def test_reminders_by_mail_and_sms(ops):
