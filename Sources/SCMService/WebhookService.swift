@@ -48,12 +48,18 @@ public struct WebhookService: Sendable {
         }
     }
 
-    /// One pass: every due delivery tried once; returns the number delivered.
+    /// Wall-clock time a pass may spend on POSTs: slow endpoints must not hold the scheduler's
+    /// lease (30 s) or delay the CA's steps; what is left waits for the next pass.
+    static let passBudget: TimeInterval = 12
+
+    /// One pass: due deliveries tried once each, within `passBudget`; returns the number delivered.
     @discardableResult
     public func runOnce() throws -> Int {
         let now = context.clock.now
+        let started = Date()
         var delivered = 0
         for delivery in try context.database.read({ try $0.dueWebhookDeliveries(now: now) }) {
+            guard Date().timeIntervalSince(started) < Self.passBudget else { break }
             let (ok, result): (Bool, String)
             if let url = URL(string: delivery.url) {
                 do {
@@ -78,7 +84,7 @@ public struct WebhookService: Sendable {
 
     /// A blocking POST with a short timeout: the scheduler's thread waits for it.
     static let httpPost: @Sendable (URL, Data) throws -> Int = { url, body in
-        var request = URLRequest(url: url, timeoutInterval: 10)
+        var request = URLRequest(url: url, timeoutInterval: 5)
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         request.setValue("scm-webhook/1", forHTTPHeaderField: "User-Agent")
