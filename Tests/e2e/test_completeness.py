@@ -361,6 +361,76 @@ def test_expired_certificate_downloads_and_deletes(ops):
     assert status(ops, cert_id) is None
 
 
+# --- Reissue and Add additional domain ------------------------------------------------------------
+
+def test_reissue_confirmation_mail_confirm_operation_on_the_list_and_old_revoked(ops):
+    client = ops.login()
+    cert_id = issued(ops, client)
+    with ops.db() as db:
+        old_serial, old_expiry = db.execute("SELECT serial_number, not_after FROM certificates WHERE id = ?", (cert_id,)).fetchone()
+    fresh = new_domain()
+    client.get(f"/certificates/{cert_id}/reissue")
+    r = client.post(f"/certificates/{cert_id}/reissue", {
+        "csr_mode": "system", "domain": fresh, "domain_method": "DNS", "key_algorithm": "RSA_2048",
+        "applicant_name": "Alice Zhang", "applicant_phone": "+8613800000000", "applicant_email": "alice@applicant.test",
+        "agree": "on"})
+    assert r.status_code == 303, r.text
+    # The CA mails the applicant a confirmation of the old certificate's cancellation; until it is
+    # answered the list shows "Confirm Operation", and the proofs alone do not issue.
+    with ops.db() as db:
+        mail_id, token, recipient = db.execute(
+            "SELECT id, action_token, recipient FROM mails WHERE certificate_id = ? AND action = 'confirm-reissue'",
+            (cert_id,)).fetchone()
+    assert recipient == "alice@applicant.test"
+    prove(ops, cert_id)
+    time.sleep(1.5)
+    assert status(ops, cert_id) == "REISSUING"
+    shown, _ = ops_of_row(client.get("/certificates", params={"limit": "50"}).text, cert_id)
+    assert "Confirm Operation" in shown
+    # A second reissue meanwhile is refused with the rule.
+    r = client.post(f"/certificates/{cert_id}/reissue", {"domain": fresh, "agree": "on"}, token=csrf(client), headers=JSON)
+    assert r.status_code == 400 and "Reissue is not possible while the certificate is" in r.json()["error_msg"]
+    client.get("/cloud/mail")
+    assert client.post(f"/cloud/mail/{mail_id}/follow", {"token": token}).status_code == 303
+    wait_status(ops, cert_id, "ISSUED")
+    with ops.db() as db:
+        serial, expiry = db.execute("SELECT serial_number, not_after FROM certificates WHERE id = ?", (cert_id,)).fetchone()
+        revoked = db.execute("SELECT count(*) FROM revoked_serials WHERE serial_number = ?", (old_serial,)).fetchone()[0]
+    assert serial != old_serial and revoked == 1 and abs(expiry - old_expiry) < 1
+    shown, _ = ops_of_row(client.get("/certificates", params={"limit": "50"}).text, cert_id)
+    assert "Confirm Operation" not in shown
+
+
+def test_add_domain_asks_for_an_email_and_keeps_the_expiry(ops):
+    client = ops.login()
+    cert_id = buy(client, domain_type="MULTI_DOMAIN", domains=4)[0]
+    base = uuid.uuid4().hex[:10] + ".com"
+    apply(client, cert_id, f"a.{base}", sans=f"b.{base}")
+    prove(ops, cert_id)
+    wait_status(ops, cert_id, "ISSUED")
+    with ops.db() as db:
+        expiry = db.execute("SELECT not_after FROM certificates WHERE id = ?", (cert_id,)).fetchone()[0]
+    page = client.get(f"/certificates/{cert_id}/add-domains").text
+    assert 'name="email"' in page and "E-mail address for the notices" in page
+    r = client.post(f"/certificates/{cert_id}/add-domains", {"sans": f"c.{base}", "email": ""}, token=csrf(client), headers=JSON)
+    assert r.status_code == 400 and r.json()["errors"][0]["field"] == "email"
+    r = client.post(f"/certificates/{cert_id}/add-domains", {"sans": f"c.{base}\nd.{base}\ne.{base}", "email": "ops@example.org"},
+                    token=csrf(client), headers=JSON)
+    assert r.status_code == 400 and "at most 2 can be added" in r.json()["error_msg"]  # 5 names, quota 4
+    r = client.post(f"/certificates/{cert_id}/add-domains", {"sans": f"c.{base}", "email": "ops@example.org"},
+                    token=csrf(client), headers=JSON)
+    assert r.status_code == 200 and r.json()["status"] == "SUPPLEMENTCHECKING"
+    prove(ops, cert_id)
+    wait_status(ops, cert_id, "ISSUED")
+    time.sleep(0.3)
+    with ops.db() as db:
+        sans, new_expiry = db.execute("SELECT sans, not_after FROM certificates WHERE id = ?", (cert_id,)).fetchone()
+        notices = db.execute("SELECT count(*) FROM mails WHERE certificate_id = ? AND recipient = 'ops@example.org'",
+                             (cert_id,)).fetchone()[0]
+    assert sans == f"b.{base};c.{base}" and abs(new_expiry - expiry) < 1
+    assert notices >= 1
+
+
 # --- Downloads: WebLogic and Resin; an uploaded CSR downloads without a key ---------------------
 
 def zip_names(content: bytes) -> list[str]:
