@@ -87,6 +87,10 @@ extension StoreReader {
         ).map(WebhookDelivery.init(row:))
     }
 
+    public func smsCount() throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM sms_outbox") ?? 0
+    }
+
     public func smsOutbox(limit: Int = 200) throws -> [SMS] {
         try Row.fetchAll(db, sql: "SELECT * FROM sms_outbox ORDER BY id DESC LIMIT ?", arguments: [limit]).map {
             SMS(id: $0["id"], phone: $0["phone"], text: $0["text"], certificateID: $0["certificate_id"],

@@ -43,7 +43,8 @@ extension WebApp {
             (
                 zones: try store.dnsZones().count,
                 unread: try store.mails().filter { $0.readAt == nil }.count,
-                files: try store.webrootFiles().count
+                files: try store.webrootFiles().count,
+                texts: try store.smsCount()
             )
         }
         let page = CloudPage(
@@ -66,6 +67,10 @@ extension WebApp {
                     summary:
                         "Every message the CA sends: domain confirmations, organization verification, revocation and reminders.",
                     detail: counts.unread == 1 ? "1 unread message" : "\(counts.unread) unread messages"),
+                .init(
+                    title: "SMS outbox", href: "/cloud/sms",
+                    summary: "Every text message the console sends: expiry reminders to the applicant's phone.",
+                    detail: counts.texts == 1 ? "1 text message" : "\(counts.texts) text messages"),
                 .init(
                     title: "Web roots", href: "/cloud/web",
                     summary:

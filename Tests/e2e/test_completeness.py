@@ -522,6 +522,7 @@ def test_reminders_by_mail_and_sms(ops):
             time.sleep(0.3)
             sms = client.get("/cloud/sms").text
         assert "+8613700000001" in sms and cert_id in sms
+        assert 'href="/cloud/sms"' in client.get("/cloud").text  # beside the mailbox among the cloud products
         mail = client.get("/cloud/mail", params={"to": "bob@applicant.test"}).text
         assert "expires in one month" in mail
     finally:
