@@ -19,7 +19,11 @@ public struct CertificateListQuery: Sendable, Equatable {
     /// Only ISSUED or UPLOAD certificates whose expiry is within this many days of
     /// `expiringFrom` (both ends inclusive, as "Expire soon"): the overview's 7/30/60/90 links.
     public var expiresWithinDays: Int?
-    /// The "now" of `expiresWithinDays`, set by the service from its clock, never by the caller.
+    /// Valid certificates plus those that expired at most this many days ago (SCM v3
+    /// `expired_days_since`); certificates with no expiry yet are kept.
+    public var expiredDaysSince: Int?
+    /// The "now" of the time filters (`expiresWithinDays`, `expiredDaysSince`), set by the
+    /// service from its clock, never by the caller.
     public var expiringFrom: Date?
     public static let maximumExpiresWithinDays = 3650
 

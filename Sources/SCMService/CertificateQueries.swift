@@ -17,7 +17,7 @@ public struct CertificateQueries: Sendable {
 
     public func list(_ query: CertificateListQuery, by principal: Principal) throws -> Page<Certificate> {
         var query = query
-        if query.expiresWithinDays != nil { query.expiringFrom = context.clock.now }
+        if query.expiresWithinDays != nil || query.expiredDaysSince != nil { query.expiringFrom = context.clock.now }
         return try context.database.read { [query] in try $0.certificates(matching: query) }
     }
 

@@ -112,6 +112,11 @@ extension StoreReader {
             conditions.append("status IN ('ISSUED', 'UPLOAD') AND not_after BETWEEN ? AND ?")
             _ = arguments.append(contentsOf: [from.timeIntervalSince1970, (from + .days(Double(days))).timeIntervalSince1970])
         }
+        if let days = query.expiredDaysSince {
+            guard let now = query.expiringFrom else { preconditionFailure("expiredDaysSince needs expiringFrom (the clock's now)") }
+            conditions.append("(not_after IS NULL OR not_after >= ?)")
+            _ = arguments.append(contentsOf: [(now - .days(Double(days))).timeIntervalSince1970])
+        }
         let keyword = query.keyword
         if keyword.count >= 3 {
             conditions.append("seq IN (SELECT rowid FROM certificates_search WHERE certificates_search MATCH ?)")

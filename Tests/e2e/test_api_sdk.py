@@ -164,6 +164,9 @@ def test_life_cycle_buy_apply_prove_issue_export_verify(api, client, console, tm
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.0", issued.not_after)
     assert re.fullmatch(r"([0-9A-F]{2}:){19}[0-9A-F]{2}", issued.fingerprint)
     after = client.list_certificates(ListCertificatesRequest(status="ISSUED", content="api-life"))  # noqa: F405
+    # expired_days_since keeps valid certificates (and those expired at most N days ago).
+    recent = client.list_certificates(ListCertificatesRequest(content="api-life", expired_days_since=0))  # noqa: F405
+    assert any(c.id == cert_id for c in recent.certificates)
     assert [c.id for c in after.certificates] == [cert_id]
     assert after.certificates[0].deploy_support is True
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.0", after.certificates[0].expire_time)

@@ -35,9 +35,7 @@ extension WebApp {
         // Every certificate here belongs to this tenant and none is shared with it, so both
         // values of owned_by_self select the same certificates; the value is still checked.
         _ = try context.queryBool("owned_by_self")
-        if try context.queryInt("expired_days_since", range: 0...36_500) != nil {
-            throw APIError.badRequest("The query parameter expired_days_since is not supported by this installation; filter with status instead.")
-        }
+        query.expiredDaysSince = try context.queryInt("expired_days_since", range: 0...36_500)
         let keyword = context.request.query["content"] ?? ""
         guard keyword.count <= CertificateListQuery.maximumKeywordLength else {
             throw APIError.badRequest("The query parameter content is longer than \(CertificateListQuery.maximumKeywordLength) characters.")
