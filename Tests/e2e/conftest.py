@@ -363,3 +363,44 @@ class Console:
 
     def cookie(self, name: str) -> str | None:
         return self.http.cookies.get(name)
+
+
+# --- A stack whose CA issues at once (life-cycle, files, deploy modules) -------------------
+
+LIFECYCLE_ARGS = ("--review-scale", "0", "--scheduler-interval", "0.2")
+
+
+def make_stack(extra_args=LIFECYCLE_ARGS) -> Stack:
+    root = Path(tempfile.mkdtemp(prefix="scm-e2e-life-"))
+    root.chmod(0o755)
+    st = Stack(root)
+    st.scm.extra_args = tuple(extra_args)
+    run_scm("migrate", "--data-dir", str(st.data_dir))
+    run_scm("user", "create", "--data-dir", str(st.data_dir), "--name", ADMIN_NAME, "--admin",
+            "--password", ADMIN_PASSWORD)
+    st.scm.start()
+    st.nginx.start()
+    return st
+
+
+def stop_stack(st: Stack) -> None:
+    st.nginx.stop()
+    if st.scm.running():
+        assert st.scm.stop(signal.SIGTERM) == 0
+    shutil.rmtree(st.root, ignore_errors=True)
+
+
+@pytest.fixture(scope="module")
+def life():
+    st = make_stack()
+    try:
+        yield st
+    finally:
+        stop_stack(st)
+
+
+@pytest.fixture(scope="module")
+def console(life):
+    client = life.login()
+    client.get("/certificates")
+    return client

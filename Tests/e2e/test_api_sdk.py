@@ -18,7 +18,8 @@ import pytest
 import requests
 
 from conftest import REPO, run_scm
-from test_lifecycle import add_record, authority, ensure_zone, make_stack, stop_stack
+from conftest import make_stack, stop_stack
+from test_lifecycle import add_record, authority, ensure_zone
 
 from huaweicloudsdkcore.auth.credentials import GlobalCredentials
 from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException

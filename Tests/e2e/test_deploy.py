@@ -5,24 +5,7 @@ import re
 
 import pytest
 
-from test_lifecycle import (APPLICANT, COMPANY, add_record, buy, ensure_zone, make_stack, post_json, status_of,
-                            stop_stack, validations, wait_for)
-
-
-@pytest.fixture(scope="module")
-def life():
-    st = make_stack()
-    try:
-        yield st
-    finally:
-        stop_stack(st)
-
-
-@pytest.fixture(scope="module")
-def console(life):
-    client = life.login()
-    client.get("/certificates")
-    return client
+from test_lifecycle import APPLICANT, COMPANY, add_record, buy, ensure_zone, post_json, status_of, validations, wait_for
 
 
 def issue_multi(life, console, names):

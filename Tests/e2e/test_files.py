@@ -15,27 +15,16 @@ from pathlib import Path
 
 import pytest
 
-from test_lifecycle import APPLICANT, add_record, buy, ensure_zone, make_stack, post_json, stop_stack, \
-    validations, wait_for
+from test_lifecycle import APPLICANT, add_record, buy, ensure_zone, post_json, validations, wait_for
 
 JSON = {"Accept": "application/json"}
 SERVERS = ["nginx", "apache", "tomcat", "iis", "weblogic", "resin", "other"]
 
 
 @pytest.fixture(scope="module")
-def stack():
-    st = make_stack()
-    try:
-        yield st
-    finally:
-        stop_stack(st)
-
-
-@pytest.fixture(scope="module")
-def console(stack):
-    client = stack.login()
-    client.get("/certificates")
-    return client
+def stack(life):
+    """This module's tests call the life-cycle stack (conftest's `life`) `stack`."""
+    return life
 
 
 def openssl(*args, cwd=None) -> str:

@@ -17,46 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ADMIN_NAME, ADMIN_PASSWORD, Stack, run_scm
+from conftest import LIFECYCLE_ARGS, make_stack, stop_stack
 
-LIFECYCLE_ARGS = ("--review-scale", "0", "--scheduler-interval", "0.2")
 JSON = {"Accept": "application/json"}
-
-
-def make_stack(extra_args=LIFECYCLE_ARGS) -> Stack:
-    root = Path(tempfile.mkdtemp(prefix="scm-e2e-life-"))
-    root.chmod(0o755)
-    st = Stack(root)
-    st.scm.extra_args = tuple(extra_args)
-    run_scm("migrate", "--data-dir", str(st.data_dir))
-    run_scm("user", "create", "--data-dir", str(st.data_dir), "--name", ADMIN_NAME, "--admin",
-            "--password", ADMIN_PASSWORD)
-    st.scm.start()
-    st.nginx.start()
-    return st
-
-
-def stop_stack(st: Stack) -> None:
-    st.nginx.stop()
-    if st.scm.running():
-        assert st.scm.stop(signal.SIGTERM) == 0
-    shutil.rmtree(st.root, ignore_errors=True)
-
-
-@pytest.fixture(scope="module")
-def life():
-    st = make_stack()
-    try:
-        yield st
-    finally:
-        stop_stack(st)
-
-
-@pytest.fixture(scope="module")
-def console(life):
-    client = life.login()
-    client.get("/certificates")
-    return client
 
 
 def post_json(console, path, data):
