@@ -83,6 +83,7 @@ public struct ReminderSettings: Sendable, Equatable {
         ("domains", "its domain names, separated by commas"), ("expiry_date", "the expiry date (UTC, YYYY-MM-DD)"),
         ("days_left", "whole days until expiry (0 on the day)"), ("when", "\"in one month\", \"in 45 days\", \"tomorrow\" or \"today\""),
         ("status", "the status as the console labels it"), ("advice", "what to do: renew, or upload the replacement"),
+        ("deploy_targets", "the cloud resources that hold the certificate now (WAF, ELB, CDN, VOD)"),
     ]
 
     /// Unknown variables and unbalanced braces are refused when saved, so a reminder never goes

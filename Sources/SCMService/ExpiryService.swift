@@ -45,7 +45,9 @@ public struct ExpiryService: Sendable {
                 guard try store.markReminderSent(certificateID: certificate.id, reminder: due.key, at: now), wanted else {
                     return false
                 }
-                let values = Self.templateValues(certificate, notAfter: notAfter, step: due, now: now)
+                let values = Self.templateValues(
+                    certificate, notAfter: notAfter, step: due, now: now,
+                    deployTargets: try store.reader.cloudResources(holding: [certificate.id]))
                 let title = ReminderSettings.render(due.isExpiredNotice ? settings.expiredTitle : settings.expiringTitle, values)
                 let body = ReminderSettings.render(due.isExpiredNotice ? settings.expiredBody : settings.expiringBody, values)
                 try store.insert(
@@ -69,10 +71,12 @@ public struct ExpiryService: Sendable {
     }
 
     /// The values of the template variables (`ReminderSettings.variables`) for one reminder.
-    public static func templateValues(_ certificate: Certificate, notAfter: Date, step: ReminderSettings.Step, now: Date)
-        -> [String: String]
-    {
-        [
+    public static func templateValues(
+        _ certificate: Certificate, notAfter: Date, step: ReminderSettings.Step, now: Date, deployTargets: [CloudResource] = []
+    ) -> [String: String] {
+        let targets = deployTargets.map { "\($0.kind.product.rawValue) \($0.name)\($0.region.isEmpty ? "" : " (\($0.region))")" }
+        return [
+            "deploy_targets": targets.isEmpty ? "no cloud product" : targets.joined(separator: ", "),
             "name": certificate.name, "id": certificate.id, "domains": certificate.allDomains.joined(separator: ", "),
             "expiry_date": day(notAfter), "days_left": String(max(0, Int(notAfter.timeIntervalSince(now) / .day))),
             "when": step.when, "status": certificate.statusLabel,
