@@ -151,15 +151,12 @@ public struct ExpiryService: Sendable {
         }
         var outcome = "It waits for its application on the certificate list."
         if let application {
-            let form = ApplicationForm(
+            var form = ApplicationForm(
                 primaryDomain: original.domain, additionalDomains: original.sans.joined(separator: "\n"),
                 csrMode: CSRSource.system.rawValue, keyAlgorithm: original.keyAlgorithm.rawValue,
                 validationMethod: original.validationMethod.rawValue, rootHashAlgorithm: original.rootHashAlgorithm.rawValue,
-                companyName: application.companyName, companyUnit: application.companyUnit, country: application.country,
-                province: application.province, city: application.city, applicantName: application.applicantName,
-                applicantPhone: application.applicantPhone, applicantEmail: application.applicantEmail,
-                contactName: application.contactName, contactPhone: application.contactPhone,
-                contactEmail: application.contactEmail, agreed: true)
+                agreed: true)
+            form.fillDetails(from: application)
             let mailbox = validations.first.flatMap { $0.email.split(separator: "@").first.map(String.init) }
                 .flatMap { DomainValidation.mailboxNames.contains($0) ? $0 : nil } ?? "admin"
             do {

@@ -201,7 +201,8 @@ public struct LifecycleService: Sendable {
     public func saveDraft(certificateID: String, form: ApplicationForm, by principal: Principal) throws {
         let certificate = try context.loadCertificate(certificateID)
         try check(.apply, on: certificate, now: context.clock.now)
-        let json = String(decoding: try JSONEncoder().encode(DraftForm(form)), as: UTF8.self)
+        // A draft keeps every field but the agreement, which is asked again on submit.
+        let json = String(decoding: try JSONEncoder().encode(form.fields), as: UTF8.self)
         try context.database.write { store in
             try store.saveDraft(certificateID: certificateID, json: json, at: context.clock.now)
             try store.append(
@@ -215,9 +216,9 @@ public struct LifecycleService: Sendable {
     public func applyForm(certificateID: String, by principal: Principal) throws -> ApplicationForm {
         try context.database.read { store in
             if let json = try store.draft(certificateID: certificateID),
-                let draft = try? JSONDecoder().decode(DraftForm.self, from: Data(json.utf8))
+                let fields = try? JSONDecoder().decode([String: String].self, from: Data(json.utf8))
             {
-                return draft.form
+                return ApplicationForm(fields: { fields[$0] })
             }
             var form = ApplicationForm()
             if let certificate = try store.certificate(id: certificateID), !certificate.domain.isEmpty {
@@ -226,51 +227,8 @@ public struct LifecycleService: Sendable {
             }
             let last = try store.application(certificateID: certificateID)
                 ?? store.lastApplication(ownerID: principal.userReference)
-            if let last {
-                form.companyName = last.companyName
-                form.companyUnit = last.companyUnit
-                form.country = last.country
-                form.province = last.province
-                form.city = last.city
-                form.applicantName = last.applicantName
-                form.applicantPhone = last.applicantPhone
-                form.applicantEmail = last.applicantEmail
-                form.contactName = last.contactName
-                form.contactPhone = last.contactPhone
-                form.contactEmail = last.contactEmail
-            }
+            if let last { form.fillDetails(from: last) }
             return form
         }
-    }
-}
-
-/// `ApplicationForm` as stored in a draft: every field but the agreement (asked again on submit).
-struct DraftForm: Codable {
-    var fields: [String: String]
-
-    init(_ form: ApplicationForm) {
-        fields = [
-            "domain": form.primaryDomain, "sans": form.additionalDomains, "csr_mode": form.csrMode, "csr_id": form.csrID,
-            "csr": form.csrPEM, "key_algorithm": form.keyAlgorithm, "domain_method": form.validationMethod,
-            "ca_hash_algorithm": form.rootHashAlgorithm, "company_name": form.companyName, "company_unit": form.companyUnit,
-            "country": form.country, "company_province": form.province, "company_city": form.city,
-            "applicant_name": form.applicantName, "applicant_phone": form.applicantPhone,
-            "applicant_email": form.applicantEmail, "contact_name": form.contactName, "contact_phone": form.contactPhone,
-            "contact_email": form.contactEmail,
-        ]
-    }
-
-    var form: ApplicationForm {
-        ApplicationForm(
-            primaryDomain: fields["domain"] ?? "", additionalDomains: fields["sans"] ?? "",
-            csrMode: fields["csr_mode"] ?? CSRSource.system.rawValue, csrID: fields["csr_id"] ?? "", csrPEM: fields["csr"] ?? "",
-            keyAlgorithm: fields["key_algorithm"] ?? KeyAlgorithm.rsa2048.rawValue,
-            validationMethod: fields["domain_method"] ?? ValidationMethod.dns.rawValue,
-            rootHashAlgorithm: fields["ca_hash_algorithm"] ?? RootHashAlgorithm.default.rawValue,
-            companyName: fields["company_name"] ?? "", companyUnit: fields["company_unit"] ?? "", country: fields["country"] ?? "",
-            province: fields["company_province"] ?? "", city: fields["company_city"] ?? "",
-            applicantName: fields["applicant_name"] ?? "", applicantPhone: fields["applicant_phone"] ?? "",
-            applicantEmail: fields["applicant_email"] ?? "", contactName: fields["contact_name"] ?? "",
-            contactPhone: fields["contact_phone"] ?? "", contactEmail: fields["contact_email"] ?? "")
     }
 }

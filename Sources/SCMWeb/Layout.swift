@@ -1,3 +1,5 @@
+import SCMCore
+
 /// The console frame every page shares: header with the signed-in user, left navigation, breadcrumbs.
 struct Layout {
     struct NavItem {
@@ -38,6 +40,14 @@ struct Layout {
 struct Crumb {
     let title: String
     let href: String?
+
+    /// SSL Certificates › the certificate › `page`: the trail of every page about one certificate.
+    static func trail(to certificate: Certificate, _ page: String) -> [Crumb] {
+        [
+            Crumb(title: "SSL Certificates", href: "/certificates"),
+            Crumb(title: certificate.name, href: "/certificates/\(certificate.id)"), Crumb(title: page, href: nil),
+        ]
+    }
 }
 
 struct ErrorPage {

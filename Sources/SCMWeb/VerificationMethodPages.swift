@@ -48,10 +48,7 @@ extension WebApp {
         return FieldsPage(
             layout: layout(
                 title: operation.title, session: request.session, section: "certificates",
-                crumbs: [
-                    Crumb(title: "SSL Certificates", href: "/certificates"),
-                    Crumb(title: certificate.name, href: "/certificates/\(certificate.id)"), Crumb(title: operation.title, href: nil),
-                ], flash: request.flash),
+                crumbs: Crumb.trail(to: certificate, operation.title), flash: request.flash),
             errors: errors, certificateID: certificate.id, name: certificate.name, statusLabel: certificate.statusLabel,
             heading: "\(operation.title): \(certificate.name)",
             lead: "The CA forgets the current proofs and waits for new ones made for the method chosen here: a new DNS record or file for each domain, or a new confirmation e-mail to the chosen mailbox of each domain.",

@@ -99,7 +99,7 @@ extension WebApp {
         let page = DeployPage(
             layout: layout(
                 title: "Deploy Certificate", session: request.session, section: "certificates",
-                crumbs: [Crumb(title: "SSL Certificates", href: "/certificates"), Crumb(title: certificate.name, href: "/certificates/\(certificate.id)"), Crumb(title: "Deploy", href: nil)],
+                crumbs: Crumb.trail(to: certificate, "Deploy"),
                 flash: request.flash),
             certificateID: certificate.id, certificateName: certificate.name, domains: certificate.allDomains.joined(separator: ", "),
             products: CloudProduct.allCases.map { SelectOption(value: $0.rawValue, label: "\($0.rawValue) — \($0.displayName)", selected: $0 == product) },
@@ -144,7 +144,7 @@ extension WebApp {
         let page = PushPage(
             layout: layout(
                 title: "Push Certificate", session: request.session, section: "certificates",
-                crumbs: [Crumb(title: "SSL Certificates", href: "/certificates"), Crumb(title: certificate.name, href: "/certificates/\(certificate.id)"), Crumb(title: "Push", href: nil)],
+                crumbs: Crumb.trail(to: certificate, "Push"),
                 flash: request.flash),
             certificateID: certificate.id, certificateName: certificate.name, errors: errors,
             products: CloudProduct.allCases.map { SelectOption(value: $0.rawValue, label: "\($0.rawValue) — \($0.displayName)", selected: $0 == product) },

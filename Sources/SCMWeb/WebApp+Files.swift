@@ -93,10 +93,7 @@ extension WebApp {
         let page = DownloadPage(
             layout: layout(
                 title: "Download \(certificate.name)", session: request.session, section: "certificates",
-                crumbs: [
-                    Crumb(title: "SSL Certificates", href: "/certificates"),
-                    Crumb(title: certificate.name, href: "/certificates/\(id)"), Crumb(title: "Download", href: nil),
-                ], flash: request.flash),
+                crumbs: Crumb.trail(to: certificate, "Download"), flash: request.flash),
             certificateID: id, name: certificate.name, domain: certificate.allDomains.joined(separator: ", "),
             statusLabel: certificate.statusLabel, expires: certificate.notAfter.map(Self.formatDate) ?? "–",
             missingKeyReason: availability.missingKeyReason,

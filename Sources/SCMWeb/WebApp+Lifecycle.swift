@@ -101,7 +101,7 @@ extension WebApp {
     func apply(_ request: inout RequestContext) throws -> HTTPResponse {
         let certificate = try context.loadCertificateForPage(request.parameter("id"))
         let posted = request.request.form
-        let form = Self.applicationForm(from: posted)
+        let form = ApplicationForm(fields: { posted[$0] })
         let mailbox = posted["validation_mailbox"] ?? "admin"
         let reshow = { (errors: FormErrors) in
             try self.templates.render(self.applyPage(request, certificate: certificate, form: form, mailbox: mailbox, errors: errors, hasDraft: false), "apply")
@@ -127,21 +127,6 @@ extension WebApp {
             }, reshow: reshow)
     }
 
-    static func applicationForm(from form: FormData) -> ApplicationForm {
-        ApplicationForm(
-            primaryDomain: form["domain"] ?? "", additionalDomains: form["sans"] ?? "",
-            csrMode: form["csr_mode"] ?? CSRSource.system.rawValue, csrID: form["csr_id"] ?? "", csrPEM: form["csr"] ?? "",
-            keyAlgorithm: form["key_algorithm"] ?? KeyAlgorithm.rsa2048.rawValue,
-            validationMethod: form["domain_method"] ?? ValidationMethod.dns.rawValue,
-            rootHashAlgorithm: form["ca_hash_algorithm"] ?? RootHashAlgorithm.default.rawValue,
-            companyName: form["company_name"] ?? "", companyUnit: form["company_unit"] ?? "", country: form["country"] ?? "",
-            province: form["company_province"] ?? "", city: form["company_city"] ?? "",
-            applicantName: form["applicant_name"] ?? "", applicantPhone: form["applicant_phone"] ?? "",
-            applicantEmail: form["applicant_email"] ?? "", contactName: form["contact_name"] ?? "",
-            contactPhone: form["contact_phone"] ?? "", contactEmail: form["contact_email"] ?? "",
-            agreed: form["agree"] == "on" || form["agree"] == "true")
-    }
-
     func applyPage(
         _ request: RequestContext, certificate: Certificate, form: ApplicationForm, mailbox: String, errors: FormErrors, hasDraft: Bool
     ) throws -> ApplyPage {
@@ -149,10 +134,7 @@ extension WebApp {
         return ApplyPage(
             layout: layout(
                 title: "Apply for \(certificate.name)", session: request.session, section: "certificates",
-                crumbs: [
-                    Crumb(title: "SSL Certificates", href: "/certificates"),
-                    Crumb(title: certificate.name, href: "/certificates/\(certificate.id)"), Crumb(title: "Apply", href: nil),
-                ], flash: request.flash),
+                crumbs: Crumb.trail(to: certificate, "Apply"), flash: request.flash),
             errors: errors, certificateID: certificate.id, certificateName: certificate.name, typeSummary: certificate.typeSummary,
             domainTypeLabel: certificate.domainType.displayName, isSingle: certificate.domainType == .single,
             isWildcard: certificate.domainType == .wildcard, isMultiple: certificate.domainType == .multiple,
@@ -192,10 +174,7 @@ extension WebApp {
         let page = VerifyPage(
             layout: layout(
                 title: "Verify Domain Name", session: request.session, section: "certificates",
-                crumbs: [
-                    Crumb(title: "SSL Certificates", href: "/certificates"),
-                    Crumb(title: certificate.name, href: "/certificates/\(certificate.id)"), Crumb(title: "Verify Domain Name", href: nil),
-                ], flash: request.flash),
+                crumbs: Crumb.trail(to: certificate, "Verify Domain Name"), flash: request.flash),
             certificateID: certificate.id, name: certificate.name, statusLabel: certificate.statusLabel, rows: rows,
             holdReason: certificate.holdReason, canVerify: canVerify, canAutoDNS: canVerify && zonesHosted,
             methods: [], inReview: [.checking, .checkingOrg, .issuing].contains(certificate.status))
@@ -244,10 +223,7 @@ extension WebApp {
         let page = OrganizationPage(
             layout: layout(
                 title: "Verify Organization", session: request.session, section: "certificates",
-                crumbs: [
-                    Crumb(title: "SSL Certificates", href: "/certificates"),
-                    Crumb(title: certificate.name, href: "/certificates/\(certificate.id)"), Crumb(title: "Verify Organization", href: nil),
-                ], flash: request.flash),
+                crumbs: Crumb.trail(to: certificate, "Verify Organization"), flash: request.flash),
             certificateID: certificate.id, name: certificate.name, statusLabel: certificate.statusLabel,
             recipient: application?.applicantEmail ?? "", mailID: (pending ?? answered)?.id, answered: answered != nil)
         return .html(templates.render(page, "verify-organization"))

@@ -30,13 +30,6 @@ extension WebApp {
 
     var management: ManagementService { ManagementService(context: context) }
 
-    private func crumbs(_ certificate: Certificate, _ title: String) -> [Crumb] {
-        [
-            Crumb(title: "SSL Certificates", href: "/certificates"),
-            Crumb(title: certificate.name, href: "/certificates/\(certificate.id)"), Crumb(title: title, href: nil),
-        ]
-    }
-
     // MARK: Confirmation pages
 
     func showConfirm(_ request: inout RequestContext, _ operation: Certificate.Operation) throws -> HTTPResponse {
@@ -83,7 +76,7 @@ extension WebApp {
         return ConfirmPage(
             layout: layout(
                 title: operation.title, session: request.session, section: "certificates",
-                crumbs: crumbs(certificate, operation.title), flash: request.flash),
+                crumbs: Crumb.trail(to: certificate, operation.title), flash: request.flash),
             errors: errors, certificateID: certificate.id, name: certificate.name, statusLabel: certificate.statusLabel,
             heading: "\(operation.title): \(certificate.name)", points: points,
             action: "/certificates/\(certificate.id)/\(operation.rawValue)", button: button,
@@ -162,7 +155,7 @@ extension WebApp {
     func reissue(_ request: inout RequestContext) throws -> HTTPResponse {
         let certificate = try context.loadCertificateForPage(request.parameter("id"))
         let posted = request.request.form
-        let form = Self.applicationForm(from: posted)
+        let form = ApplicationForm(fields: { posted[$0] })
         let mailbox = posted["validation_mailbox"] ?? "admin"
         let principal = request.principal
         return try submit(
@@ -190,7 +183,7 @@ extension WebApp {
         let page = ConfirmOperationPage(
             layout: layout(
                 title: "Confirm Operation", session: request.session, section: "certificates",
-                crumbs: crumbs(certificate, "Confirm Operation"), flash: request.flash),
+                crumbs: Crumb.trail(to: certificate, "Confirm Operation"), flash: request.flash),
             certificateID: certificate.id, name: certificate.name, statusLabel: certificate.statusLabel,
             recipient: mail?.recipient ?? "", subject: mail?.subject ?? "", mailID: mail?.id,
             waiting: certificate.awaitingConfirmation == .reissueCancellation)
@@ -269,7 +262,7 @@ extension WebApp {
         return FieldsPage(
             layout: layout(
                 title: operation.title, session: request.session, section: "certificates",
-                crumbs: crumbs(certificate, operation.title), flash: request.flash),
+                crumbs: Crumb.trail(to: certificate, operation.title), flash: request.flash),
             errors: errors, certificateID: certificate.id, name: certificate.name, statusLabel: certificate.statusLabel,
             heading: "\(operation.title): \(certificate.name)", lead: lead, facts: facts, fields: fields,
             action: "/certificates/\(certificate.id)/\(operation.rawValue)", button: button)
