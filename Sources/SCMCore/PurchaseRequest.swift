@@ -79,16 +79,8 @@ public struct PurchaseRequest: Sendable, Equatable {
         if !Self.isValidProject(enterpriseProject) {
             problems.append(.invalid("enterprise_project", "Enterprise project: 1–64 letters, digits, '-' or '_'."))
         }
-        for tag in tags {
-            if tag.key.isEmpty || tag.key.count > 128 {
-                problems.append(.invalid("tags", "Tag keys are 1–128 characters."))
-            } else if tag.value.count > 255 {
-                problems.append(.invalid("tags", "Tag \(tag.key): values are at most 255 characters."))
-            }
-        }
-        if Set(tags.map(\.key)).count != tags.count {
-            problems.append(.invalid("tags", "Each tag key may appear only once."))
-        }
+        problems += CertificateTag.validate(
+            tags.map { CertificateTag(key: $0.key, value: $0.value) }, keyField: "tags", valueField: "tags")
         if !agreed {
             problems.append(.invalid("agree", "Read and agree to the statement before paying."))
         }

@@ -7,14 +7,7 @@ public struct TagService: Sendable {
     public let context: ServiceContext
     public init(context: ServiceContext) { self.context = context }
 
-    public struct Tag: Sendable, Equatable {
-        public var key: String
-        public var value: String
-        public init(key: String, value: String) {
-            self.key = key
-            self.value = value
-        }
-    }
+    public typealias Tag = CertificateTag
 
     /// At most this many tags on one certificate.
     public static let maximumTagsPerCertificate = 20
@@ -64,28 +57,10 @@ public struct TagService: Sendable {
         }
     }
 
-    /// Tag keys: 1–128 characters of letters, digits, space and `_ . : = + - @`; values: 0–255
-    /// characters of the same plus `/` (scm-v3.md §4.5).
+    /// The tag rule of SCMCore, with the API's field names.
     public static func validate(_ tags: [Tag]) throws(RefusalList) {
-        var problems: [Refusal] = []
-        for tag in tags {
-            if tag.key.isEmpty {
-                problems.append(.invalid("key", "Tag key: it cannot be empty."))
-            } else if tag.key.count > 128 || !tag.key.allSatisfy({ isAllowed($0, slash: false) }) {
-                problems.append(.invalid("key", "Tag key \"\(tag.key)\": 1–128 letters, digits, spaces or _ . : = + - @."))
-            }
-            if tag.value.count > 255 || !tag.value.allSatisfy({ isAllowed($0, slash: true) }) {
-                problems.append(.invalid("value", "Tag value \"\(tag.value)\": up to 255 letters, digits, spaces or _ . : / = + - @."))
-            }
-        }
-        if Set(tags.map(\.key)).count != tags.count {
-            problems.append(.invalid("key", "Each tag key may appear only once in a request."))
-        }
+        let problems = CertificateTag.validate(tags, keyField: "key", valueField: "value")
         if !problems.isEmpty { throw RefusalList(problems) }
-    }
-
-    static func isAllowed(_ character: Character, slash: Bool) -> Bool {
-        character.isLetter || character.isNumber || character == " " || "_.:=+-@".contains(character) || (slash && character == "/")
     }
 
     private func change(
