@@ -144,6 +144,8 @@ public final class FastCGIServer: @unchecked Sendable {
             write(response, to: slot.pointee.out)
             FCGX_Finish_r(slot)
         }
+        // Forgotten before it is freed: `stop()` must not read a freed request.
+        lock.withLock { _ = waiting.removeValue(forKey: slot) }
         FCGX_Free(slot, 1)
     }
 

@@ -63,6 +63,7 @@ struct Serve: ParsableCommand {
 
     func run() throws {
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256.") }
+        OpenSSLLibrary.initializeWithoutExitCleanup()
         FastCGIServer.blockShutdownSignals()
         let context = try data.context(label: "scm.serve")
         let templates = try Templates(directory: root + "/templates")
