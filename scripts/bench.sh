@@ -46,6 +46,7 @@ free_port() {
 }
 http_port=$(free_port)
 fcgi_port=$(free_port)
+edge_port=$(free_port)
 base="http://127.0.0.1:$http_port"
 
 log() { echo "bench: $*" >&2; }
@@ -157,7 +158,7 @@ prepare_data "$work/data-small" "$small"
 
 mkdir -p "$work/nginx/var/log" "$work/nginx/var/tmp"
 cp -r public "$work/nginx/public"
-scripts/render-nginx-conf "$http_port" "127.0.0.1:$fcgi_port" > "$work/nginx/nginx.conf"
+scripts/render-nginx-conf "$http_port" "127.0.0.1:$fcgi_port" "$edge_port" "$work/data-small/edge" > "$work/nginx/nginx.conf"
 # Benchmark without the access log's disk writes skewing the static baseline.
 sed -i 's|access_log var/log/access.log scm buffer=64k flush=2s;|access_log off;|' "$work/nginx/nginx.conf"
 nginx_globals="daemon off;"

@@ -7,6 +7,7 @@
 #   SCM_DATA_DIR   database and keys                   (var)
 #   SCM_HTTP       nginx listen address                (127.0.0.1:8080)
 #   SCM_FCGI       scm serve FastCGI address           (127.0.0.1:9000)
+#   SCM_EDGE       the cloud products' TLS edge        (127.0.0.1:8443)
 #   SCM_THREADS    scm serve accept threads            (8)
 #   SCM_SEED       demo certificates on a new database (60)
 #   SCM_SERVE_ARGS extra arguments for scm serve, e.g. "--clock-offset-days 30 --review-scale 0.1"
@@ -18,6 +19,7 @@ bin=${SCM_BIN:-.build/release/scm}
 data=${SCM_DATA_DIR:-var}
 http=${SCM_HTTP:-127.0.0.1:8080}
 fcgi=${SCM_FCGI:-127.0.0.1:9000}
+edge=${SCM_EDGE:-127.0.0.1:8443}
 threads=${SCM_THREADS:-8}
 seed=${SCM_SEED:-60}
 
@@ -33,9 +35,9 @@ port_in_use() {
     local host=${1%:*} port=${1##*:}
     (exec 3<>"/dev/tcp/$host/$port") 2>/dev/null
 }
-for addr in "$http" "$fcgi"; do
+for addr in "$http" "$fcgi" "$edge"; do
     if port_in_use "$addr"; then
-        echo "run: $addr is already in use (another 'make run'?); set SCM_HTTP / SCM_FCGI to other addresses" >&2
+        echo "run: $addr is already in use (another 'make run'?); set SCM_HTTP / SCM_FCGI / SCM_EDGE to other addresses" >&2
         exit 1
     fi
 done
@@ -57,10 +59,11 @@ if [ $new_db -eq 1 ]; then
     fi
 fi
 
-# nginx reads its configuration with the listen/FastCGI addresses of this run.
+# nginx reads its configuration with the addresses and the edge directory of this run.
 conf=nginx.conf
-if [ "$http" != "127.0.0.1:8080" ] || [ "$fcgi" != "127.0.0.1:9000" ]; then
-    scripts/render-nginx-conf "$http" "$fcgi" > var/nginx.conf
+if [ "$http" != "127.0.0.1:8080" ] || [ "$fcgi" != "127.0.0.1:9000" ] || [ "$edge" != "127.0.0.1:8443" ] \
+    || [ "$(realpath -m "$data")" != "$root/var" ]; then
+    scripts/render-nginx-conf "$http" "$fcgi" "$edge" "$data/edge" > var/nginx.conf
     conf=var/nginx.conf
 fi
 nginx_globals="daemon off;"
@@ -108,6 +111,7 @@ nginx_pid=$!
 
 echo
 echo "Open http://$http/  user: admin  password: $password"
+echo "Cloud products' TLS edge: $edge (openssl s_client -connect $edge -servername www.example.com)"
 echo "(Ctrl-C stops scm serve and nginx)"
 echo
 

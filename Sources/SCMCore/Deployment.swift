@@ -85,11 +85,13 @@ public struct CloudResource: Sendable, Equatable {
     /// A listener's ELB certificate; an ELB certificate's or listener's load balancer.
     public var parentID: Int64?
     public var createdAt: Date
+    /// When it got the certificate it holds (nil: it holds none from here, or one seeded with it).
+    public var heldSince: Date?
 
     public init(
         id: Int64 = 0, kind: CloudResourceKind, region: String, project: String, name: String, domains: [String] = [],
         httpsReady: Bool = true, certificateID: String? = nil, certificateName: String = "", serialNumber: String = "",
-        expiresAt: Date? = nil, parentID: Int64? = nil, createdAt: Date
+        expiresAt: Date? = nil, parentID: Int64? = nil, createdAt: Date, heldSince: Date? = nil
     ) {
         self.id = id
         self.kind = kind
@@ -104,6 +106,7 @@ public struct CloudResource: Sendable, Equatable {
         self.expiresAt = expiresAt
         self.parentID = parentID
         self.createdAt = createdAt
+        self.heldSince = heldSince
     }
 
     public var product: CloudProduct { kind.product }
@@ -160,8 +163,9 @@ public func checkDeployment(
 /// The resource after a deployment: it holds the new certificate; an ELB certificate whose
 /// domain set differs from the new certificate's takes the new one's (the example01/02/03.com
 /// rule of RULES.md §8).
-public func deployed(_ certificate: Certificate, to resource: CloudResource) -> CloudResource {
+public func deployed(_ certificate: Certificate, to resource: CloudResource, at now: Date) -> CloudResource {
     var resource = resource
+    resource.heldSince = now
     resource.certificateID = certificate.id
     resource.certificateName = certificate.name
     resource.serialNumber = certificate.serialNumber
@@ -189,4 +193,34 @@ public func checkPush(
     if alreadyInProduct {
         throw Refusal(.pushFailed, "The certificate was already pushed or uploaded to \(product.rawValue): a product takes a certificate once.")
     }
+}
+
+/// The host names the products' shared TLS edge answers for (issue 6), each with the ID of the
+/// certificate it presents: of the resources serving a name, the one that got its certificate
+/// last; nil (the edge's fallback certificate) when none holds one deployed from here. A domain
+/// resource serves its own name, an ELB certificate bound to a listener its domain set. Wildcard
+/// names are left out: a client never asks for `*.example.com` by name.
+public func edgeAssignments(_ resources: [CloudResource]) -> [String: String?] {
+    let boundELBCertificates = Set(resources.filter { $0.kind == .elbListener }.compactMap(\.parentID))
+    var assignments: [String: (certificateID: String?, since: Date?)] = [:]
+    for resource in resources {
+        let names: [String] =
+            switch resource.kind {
+            case .wafDomain, .cdnDomain, .vodDomain: [resource.name]
+            case .elbCertificate: boundELBCertificates.contains(resource.id) ? resource.domains : []
+            case .elbLoadBalancer, .elbListener: []
+            }
+        let holding = resource.certificateID.map { ($0, resource.heldSince) }
+        for name in names.map({ $0.lowercased() }) where !name.contains("*") {
+            guard let (certificateID, since) = holding else {
+                if assignments[name] == nil { assignments[name] = (nil, nil) }
+                continue
+            }
+            let current = assignments[name]
+            if current?.certificateID == nil || (since ?? .distantPast) >= (current?.since ?? .distantPast) {
+                assignments[name] = (certificateID, since)
+            }
+        }
+    }
+    return assignments.mapValues(\.certificateID)
 }

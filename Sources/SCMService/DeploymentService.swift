@@ -1,5 +1,7 @@
 import Foundation
+import SCMCloud
 import SCMCore
+import SCMPKI
 import SCMStore
 
 /// Deploy and push to the WAF, ELB, CDN and VOD simulators (RULES.md §8, issue 6). The rules are
@@ -37,62 +39,81 @@ public struct DeploymentService: Sendable {
         let loaded = try context.loadCertificate(certificateID)
         do {
             try check(.deploy, on: loaded, now: context.clock.now, channel: channel)
-        } catch let refusal as Refusal {
-            try? record(.deploy, loaded, product: product, region: region, project: "", target: "", refusal: refusal, by: principal)
-            throw refusal
+        } catch {
+            try? record(.deploy, loaded, product: product, region: region, project: "", target: "", refusal: error, by: principal)
+            throw error
         }
         let now = context.clock.now
-        return try context.database.write { store in
-            guard let certificate = try store.reader.certificate(id: certificateID) else {
-                throw Refusal(.notFound, "There is no certificate with ID \(certificateID).")
-            }
-            let materials = try store.reader.materials(certificateID: certificateID)
-            let chain: ChainState = (materials?.chainPEM.contains("BEGIN CERTIFICATE") ?? false) ? .complete : .incomplete
-            let resources = try store.reader.cloudResources(product: product, region: product.needsRegion ? region : nil)
-            var outcomes: [Outcome] = []
-            for target in targets {
-                let resource: CloudResource? =
-                    switch target {
-                    case .resource(let id): resources.first { $0.id == id && $0.kind == product.deployKind }
-                    case .name(let name): resources.first { $0.kind == product.deployKind && ($0.name == name || String($0.id) == name) }
-                    }
-                let label: String
-                var failure: String?
-                if let resource {
-                    label = resource.name
-                    do {
-                        let listeners = try store.reader.listenerCount(elbCertificateID: resource.id)
-                        try checkDeployment(of: certificate, chain: chain, to: resource, listenerCount: listeners, now: now, channel: channel)
-                        try store.updateHeldCertificate(deployed(certificate, to: resource))
-                    } catch let refusal as Refusal {
-                        failure = refusal.message
-                    }
-                } else {
-                    switch target {
-                    case .resource(let id): label = String(id)
-                    case .name(let name): label = name
-                    }
-                    failure = product.needsRegion
-                        ? "\(label) is not added to \(product.rawValue) in region \(region)."
-                        : "\(label) is not added to \(product.rawValue)."
-                }
-                outcomes.append(Outcome(target: label, resourceID: resource?.id, failure: failure))
-                try store.insert(
-                    DeploymentRecord(
-                        kind: .deploy, at: now, actor: principal.name, certificateID: certificate.id,
-                        certificateName: certificate.name, product: product, region: product.needsRegion ? region : "",
-                        project: resource?.project ?? "", target: label, succeeded: failure == nil, reason: failure ?? ""))
-            }
-            let deployedCount = outcomes.filter(\.deployed).count
-            try store.append(
-                Event(
-                    at: now, actor: principal.name, action: "scm:cert:deploy", target: certificate.id,
-                    result: deployedCount == 0 ? .failed : .success,
-                    detail: "\(product.rawValue): deployed to \(deployedCount) of \(outcomes.count): "
-                        + outcomes.map { "\($0.target) \($0.failure ?? "Deployed")" }.joined(separator: "; "),
-                    remoteAddress: principal.remoteAddress))
-            return outcomes
+        let results = try context.database.write { store in
+            try deploy(
+                in: store, certificateID: certificateID, product: product, region: region, targets: targets, by: principal,
+                channel: channel, now: now)
         }
+        if results.contains(where: { $0.deployed }) { publishEdgeLoggingFailure() }
+        return results
+    }
+
+    /// The deployment itself, in the caller's transaction: re-checks on fresh rows, changes what
+    /// each resource holds and records every target's outcome.
+    private func deploy(
+        in store: StoreWriter, certificateID: String, product: CloudProduct, region: String, targets: [Target],
+        by principal: Principal, channel: Certificate.Channel, now: Date
+    ) throws -> [Outcome] {
+        guard let certificate = try store.reader.certificate(id: certificateID) else {
+            throw Refusal(.notFound, "There is no certificate with ID \(certificateID).")
+        }
+        let chain = Self.chainState(try store.reader.materials(certificateID: certificateID)?.chainPEM ?? "")
+        let resources = try store.reader.cloudResources(product: product, region: product.needsRegion ? region : nil)
+        var outcomes: [Outcome] = []
+        for target in targets {
+            let resource: CloudResource? =
+                switch target {
+                case .resource(let id): resources.first { $0.id == id && $0.kind == product.deployKind }
+                case .name(let name): resources.first { $0.kind == product.deployKind && ($0.name == name || String($0.id) == name) }
+                }
+            let label: String
+            var failure: String?
+            if let resource {
+                label = resource.name
+                do {
+                    let listeners = try store.reader.listenerCount(elbCertificateID: resource.id)
+                    try checkDeployment(of: certificate, chain: chain, to: resource, listenerCount: listeners, now: now, channel: channel)
+                    try store.updateHeldCertificate(deployed(certificate, to: resource, at: now))
+                } catch let refusal as Refusal {
+                    failure = refusal.message
+                }
+            } else {
+                switch target {
+                case .resource(let id): label = String(id)
+                case .name(let name): label = name
+                }
+                failure = product.needsRegion
+                    ? "\(label) is not added to \(product.rawValue) in region \(region)."
+                    : "\(label) is not added to \(product.rawValue)."
+            }
+            outcomes.append(Outcome(target: label, resourceID: resource?.id, failure: failure))
+            try store.insert(
+                DeploymentRecord(
+                    kind: .deploy, at: now, actor: principal.name, certificateID: certificate.id,
+                    certificateName: certificate.name, product: product, region: product.needsRegion ? region : "",
+                    project: resource?.project ?? "", target: label, succeeded: failure == nil, reason: failure ?? ""))
+        }
+        let deployedCount = outcomes.filter(\.deployed).count
+        try store.append(
+            Event(
+                at: now, actor: principal.name, action: "scm:cert:deploy", target: certificate.id,
+                result: deployedCount == 0 ? .failed : .success,
+                detail: "\(product.rawValue): deployed to \(deployedCount) of \(outcomes.count): "
+                    + outcomes.map { "\($0.target) \($0.failure ?? "Deployed")" }.joined(separator: "; "),
+                remoteAddress: principal.remoteAddress))
+        return outcomes
+    }
+
+    /// Complete when the chain holds an intermediate, a certificate its issuer is not itself: a
+    /// root alone (a certificate signed by its root directly) is not enough for CDN.
+    static func chainState(_ chainPEM: String) -> ChainState {
+        let chain = (try? X509.parseBundle(chainPEM)) ?? []
+        return chain.contains { $0.subject != $0.issuer } ? .complete : .incomplete
     }
 
     /// Copies the certificate into `product`'s certificate store, once per product. A refusal is
@@ -185,7 +206,7 @@ public struct DeploymentService: Sendable {
         if resource.product.needsRegion, !CloudProduct.regions.contains(resource.region) {
             throw Refusal.invalid("region", "Choose one of \(CloudProduct.regions.joined(separator: ", ")).")
         }
-        return try context.database.write { store in
+        let id = try context.database.write { store -> Int64 in
             if let parent = resource.parentID, try store.reader.cloudResource(id: parent) == nil {
                 throw Refusal.invalid("parent", "There is no resource \(parent) to attach it to.")
             }
@@ -198,6 +219,8 @@ public struct DeploymentService: Sendable {
                       detail: "\(resource.product.rawValue) \(resource.kind.displayName) \(name)", remoteAddress: principal.remoteAddress))
             return id
         }
+        publishEdgeLoggingFailure()
+        return id
     }
 
     public func removeResource(id: Int64, by principal: Principal) throws {
@@ -208,6 +231,47 @@ public struct DeploymentService: Sendable {
             try store.append(
                 Event(at: context.clock.now, actor: principal.name, action: "cloud:resource:remove", target: String(id),
                       detail: "\(resource.product.rawValue) \(resource.kind.displayName) \(resource.name)", remoteAddress: principal.remoteAddress))
+        }
+        publishEdgeLoggingFailure()
+    }
+
+    // MARK: - The TLS edge
+
+    /// One publication at a time in this process: two deploys finishing together must not
+    /// write their views of the resources in the wrong order.
+    private static let edgeLock = NSLock()
+
+    /// Rewrites the TLS edge from what the resources hold now (`edgeAssignments`): each name gets
+    /// the key, certificate and chain of its certificate, or the fallback. Runs at start and
+    /// after every change; the database stays the truth, the edge is rebuilt from it.
+    public func publishEdge() throws {
+        guard let edge = context.edge else { return }
+        Self.edgeLock.lock()
+        defer { Self.edgeLock.unlock() }
+        let authority = CertificateAuthority(database: context.database, sealer: context.sealer)
+        let fallback = try edge.fallbackBundle(authority: authority, now: context.clock.now)
+        let assignments = try context.database.read { edgeAssignments(try $0.allCloudResources()) }
+        let certificateIDs = Set(assignments.values.compactMap { $0 })
+        let materials = try context.database.read { store in
+            try certificateIDs.reduce(into: [String: CertificateMaterials]()) { $0[$1] = try store.materials(certificateID: $1) }
+        }
+        let keys = DownloadService(context: context)
+        var bundles: [String: String] = [:]
+        for (name, certificateID) in assignments {
+            if let certificateID, let held = materials[certificateID], let key = try keys.openKey(held) {
+                bundles[name] = key.pem + held.certificatePEM + held.chainPEM
+            } else {
+                bundles[name] = fallback
+            }
+        }
+        try edge.publish(bundles)
+    }
+
+    /// `publishEdge` after a change already committed: a failure to write the edge is logged,
+    /// not reported as a failure of the change (the next publication repairs the edge).
+    public func publishEdgeLoggingFailure() {
+        do { try publishEdge() } catch {
+            context.logger.error("TLS edge not updated", metadata: ["error": "\(error)"])
         }
     }
 }

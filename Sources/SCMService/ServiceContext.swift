@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import SCMCloud
 import SCMCore
 import SCMPKI
 import SCMStore
@@ -15,10 +16,12 @@ public struct ServiceContext: Sendable {
     public let sealer: KeySealer
     /// Multiplies the CA's nominal review times (RULES.md §5): small for demos, 0 in tests.
     public let reviewScale: Double
+    /// Where deployments become visible over TLS; nil: nothing is written (tests of the rules).
+    public let edge: TLSEdge?
 
     public init(
         database: AppDatabase, clock: any Clock, identifiers: any IdentifierGenerator, logger: Logger, sealer: KeySealer,
-        reviewScale: Double = ServiceContext.demoReviewScale
+        reviewScale: Double = ServiceContext.demoReviewScale, edge: TLSEdge? = nil
     ) {
         self.database = database
         self.clock = clock
@@ -26,6 +29,7 @@ public struct ServiceContext: Sendable {
         self.logger = logger
         self.sealer = sealer
         self.reviewScale = reviewScale
+        self.edge = edge
     }
 
     /// DV in about a second, OV in about 13 s, EV in about 30 s.

@@ -74,7 +74,8 @@ extension CloudResource {
             project: row["project"], name: row["name"], domains: domains, httpsReady: row["https_ready"],
             certificateID: row["certificate_id"], certificateName: row["certificate_name"], serialNumber: row["serial"],
             expiresAt: (row["expires_at"] as Double?).map { Date(timeIntervalSince1970: $0) }, parentID: row["parent_id"],
-            createdAt: Date(timeIntervalSince1970: row["created_at"]))
+            createdAt: Date(timeIntervalSince1970: row["created_at"]),
+            heldSince: (row["held_since"] as Double?).map { Date(timeIntervalSince1970: $0) })
     }
 }
 
@@ -86,6 +87,13 @@ extension StoreReader {
         if let region { sql += " AND region = ?"; arguments += [region] }
         if let project { sql += " AND project = ?"; arguments += [project] }
         return try Row.fetchAll(db, sql: sql + " ORDER BY id", arguments: arguments).map(CloudResource.init(row:))
+    }
+
+    /// Every resource of every product, those holding nothing first, then in the order they got
+    /// their certificates (what the TLS edge needs).
+    public func allCloudResources() throws -> [CloudResource] {
+        try Row.fetchAll(db, sql: "SELECT * FROM cloud_resources ORDER BY held_since IS NOT NULL, held_since, id")
+            .map(CloudResource.init(row:))
     }
 
     public func cloudResource(id: Int64) throws -> CloudResource? {
@@ -154,12 +162,14 @@ extension StoreWriter {
     public func updateHeldCertificate(_ resource: CloudResource) throws {
         try db.execute(
             sql: """
-                UPDATE cloud_resources SET domains = ?, certificate_id = ?, certificate_name = ?, serial = ?, expires_at = ?
+                UPDATE cloud_resources
+                SET domains = ?, certificate_id = ?, certificate_name = ?, serial = ?, expires_at = ?, held_since = ?
                 WHERE id = ?
                 """,
             arguments: [
                 resource.domains.joined(separator: "\n"), resource.certificateID, resource.certificateName,
-                resource.serialNumber, resource.expiresAt?.timeIntervalSince1970, resource.id,
+                resource.serialNumber, resource.expiresAt?.timeIntervalSince1970, resource.heldSince?.timeIntervalSince1970,
+                resource.id,
             ])
     }
 

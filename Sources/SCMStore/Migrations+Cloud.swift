@@ -86,4 +86,10 @@ extension AppDatabase {
             _ = try add("VOD", "vod-domain", "", "default", name)
         }
     }
+
+    /// When each resource got the certificate it holds: the TLS edge presents, for a host name
+    /// several resources serve, the certificate deployed last.
+    static func migrateCloudEdge(_ db: Database) throws {
+        try db.execute(sql: "ALTER TABLE cloud_resources ADD COLUMN held_since REAL")
+    }
 }

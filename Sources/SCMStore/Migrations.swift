@@ -165,6 +165,7 @@ extension AppDatabase {
         migrator.registerMigration("v-notification-settings", migrate: migrateNotificationSettings)
         migrator.registerMigration("v-message-center", migrate: migrateMessageCenter)
         migrator.registerMigration("v-cloud", migrate: migrateCloud)
+        migrator.registerMigration("v-cloud-edge", migrate: migrateCloudEdge)
         return migrator
     }
 }

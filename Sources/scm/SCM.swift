@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import SCMCloud
 import SCMCore
 import SCMPKI
 import SCMService
@@ -38,7 +39,8 @@ struct DataOptions: ParsableArguments {
         return ServiceContext(
             database: try AppDatabase.open(path: databasePath),
             clock: SystemClock(offset: clockOffsetDays * .day), identifiers: RandomIdentifiers(), logger: logger,
-            sealer: try KeySealer(masterKey: masterKey), reviewScale: reviewScale)
+            sealer: try KeySealer(masterKey: masterKey), reviewScale: reviewScale,
+            edge: TLSEdge(directory: dataDir + "/edge"))
     }
 }
 
@@ -78,6 +80,7 @@ struct Serve: ParsableCommand {
             throw ExitCode(1)
         }
         try CAService(context: context).ensureAuthorities()
+        DeploymentService(context: context).publishEdgeLoggingFailure()
         let scheduler = Scheduler(context: context)
         scheduler.start(every: schedulerInterval)
         FileHandle.standardError.write(Data("scm: listening on \(listen) with \(threads) threads\n".utf8))

@@ -58,10 +58,38 @@ struct DeploymentTests {
         multiple.domain = "example01.com"
         multiple.sans = ["example03.com"]
         let old = resource(.elbCertificate, "elb-cert", domains: ["example01.com", "example02.com"])
-        #expect(deployed(multiple, to: old).domains == ["example01.com", "example03.com"])
+        #expect(deployed(multiple, to: old, at: now).domains == ["example01.com", "example03.com"])
         let same = resource(.elbCertificate, "elb-cert", domains: ["example03.com", "example01.com"])
-        #expect(deployed(multiple, to: same).domains == ["example03.com", "example01.com"])
-        #expect(deployed(multiple, to: old).certificateID == multiple.id)
+        #expect(deployed(multiple, to: same, at: now).domains == ["example03.com", "example01.com"])
+        #expect(deployed(multiple, to: old, at: now).certificateID == multiple.id)
+    }
+
+    @Test func theEdgePresentsForEachNameTheCertificateDeployedLast() {
+        func holding(_ kind: CloudResourceKind, _ name: String, id: Int64, certificate: String?, since: Double?, domains: [String] = [])
+            -> CloudResource
+        {
+            var held = resource(kind, name, domains: domains)
+            held.id = id
+            held.certificateID = certificate
+            held.heldSince = since.map { now + $0 }
+            return held
+        }
+        var listener = resource(.elbListener, "listener-443")
+        listener.parentID = 4
+        let assignments = edgeAssignments([
+            holding(.cdnDomain, "www.example.com", id: 1, certificate: "scs-new", since: 60),
+            holding(.wafDomain, "WWW.example.com", id: 2, certificate: "scs-old", since: 0),
+            holding(.vodDomain, "video.example.com", id: 3, certificate: nil, since: nil),
+            holding(.elbCertificate, "cert-a", id: 4, certificate: "scs-elb", since: 30, domains: ["api.example.com", "*.example.com"]),
+            holding(.elbCertificate, "cert-unbound", id: 5, certificate: "scs-unbound", since: 90, domains: ["shop.example.com"]),
+            listener,
+        ])
+        #expect(assignments["www.example.com"] == .some("scs-new"))
+        #expect(assignments["video.example.com"] == .some(nil))
+        #expect(assignments["api.example.com"] == .some("scs-elb"))
+        #expect(assignments["shop.example.com"] == nil)
+        #expect(assignments["*.example.com"] == nil)
+        #expect(assignments.count == 3)
     }
 
     @Test func pushOncePerProductWithARegionForWAFAndELB() throws {

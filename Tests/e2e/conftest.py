@@ -136,7 +136,7 @@ class ScmServe:
 class Nginx:
     """nginx from a temporary prefix with the rendered configuration."""
 
-    def __init__(self, prefix: Path, http_port: int, fcgi_address: str):
+    def __init__(self, prefix: Path, http_port: int, fcgi_address: str, edge_port: int, edge_dir: Path):
         self.prefix = prefix
         self.port = http_port
         self.proc: subprocess.Popen | None = None
@@ -146,7 +146,7 @@ class Nginx:
         if not public.exists():
             public.symlink_to(REPO / "public", target_is_directory=True)
         conf = subprocess.run(
-            [str(REPO / "scripts" / "render-nginx-conf"), str(http_port), fcgi_address],
+            [str(REPO / "scripts" / "render-nginx-conf"), str(http_port), fcgi_address, str(edge_port), str(edge_dir)],
             check=True, capture_output=True, text=True,
         ).stdout
         (prefix / "nginx.conf").write_text(conf)
@@ -201,7 +201,11 @@ class Stack:
         # and the scheduler passes rarely, so the pages can be checked against the database.
         self.scm = ScmServe(self.data_dir, self.fcgi_port, root / "scm-serve.log",
                             extra_args=SERVE_ARGS)
-        self.nginx = Nginx(root / "nginx", self.http_port, f"127.0.0.1:{self.fcgi_port}")
+        self.edge_port = free_port()
+        while self.edge_port in (self.http_port, self.fcgi_port):
+            self.edge_port = free_port()
+        self.nginx = Nginx(root / "nginx", self.http_port, f"127.0.0.1:{self.fcgi_port}", self.edge_port,
+                           self.data_dir / "edge")
         self.seeded = 0
         self.seed_statuses: dict[str, int] = {}
 

@@ -2,10 +2,14 @@
 from __future__ import annotations
 
 import re
+import subprocess
 
 import pytest
 
-from test_lifecycle import APPLICANT, COMPANY, add_record, buy, ensure_zone, post_json, status_of, validations, wait_for
+from test_lifecycle import (
+    APPLICANT, COMPANY, add_record, authority, buy, ensure_zone, issued_pem, openssl, post_json, status_of, validations,
+    wait_for,
+)
 
 
 def issue_multi(life, console, names):
@@ -104,3 +108,116 @@ def test_push_twice_the_second_fails(life, console, issued):
 
     records = console.get("/cloud/records", params={"certificate_id": issued}).text
     assert "cert-www-cn-north-4" in records and "already pushed" in records
+
+
+# --- the TLS edge: what a client sees after a deployment ------------------------------------
+
+def issue_dv(life, console, domain_type, domain):
+    """A DV certificate issued for `domain` (under example.com), proven by DNS TXT."""
+    cert_id = buy(console, cert_type="DV_SSL_CERT", domain_type=domain_type)
+    resp, body = post_json(console, f"/certificates/{cert_id}/apply", {
+        **APPLICANT, "domain": domain, "csr_mode": "system", "key_algorithm": "RSA_2048", "domain_method": "DNS",
+        "ca_hash_algorithm": "DEFAULT"})
+    assert resp.status_code == 200, body
+    zone = ensure_zone(console, "example.com")
+    for name, token in validations(life, cert_id):
+        label = name.removeprefix("*.").removesuffix("example.com").rstrip(".")
+        add_record(console, zone, "_dnsauth" + (f".{label}" if label else ""), "TXT", token)
+    wait_for(life, cert_id, "ISSUED")
+    return cert_id
+
+
+def edge_chain(life, host: str | None) -> list[str]:
+    """The certificates (leaf first) the edge presents in a handshake with SNI `host`."""
+    sni = ["-servername", host] if host else ["-noservername"]
+    proc = subprocess.run(["openssl", "s_client", "-connect", f"127.0.0.1:{life.edge_port}", "-showcerts", *sni],
+                          input="", capture_output=True, text=True, timeout=20)
+    assert proc.returncode == 0, proc.stderr[-500:]
+    return re.findall(r"-----BEGIN CERTIFICATE-----.*?-----END CERTIFICATE-----\n", proc.stdout, re.S)
+
+
+def serial(pem: str) -> str:
+    return openssl("x509", "-noout", "-serial", input_text=pem).strip()
+
+
+def test_the_edge_presents_what_was_deployed_last(life, console, tmp_path):
+    fallback = edge_chain(life, "video.example.com")[0]
+    assert "no-certificate-deployed" in openssl("x509", "-noout", "-subject", input_text=fallback)
+    assert serial(edge_chain(life, None)[0]) == serial(fallback)  # no SNI: the fallback too
+
+    first = issue_dv(life, console, "SINGLE_DOMAIN", "video.example.com")
+    vod = resource(life, "video.example.com")
+    resp, body = deploy(console, first, "VOD", "", [vod["id"]])
+    assert [r["deployed"] for r in body["results"]] == [True], body
+    chain = edge_chain(life, "video.example.com")
+    assert serial(chain[0]) == serial(issued_pem(life, first))
+    # The whole chain is presented, and it verifies up to the brand's root.
+    root, inter = authority(console, "SYMANTEC", tmp_path)
+    leaf, untrusted = tmp_path / "leaf.pem", tmp_path / "chain.pem"
+    leaf.write_text(chain[0])
+    untrusted.write_text("".join(chain[1:]))
+    assert len(chain) >= 2
+    assert "OK" in openssl("verify", "-CAfile", str(root), "-untrusted", str(untrusted), str(leaf))
+
+    # Another certificate (a wildcard covering it) deployed to the same domain replaces it.
+    second = issue_dv(life, console, "WILDCARD", "*.example.com")
+    resp, body = deploy(console, second, "VOD", "", [vod["id"]])
+    assert [r["deployed"] for r in body["results"]] == [True], body
+    assert serial(edge_chain(life, "video.example.com")[0]) == serial(issued_pem(life, second))
+    # Other names keep what they had: shop.example.com's file is the ELB deployment's (or the
+    # fallback), not the wildcard's.
+    assert serial(edge_chain(life, "shop.example.com")[0]) != serial(issued_pem(life, second))
+
+
+
+def test_a_certificate_applied_for_with_an_uploaded_csr_is_not_deployed(life, console, tmp_path):
+    key, csr = tmp_path / "img.key", tmp_path / "img.csr"
+    subprocess.run(["openssl", "req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out", str(csr),
+                    "-subj", "/CN=img.example.com"], check=True, capture_output=True)
+    cert_id = buy(console, cert_type="DV_SSL_CERT")
+    resp, body = post_json(console, f"/certificates/{cert_id}/apply", {
+        **APPLICANT, "csr_mode": "uploaded", "csr": csr.read_text(), "domain_method": "DNS"})
+    assert resp.status_code == 200, body
+    zone = ensure_zone(console, "example.com")
+    for _, token in validations(life, cert_id):
+        add_record(console, zone, "_dnsauth.img", "TXT", token)
+    wait_for(life, cert_id, "ISSUED")
+    before = edge_chain(life, "img.example.com")[0]
+    resp, body = deploy(console, cert_id, "CDN", "", [resource(life, "img.example.com")["id"]])
+    assert resp.status_code == 400, body
+    assert "applied for with an uploaded CSR: its private key is not here, so it cannot be deployed" in body["error_msg"]
+    assert resource(life, "img.example.com")["certificate_id"] is None
+    assert serial(edge_chain(life, "img.example.com")[0]) == serial(before)
+
+
+def test_cdn_refuses_a_chain_without_an_intermediate(life, console, tmp_path):
+    """A certificate signed by its root directly, uploaded with that root as its chain."""
+    def run(*args):
+        subprocess.run(["openssl", *args], check=True, capture_output=True, cwd=tmp_path)
+    run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "root.key", "-out", "root.pem",
+        "-subj", "/CN=Direct Root/O=Direct", "-days", "365")
+    (tmp_path / "leaf.ext").write_text("basicConstraints=critical,CA:FALSE\nsubjectAltName=DNS:static.example.com,DNS:vod.example.com\n")
+    run("req", "-new", "-newkey", "rsa:2048", "-nodes", "-keyout", "leaf.key", "-out", "leaf.csr",
+        "-subj", "/CN=static.example.com")
+    run("x509", "-req", "-in", "leaf.csr", "-CA", "root.pem", "-CAkey", "root.key", "-CAcreateserial", "-days", "90",
+        "-extfile", "leaf.ext", "-out", "leaf.pem")
+    console.get("/certificates/upload")
+    resp, body = post_json(console, "/certificates/upload", {
+        "name": "direct-from-root", "certificate": (tmp_path / "leaf.pem").read_text(),
+        "certificate_chain": (tmp_path / "root.pem").read_text(), "private_key": (tmp_path / "leaf.key").read_text()})
+    assert resp.status_code == 200, body
+    with life.db() as db:
+        cert_id = db.execute("SELECT id FROM certificates WHERE name = 'direct-from-root'").fetchone()[0]
+
+    cdn = resource(life, "static.example.com")
+    resp, body = deploy(console, cert_id, "CDN", "", [cdn["id"]])
+    assert resp.status_code == 200, body
+    assert body["results"][0]["deployed"] is False
+    assert "CDN refuses a certificate whose chain is incomplete" in body["results"][0]["reason"]
+    assert "no-certificate-deployed" in openssl("x509", "-noout", "-subject",
+                                                input_text=edge_chain(life, "static.example.com")[0])
+    # VOD takes it: the rule is CDN's alone.
+    resp, body = deploy(console, cert_id, "VOD", "", [resource(life, "vod.example.com")["id"]])
+    assert body["results"][0]["deployed"] is True, body
+    assert "static.example.com" in openssl("x509", "-noout", "-subject",
+                                           input_text=edge_chain(life, "vod.example.com")[0])
