@@ -47,7 +47,7 @@ extension WebApp {
         case .cancelPrivacy: "privacy"
         case .rename, .moveProject: "names-and-projects"
         case .download: "download"
-        case .deploy, .push: "certificates"
+        case .deploy, .push: "deploy"
         }
     }
 }
