@@ -25,6 +25,9 @@ public struct CertificateListQuery: Sendable, Equatable {
     /// The "now" of the time filters (`expiresWithinDays`, `expiredDaysSince`), set by the
     /// service from its clock, never by the caller.
     public var expiringFrom: Date?
+    /// The enterprise projects the caller may list (RULES.md §9), set by the service from the
+    /// principal's policies, never by the caller; `enterpriseProject` narrows it further.
+    public var projects: ProjectScope = .everything
     public static let maximumExpiresWithinDays = 3650
 
     public static let pageSizes = [10, 20, 50]

@@ -270,14 +270,67 @@ public struct PermissionSet: Sendable, Equatable {
 
     public func allows(_ action: Action, project: String? = nil) -> Bool { decision(for: action, project: project).isAllowed }
 
-    /// The refusal a user reads when `action` is not allowed, naming the action and why.
+    /// The refusal a user reads when `action` is not allowed, naming the action, the project
+    /// when the question was about one, and why.
     public func refusal(for action: Action, project: String? = nil) -> Refusal? {
+        let place = project.map { " in enterprise project \"\($0)\"" } ?? ""
         switch decision(for: action, project: project) {
-        case .allowed: nil
+        case .allowed: return nil
         case .denied(let policy):
-            Refusal(.forbidden, "You may not do this: the policy \"\(policy)\" denies \(action).")
+            return Refusal(.forbidden, "You may not do this: the policy \"\(policy)\" denies \(action)\(place).")
         case .notAllowed:
-            Refusal(.forbidden, "You may not do this: none of your policies allows \(action).")
+            return Refusal(.forbidden, "You may not do this: none of your policies allows \(action)\(place).")
+        }
+    }
+
+    /// The enterprise projects in which `action` is allowed: what a list or a count may show.
+    /// Only projects some grant names can differ from the rest; every other project is decided
+    /// by the unscoped grants alone, all the same way.
+    public func projects(allowing action: Action) -> ProjectScope {
+        let named = Set(grants.compactMap(\.project))
+        // Any project no grant names: only the unscoped grants count, Denies included. The
+        // name asked for is irrelevant once the scoped grants are gone; it must only be non-nil.
+        let unscoped = PermissionSet(grants: grants.filter { $0.project == nil })
+        if unscoped.allows(action, project: "") {
+            return .all(except: named.filter { !allows(action, project: $0) })
+        }
+        return .only(named.filter { allows(action, project: $0) })
+    }
+
+    /// Whether the caller may see the certificates of `project` at all: listing or reading them.
+    public func canSee(project: String) -> Bool {
+        allows(.certList, project: project) || allows(.certGet, project: project)
+    }
+
+    /// RULES.md §9 for one certificate: in a project the caller cannot see, it is answered as
+    /// missing (so its id does not leak); visible but `action` not allowed there, as forbidden
+    /// with the action and the project named.
+    public func authorize(_ action: Action, onCertificate id: String, in project: String) throws(Refusal) {
+        guard canSee(project: project) else { throw Refusal(.notFound, "There is no certificate with ID \(id).") }
+        if let refusal = refusal(for: action, project: project) { throw refusal }
+    }
+
+    /// RULES.md §9 for a certificate about to be put into `project` (bought, uploaded, moved):
+    /// `action` must be allowed for that project, not merely somewhere.
+    public func authorize(_ action: Action, into project: String) throws(Refusal) {
+        if let refusal = refusal(for: action, project: project) { throw refusal }
+    }
+}
+
+/// The enterprise projects a caller may see for one action, as the store filters a query by
+/// them (an `IN` or a `NOT IN` on the project column).
+public enum ProjectScope: Sendable, Equatable {
+    /// Every project but these: an unscoped grant allows it, project-scoped Denies remove some.
+    case all(except: Set<String>)
+    /// These projects only (possibly none): the action is allowed only by project-scoped grants.
+    case only(Set<String>)
+
+    public static let everything = ProjectScope.all(except: [])
+
+    public func contains(_ project: String) -> Bool {
+        switch self {
+        case .all(let excluded): !excluded.contains(project)
+        case .only(let included): included.contains(project)
         }
     }
 }

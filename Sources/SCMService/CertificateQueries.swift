@@ -10,20 +10,26 @@ public struct CertificateDetails: Sendable {
     public var history: [Event]
 }
 
-/// Reads for the pages and the API. Each takes the principal, where permissions plug in.
+/// Reads for the pages and the API. Each takes the principal: lists and counts hold only the
+/// enterprise projects its policies let it list (RULES.md §9), pushed into the SQL.
 public struct CertificateQueries: Sendable {
     public let context: ServiceContext
     public init(context: ServiceContext) { self.context = context }
 
     public func list(_ query: CertificateListQuery, by principal: Principal) throws -> Page<Certificate> {
         var query = query
+        query.projects = principal.permissions.projects(allowing: .certList)
         if query.expiresWithinDays != nil || query.expiredDaysSince != nil { query.expiringFrom = context.clock.now }
         return try context.database.read { [query] in try $0.certificates(matching: query) }
     }
 
+    /// A certificate in a project the principal cannot see is missing, as the route check
+    /// answers too; this also covers the ids an API call carries in its body.
     public func details(id: String, by principal: Principal) throws -> CertificateDetails {
         let details: CertificateDetails? = try context.database.read { store in
-            guard let certificate = try store.certificate(id: id) else { return nil }
+            guard let certificate = try store.certificate(id: id),
+                principal.permissions.canSee(project: certificate.enterpriseProject)
+            else { return nil }
             return CertificateDetails(
                 certificate: certificate, application: try store.application(certificateID: id),
                 materials: try store.materials(certificateID: id), history: try store.events(target: id))
@@ -32,12 +38,10 @@ public struct CertificateQueries: Sendable {
         return details
     }
 
-    /// The enterprise projects holding certificates: the options of the list's project filter.
-    public func enterpriseProjects() throws -> [String] {
-        try context.database.read { try $0.enterpriseProjects() }
-    }
-
-    public func countByStatus(by principal: Principal) throws -> [Certificate.Status: Int] {
-        try context.database.read { try $0.countByStatus() }
+    /// The enterprise projects holding certificates the principal may list: the options of the
+    /// list's project filter.
+    public func enterpriseProjects(by principal: Principal) throws -> [String] {
+        let scope = principal.permissions.projects(allowing: .certList)
+        return try context.database.read { try $0.enterpriseProjects() }.filter(scope.contains)
     }
 }

@@ -15,6 +15,7 @@ public struct LifecycleService: Sendable {
     /// N certificates in PAID and one order with its paid-at time and amount.
     public func buy(_ purchase: PurchaseRequest, by principal: Principal) throws -> (order: Order, certificates: [Certificate]) {
         try purchase.validate()
+        try principal.permissions.authorize(.certBuy, into: purchase.enterpriseProject)
         let now = context.clock.now
         let summary =
             "\(purchase.quantity) × \(purchase.brand.displayName) \(purchase.type.displayName) \(purchase.domainType.displayName.lowercased())"

@@ -193,6 +193,8 @@ public struct ManagementService: Sendable {
                     "Enterprise project: 1 to 64 letters, digits, _ or -; \"\(project)\" is not a project name.")
             ])
         }
+        // The route checked the certificate's current project; the one it moves into counts too.
+        try principal.permissions.authorize(Certificate.Operation.moveProject.action, into: project)
         return try context.perform(.moveProject, certificateID: certificateID, by: principal, detail: project) {
             certificate, _, _ in
             certificate.enterpriseProject = project

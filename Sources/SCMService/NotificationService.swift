@@ -22,6 +22,8 @@ public struct NotificationService: Sendable {
                 guard var certificate = try store.reader.certificate(id: id) else {
                     throw Refusal(.notFound, "There is no certificate with ID \(id).")
                 }
+                // The ids come in the body, not the route, so their projects are checked here.
+                try principal.permissions.authorize(.certUpdate, onCertificate: id, in: certificate.enterpriseProject)
                 let expected = certificate.status
                 if kinds.contains(.expiring) { certificate.notifyExpiring = enabled }
                 if kinds.contains(.expired) { certificate.notifyExpired = enabled }

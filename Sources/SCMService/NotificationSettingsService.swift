@@ -45,9 +45,10 @@ public struct NotificationSettingsService: Sendable {
 
     /// The certificates whose switches the page shows: issued and hosted ones, soonest expiry
     /// first (the ones reminders are about).
-    public func switchableCertificates(limit: Int = 50) throws -> [Certificate] {
+    public func switchableCertificates(limit: Int = 50, by principal: Principal) throws -> [Certificate] {
         let now = context.clock.now
         var query = CertificateListQuery(sort: .expires, ascending: true, limit: limit)
+        query.projects = principal.permissions.projects(allowing: .certList)
         query.expiresWithinDays = CertificateListQuery.maximumExpiresWithinDays
         query.expiringFrom = now - .days(1)
         return try context.database.read { [query] in try $0.certificates(matching: query).items }

@@ -27,11 +27,13 @@ public struct OverviewQueries: Sendable {
     public func overview(by principal: Principal) throws -> Overview {
         let now = context.clock.now
         let bounds = Self.monthStarts(from: now, count: 13)
+        // Only the projects whose certificates the caller may list are counted (RULES.md §9).
+        let projects = principal.permissions.projects(allowing: .certList)
         return try context.database.read { store in
-            let counts = try store.countByStatus()
-            let expiring = try store.expiringCounts(now: now, withinDays: Overview.spans)
+            let counts = try store.countByStatus(in: projects)
+            let expiring = try store.expiringCounts(now: now, withinDays: Overview.spans, in: projects)
             // The current month counts from now: an expiry earlier this month is already past.
-            let perMonth = try store.expiryCounts(between: [now] + bounds.dropFirst())
+            let perMonth = try store.expiryCounts(between: [now] + bounds.dropFirst(), in: projects)
             return Overview(
                 now: now, statusCounts: counts, expiring: expiring,
                 months: zip(bounds, perMonth).map { Overview.Month(start: $0, count: $1) })

@@ -44,11 +44,13 @@ public struct TagService: Sendable {
     }
 
     public func allTags(by principal: Principal) throws -> [(key: String, values: [String])] {
-        try context.database.read { try $0.allTags() }
+        try context.database.read { try $0.allTags(in: principal.permissions.projects(allowing: .certList)) }
     }
 
     public func certificates(matching query: TagQuery, by principal: Principal) throws -> Page<(certificate: Certificate, tags: [Tag])> {
-        try context.database.read { store in
+        var query = query
+        query.projects = principal.permissions.projects(allowing: .certList)
+        return try context.database.read { [query] store in
             let page = try store.certificates(matching: query)
             return Page(
                 items: try page.items.map { certificate in

@@ -104,6 +104,10 @@ extension StoreReader {
             conditions.append("enterprise_project = ?")
             _ = arguments.append(contentsOf: [project])
         }
+        if let scope = query.projects.condition(on: "enterprise_project") {
+            conditions.append(scope.sql)
+            _ = arguments.append(contentsOf: scope.arguments)
+        }
         if query.deployableOnly {
             conditions.append("status IN ('ISSUED', 'UPLOAD') AND coalesce(csr_source, '') <> 'uploaded'")
         }
@@ -154,9 +158,13 @@ extension StoreReader {
             .replacingOccurrences(of: "_", with: "\\_")
     }
 
-    public func countByStatus() throws -> [Certificate.Status: Int] {
+    public func countByStatus(in projects: ProjectScope) throws -> [Certificate.Status: Int] {
         var counts: [Certificate.Status: Int] = [:]
-        for row in try Row.fetchAll(db, sql: "SELECT status, count(*) AS n FROM certificates GROUP BY status") {
+        let scope = projects.condition(on: "enterprise_project")
+        for row in try Row.fetchAll(
+            db, sql: "SELECT status, count(*) AS n FROM certificates \(scope.map { "WHERE " + $0.sql } ?? "") GROUP BY status",
+            arguments: scope?.arguments ?? [])
+        {
             if let status = Certificate.Status(rawValue: row["status"]) { counts[status] = row["n"] }
         }
         return counts

@@ -27,15 +27,23 @@ public struct TagQuery: Sendable, Equatable {
     public var nameContains: String?
     public var offset = 0
     public var limit = 10
+    /// The enterprise projects the caller may list, set by the service (see `CertificateListQuery.projects`).
+    public var projects: ProjectScope = .everything
 
     public init() {}
 }
 
 extension StoreReader {
-    /// Every tag key in use with its distinct values, keys and values sorted.
-    public func allTags() throws -> [(key: String, values: [String])] {
+    /// Every tag key in use on the certificates of `projects` with its distinct values, keys and
+    /// values sorted.
+    public func allTags(in projects: ProjectScope) throws -> [(key: String, values: [String])] {
         var result: [(key: String, values: [String])] = []
-        for row in try Row.fetchAll(db, sql: "SELECT DISTINCT key, value FROM certificate_tags ORDER BY key, value") {
+        let scope = projects.andCondition(on: "c.enterprise_project")
+        let sql = """
+            SELECT DISTINCT t.key, t.value FROM certificate_tags t JOIN certificates c ON c.id = t.certificate_id
+            WHERE 1\(scope.sql) ORDER BY t.key, t.value
+            """
+        for row in try Row.fetchAll(db, sql: sql, arguments: scope.arguments) {
             let key: String = row["key"]
             let value: String = row["value"]
             if result.last?.key == key { result[result.count - 1].values.append(value) } else { result.append((key, [value])) }
@@ -67,6 +75,10 @@ extension StoreReader {
         if let name = query.nameContains, !name.isEmpty {
             conditions.append("c.name LIKE ? ESCAPE '\\'")
             _ = arguments.append(contentsOf: ["%" + Self.escapeLike(name) + "%"])
+        }
+        if let scope = query.projects.condition(on: "c.enterprise_project") {
+            conditions.append(scope.sql)
+            _ = arguments.append(contentsOf: scope.arguments)
         }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM certificates c \(whereClause)", arguments: arguments) ?? 0

@@ -103,7 +103,7 @@ extension WebApp {
 
     func notificationSettingsPage(_ request: RequestContext, errors: FormErrors, form: FormData?) throws -> String {
         let settings = try notificationSettings.settings(for: request.principal)
-        let certificates = try notificationSettings.switchableCertificates()
+        let certificates = try notificationSettings.switchableCertificates(by: request.principal)
         let now = context.clock.now
         // The preview uses the soonest-expiring certificate, or an example when there is none.
         var sample = certificates.first ?? Certificate(

@@ -19,7 +19,9 @@ struct RequestContext {
     /// The actor of every service call. Only `.signedIn` routes reach handlers that use it.
     var principal: Principal {
         guard let user = session?.user ?? apiUser else { return Principal(userID: -1, name: "anonymous", isAdmin: false) }
-        return Principal(userID: user.id, name: user.name, isAdmin: user.isAdmin, remoteAddress: request.remoteAddress)
+        return Principal(
+            userID: user.id, name: user.name, isAdmin: user.isAdmin, remoteAddress: request.remoteAddress,
+            permissions: permissions)
     }
 
     func parameter(_ name: String) -> String { parameters[name] ?? "" }

@@ -13,6 +13,21 @@ struct Router: Sendable {
         /// before the handler runs; nil only for routes open to every signed-in user.
         let action: Action?
         let handler: Handler
+
+        /// The capture holding the id of the one certificate the route acts on, whose enterprise
+        /// project `WebApp.authorize` checks the action against: the console's `certificates/:id/…`
+        /// and the API's `{certificate_id}`, `{cert_id}` and `{resource_id}` (scm-v3.md §4).
+        var certificateCapture: String? {
+            for (index, segment) in pattern.enumerated() where segment.hasPrefix(":") {
+                let name = String(segment.dropFirst())
+                if Self.apiCertificateCaptures.contains(name) || (index > 0 && pattern[index - 1] == "certificates") {
+                    return name
+                }
+            }
+            return nil
+        }
+
+        private static let apiCertificateCaptures: Set<String> = ["certificate_id", "cert_id", "resource_id"]
     }
 
     enum Access: Sendable {

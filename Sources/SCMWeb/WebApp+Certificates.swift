@@ -52,7 +52,7 @@ extension WebApp {
             hiddenSort: query.sort == .updated ? "" : query.sort.rawValue,
             hiddenDirection: query.ascending ? "asc" : "", expiresWithin: query.expiresWithinDays,
             projectOptions: [CertificateListPage.Option(value: "", label: "All projects", selected: query.enterpriseProject == nil)]
-                + Set(try certificates.enterpriseProjects() + [query.enterpriseProject].compactMap { $0 }).sorted().map {
+                + Set(try certificates.enterpriseProjects(by: context.principal) + [query.enterpriseProject].compactMap { $0 }).sorted().map {
                     .init(value: $0, label: $0, selected: query.enterpriseProject == $0)
                 })
         return .html(templates.render(model, "certificates"))

@@ -1,6 +1,7 @@
 import Foundation
 import SCMCore
 import SCMService
+import SCMStore
 
 extension WebApp {
     /// The action of each SCM v3 API operation (scm-v3.md §4), by its SDK operation ID. An
@@ -24,4 +25,19 @@ extension WebApp {
     }
 
     var iam: IAMService { IAMService(context: context) }
+
+    /// RULES.md §9 for one route, the single check every page, form and API call passes before
+    /// its handler runs. The action must be allowed somewhere; when the route acts on one
+    /// certificate, in that certificate's enterprise project (a certificate the caller cannot
+    /// see there is missing, `PermissionSet.authorize(_:onCertificate:in:)`). Routes open to
+    /// every signed-in user (no action) are the user's own data and pass.
+    func authorize(_ route: Router.Route, parameters: [String: String], permissions: PermissionSet) throws {
+        guard let action = route.action else { return }
+        if let refusal = permissions.refusal(for: action) { throw refusal }
+        guard let capture = route.certificateCapture, let id = parameters[capture] else { return }
+        guard let project = try context.database.read({ try $0.enterpriseProject(ofCertificate: id) }) else {
+            throw Refusal(.notFound, "There is no certificate with ID \(id).")
+        }
+        try permissions.authorize(action, onCertificate: id, in: project)
+    }
 }

@@ -89,7 +89,7 @@ public struct WebApp: Sendable {
                     request: request, session: session)
             }
         }
-        // RULES.md §9, checked here for every page and form before its handler runs.
+        // RULES.md §9, checked here for every page and form before its handler runs (`authorize`).
         var permissions = PermissionSet.none
         if let session {
             do {
@@ -97,9 +97,13 @@ public struct WebApp: Sendable {
             } catch {
                 return failure(error, request: request, requestID: requestID, session: session)
             }
-            if let action = route.action, let refusal = permissions.refusal(for: action) {
-                return errorPage(status: 403, message: refusal.message, request: request, session: session)
-            }
+        }
+        do {
+            try authorize(route, parameters: parameters, permissions: permissions)
+        } catch let refusal as Refusal {
+            return errorPage(status: Self.status(for: refusal), message: refusal.message, request: request, session: session)
+        } catch {
+            return failure(error, request: request, requestID: requestID, session: session)
         }
         let flash = request.cookies[Self.flashCookie].flatMap { $0.removingPercentEncoding }
         var context = RequestContext(

@@ -67,6 +67,49 @@ struct PermissionsTests {
         #expect(permissions.decision(for: .certRevoke) == .allowed)
     }
 
+    /// What a list may show: the projects the grants name are decided one by one, every other
+    /// project by the unscoped grants alone.
+    @Test func projectScopeOfAList() throws {
+        let denyList = try policy(#"{"Version":"1.1","Statement":[{"Action":["scm:cert:list"],"Effect":"Deny"}]}"#)
+        #expect(set(.fullAccess).projects(allowing: .certList) == .everything)
+        #expect(PermissionSet.none.projects(allowing: .certList) == .only([]))
+        let devOnly = PermissionSet(grants: [.init(policy: .fullAccess, project: "dev")])
+        #expect(devOnly.projects(allowing: .certList) == .only(["dev"]))
+        #expect(devOnly.projects(allowing: .userList) == .only([]))
+        let allButSecret = PermissionSet(grants: [.init(policy: .readOnly), .init(policy: denyList, project: "secret")])
+        #expect(allButSecret.projects(allowing: .certList) == .all(except: ["secret"]))
+        #expect(allButSecret.projects(allowing: .certList).contains("default"))
+        #expect(!allButSecret.projects(allowing: .certList).contains("secret"))
+        // An unscoped Deny removes everything, whatever the scoped grants allow.
+        let deniedEverywhere = PermissionSet(grants: [.init(policy: .fullAccess, project: "dev"), .init(policy: denyList)])
+        #expect(deniedEverywhere.projects(allowing: .certList) == .only([]))
+    }
+
+    /// Per certificate: invisible is missing (the id does not leak), visible but not allowed is
+    /// forbidden with the action and the project named.
+    @Test func oneCertificateInAProject() {
+        let permissions = PermissionSet(grants: [
+            .init(policy: .fullAccess, project: "dev"), .init(policy: .readOnly, project: "audit"),
+        ])
+        #expect(throws: Never.self) { try permissions.authorize(.certDelete, onCertificate: "scs1", in: "dev") }
+        #expect(throws: Refusal(.notFound, "")) { try permissions.authorize(.certGet, onCertificate: "scs1", in: "default") }
+        do {
+            try permissions.authorize(.certDelete, onCertificate: "scs2", in: "default")
+            Issue.record("a certificate in an ungranted project was visible")
+        } catch {
+            #expect(error.message == "There is no certificate with ID scs2.")
+        }
+        do {
+            try permissions.authorize(.certDelete, onCertificate: "scs3", in: "audit")
+            Issue.record("a read-only project allowed a delete")
+        } catch {
+            #expect(error.code == .forbidden)
+            #expect(error.message == "You may not do this: none of your policies allows scm:cert:delete in enterprise project \"audit\".")
+        }
+        #expect(throws: Never.self) { try permissions.authorize(.certBuy, into: "dev") }
+        #expect(throws: Refusal(.forbidden, "")) { try permissions.authorize(.certBuy, into: "default") }
+    }
+
     @Test(arguments: [
         ("{", "The policy is not valid JSON"),
         ("[]", "The policy must be a JSON object with \"Version\" and \"Statement\"."),

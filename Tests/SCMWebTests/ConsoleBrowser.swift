@@ -34,7 +34,8 @@ final class ConsoleBrowser {
         app = WebApp(context: context, templates: try Templates(directory: Self.repositoryRoot + "/templates"))
         let (user, password) = try AuthService(context: context).createUser(
             name: "alice", password: "correct-horse-9", isAdmin: false)
-        principal = Principal(userID: user.id, name: user.name, isAdmin: false)
+        principal = Principal(
+            userID: user.id, name: user.name, isAdmin: false, permissions: try IAMService(context: context).permissions(for: user))
 
         let loginPage = get("/login")
         #expect(loginPage.status == 200)

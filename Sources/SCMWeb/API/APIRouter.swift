@@ -121,7 +121,7 @@ extension WebApp {
         do {
             // The same evaluator as the console, with the key's user (RULES.md §9): SCM.0003, 403.
             requestContext.permissions = try IAMService(context: context).permissions(for: user)
-            if let action = route.action, let refusal = requestContext.permissions.refusal(for: action) { throw refusal }
+            try authorize(route, parameters: parameters, permissions: requestContext.permissions)
             return try route.handler(&requestContext)
         } catch let error as APIError {
             return .json(["error_code": error.code, "error_msg": error.message], status: error.status)
