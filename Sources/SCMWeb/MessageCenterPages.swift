@@ -60,7 +60,9 @@ extension WebApp {
     func addMessageCenterRoutes(_ router: inout Router) {
         router.add("GET", "messages/webhooks", action: .messageList) { try showWebhooks(&$0, errors: .none, form: nil) }
         router.add("POST", "messages/webhooks", action: .certUpdate) { try saveWebhooks(&$0) }
-        router.add("POST", "messages/read-all", action: .messageList) { try markAllRead(&$0) }
+        // The user's own inbox state, like their password: no action, open to every signed-in
+        // user (read-only ones included). It changes no certificate and nobody else's messages.
+        router.add("POST", "messages/read-all") { try markAllRead(&$0) }
         router.add("GET", "messages/:id", action: .messageList) { try showMessage(&$0) }
         router.add("GET", "cloud/sms", action: .simList) { try showSMS(&$0) }
     }

@@ -10,11 +10,13 @@ import Testing
 /// RULES.md §9 at the one enforcement point: every route declares its action and
 /// `WebApp.respond` checks it before the handler runs.
 @Suite struct PermissionRoutesTests {
-    /// Routes any signed-in user may use whatever their policies: signing out, and their own
-    /// password and access keys (a key acts with its owner's policies, so it widens nothing).
+    /// Routes any signed-in user may use whatever their policies: signing out, their own
+    /// password and access keys (a key acts with its owner's policies, so it widens nothing),
+    /// and marking their own messages read (no certificate and no one else's data changes).
     static let openToEverySignedInUser: Set<String> = [
         "POST logout", "GET account/password", "POST account/password", "GET users/access-keys", "POST users/access-keys",
         "POST users/access-keys/:ak/disable", "POST users/access-keys/:ak/enable", "POST users/access-keys/:ak/delete",
+        "POST messages/read-all",
     ]
 
     @Test func everySignedInRouteDeclaresAnAction() throws {

@@ -30,7 +30,7 @@ RAW = ['<script>alert(1)</script>', '<img src=x onerror=alert(1)>']
 ESCAPED = ['&lt;script&gt;alert(1)&lt;/script&gt;', '&lt;img src=x onerror=alert(1)&gt;']
 LOCK_MESSAGE = "Too many failed sign-ins"
 # The user's own credentials, own inbox state and signing out: open to every signed-in user by
-# design (marking one's own messages read is `scm:message:list`, which read-only grants).
+# design, whatever their policies (no action; PermissionRoutesTests.openToEverySignedInUser).
 OWN_ROUTES = ("/logout", "/account/password", "/users/access-keys", "/login", "/messages/read-all")
 
 
@@ -145,6 +145,9 @@ def test_read_only_user_walks_every_route_and_nothing_changes(sec):
         assert r.status_code in (200, 403, 404), f"GET {path}: {r.status_code}"
     token = auditor.csrf_token(auditor.get("/certificates").text)
     refused = 0
+    # Marking one's own messages read is allowed to everyone and, touching only the auditor's own
+    # inbox, must leave every row of the snapshot below as it was.
+    assert auditor.post("/messages/read-all", {}, token=token).status_code == 303
     for action, fields in admin_forms:
         if action.startswith(OWN_ROUTES) or action.startswith("/certificates?") or action == "/audit":
             continue
