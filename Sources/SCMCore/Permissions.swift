@@ -310,6 +310,15 @@ public struct PermissionSet: Sendable, Equatable {
         if let refusal = refusal(for: action, project: project) { throw refusal }
     }
 
+    /// Making someone an administrator hands over every action in every project, so only a
+    /// caller who holds all of that may do it: managing users never yields more than one has.
+    public func authorizeCreatingAdministrator() throws(Refusal) {
+        guard let missing = Action.all.first(where: { projects(allowing: $0) != .everything }) else { return }
+        throw Refusal(
+            .forbidden,
+            "Only a user who may do everything in every project can create an administrator; your policies do not allow \(missing) everywhere.")
+    }
+
     /// RULES.md §9 for a certificate about to be put into `project` (bought, uploaded, moved):
     /// `action` must be allowed for that project, not merely somewhere.
     public func authorize(_ action: Action, into project: String) throws(Refusal) {

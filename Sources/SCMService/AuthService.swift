@@ -97,6 +97,7 @@ public struct AuthService: Sendable {
         else {
             throw Refusal.invalid("name", "User name: 3–32 letters, digits, '.', '_' or '-'.")
         }
+        if isAdmin { try principal.permissions.authorizeCreatingAdministrator() }
         let secret = password ?? SecureRandom.token().prefix(16).description
         guard secret.count >= 8 else { throw Refusal.invalid("password", "Password: at least 8 characters.") }
         let now = context.clock.now

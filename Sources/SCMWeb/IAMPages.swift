@@ -60,6 +60,8 @@ struct UsersPage {
     let layout: Layout
     let errors: FormErrors
     let canManage: Bool
+    /// The "Administrator" checkbox: only for callers who hold every action everywhere.
+    let canCreateAdministrators: Bool
     let rows: [Row]
     let groups: [Option]
     let name: String
@@ -266,6 +268,7 @@ extension WebApp {
         let view = UsersPage(
             layout: iamLayout(request, "Users", section: "users", crumbs: [Crumb(title: "Users", href: nil)]),
             errors: errors, canManage: request.permissions.allows(.userManage),
+            canCreateAdministrators: (try? request.permissions.authorizeCreatingAdministrator()) != nil,
             rows: users.map {
                 .init(
                     id: $0.id, name: $0.name, admin: $0.isAdmin, disabled: $0.disabled,
@@ -283,7 +286,8 @@ extension WebApp {
         do {
             let group = form["group"] ?? ""
             let (user, secret) = try auth.createUser(
-                name: form["name"] ?? "", password: nil, isAdmin: false, group: group.isEmpty ? nil : group,
+                name: form["name"] ?? "", password: nil, isAdmin: form["admin"] == "on" || form["admin"] == "true",
+                group: group.isEmpty ? nil : group,
                 by: request.principal)
             if request.request.wantsJSON { return .json(["id": user.id, "name": user.name, "password": secret]) }
             return .html(try usersPage(request, errors: .none, secret: (user.name, secret)))

@@ -39,6 +39,33 @@ import Testing
         #expect(reset.status == 200 && reset.html.contains("secret-password"))
     }
 
+    @Test func administratorsAreCreatedOnlyByThoseWhoHoldEverything() throws {
+        let browser = try administrator()
+        #expect(browser.get("/users").html.contains(#"name="admin""#))
+        #expect(browser.post("/users", ["name": "root2", "group": "auditors", "admin": "on"]).status == 200)
+        #expect(try browser.context.database.read { try $0.user(named: "root2")?.isAdmin } == true)
+
+        // Managing users alone (with read-only access) does not let anyone mint an administrator.
+        let manager = try ConsoleBrowser()
+        let iam = IAMService(context: manager.context)
+        let policy = try iam.createPolicy(
+            name: "user-admin", description: "",
+            document: #"{"Version":"1.1","Statement":[{"Effect":"Allow","Action":["iam:user:*","scm:*:get","scm:*:list"]}]}"#,
+            by: .system)
+        let group = try iam.createGroup(name: "user-admins", description: "", by: .system)
+        try iam.attach(policyID: policy, groupID: group, project: nil, by: .system)
+        try iam.addMember(groupID: group, userName: "alice", by: .system)
+        let operators = try #require(try manager.context.database.read { try $0.group(named: "operators") })
+        try iam.removeMember(groupID: operators.id, userID: manager.principal.userID, by: .system)
+        let page = manager.get("/users")
+        #expect(page.html.contains(#"action="/users""#) && !page.html.contains(#"name="admin""#))
+        let refused = manager.post("/users", ["name": "root3", "group": "auditors", "admin": "on"])
+        #expect(refused.status == 403)
+        #expect(refused.html.contains("Only a user who may do everything in every project can create an administrator"))
+        #expect(try manager.context.database.read { try $0.user(named: "root3") } == nil)
+        #expect(manager.post("/users", ["name": "plain3", "group": "auditors"]).status == 200)
+    }
+
     @Test func policyDocumentMistakesAreShownAtTheField() throws {
         let browser = try administrator()
         let bad = browser.post("/policies", ["name": "deny-delete", "document": #"{"Version": "1.1", "Statement": []}"#])
@@ -72,6 +99,7 @@ import Testing
 
     @Test func ownPasswordChangeEndsTheSession() throws {
         let browser = try ConsoleBrowser()
+        #expect(browser.get("/certificates").html.contains(#"<a class="topbar-link" href="/account/password">Change password</a>"#))
         let wrong = browser.post(
             "/account/password", ["current_password": "nope", "new_password": "new-secret-1", "confirm_password": "other"])
         #expect(wrong.status == 400)
