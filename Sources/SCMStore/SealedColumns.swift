@@ -34,6 +34,17 @@ extension StoreWriter {
 }
 
 extension StoreReader {
+    /// One sealed value, nil when the database holds none: every value is sealed under the same
+    /// key (a rotation re-seals all of them in one transaction), so this one tells which key that is.
+    public func anySealedValue() throws -> [UInt8]? {
+        for (table, column) in SealedColumns.all {
+            if let sealed = try Data.fetchOne(db, sql: "SELECT \(column) FROM \(table) WHERE \(column) IS NOT NULL LIMIT 1") {
+                return [UInt8](sealed)
+            }
+        }
+        return nil
+    }
+
     /// Every BLOB column whose name says it is sealed, from the live schema: what `SealedColumns.all` must list.
     public func sealedBlobColumns() throws -> Set<String> {
         var found: Set<String> = []

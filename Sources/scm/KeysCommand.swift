@@ -20,20 +20,21 @@ struct KeysCommand: ParsableCommand {
                 keys/master.key.new is written and synced, the current key is kept as master.key.old and \
                 the new one renamed into place; then every sealed value is re-sealed in one transaction. \
                 When the transaction fails, master.key.old goes back into place; when it commits, \
-                master.key.old is removed.
+                master.key.old is removed. If the process dies in between, the next scm command (serve, \
+                keys rotate, …) finishes or rolls back by trying which key opens the database, or stops and says \
+                what to do.
                 """)
         @OptionGroup var data: DataOptions
 
         func run() throws {
-            let keys = data.dataDir + "/keys"
-            let current = keys + "/master.key", fresh = current + ".new", previous = current + ".old"
-            for leftover in [fresh, previous] where FileManager.default.fileExists(atPath: leftover) {
-                fail("\(leftover) exists: an earlier rotation did not finish. Find which key opens the database before removing it.")
-            }
-            guard FileManager.default.fileExists(atPath: current) else { fail("there is no master key at \(current)") }
-            let oldKey = try KeySealer.loadOrCreateMasterKey(at: current)
+            let files = data.keyFiles
+            let keys = files.directory, current = files.current, fresh = files.fresh, previous = files.previous
             // Opened (and migrated) before any key file changes.
             let database = try AppDatabase.open(path: data.databasePath)
+            // An earlier rotation that stopped half-way is settled first (or the command stops).
+            try data.recoverInterruptedRotation(database)
+            guard FileManager.default.fileExists(atPath: current) else { fail("there is no master key at \(current)") }
+            let oldKey = try KeySealer.loadOrCreateMasterKey(at: current)
             let newKey = SecureRandom.bytes(32)
             writeSynced(newKey, to: fresh)
             guard link(current, previous) == 0 else {
@@ -46,7 +47,7 @@ struct KeysCommand: ParsableCommand {
                 unlink(fresh)
                 fail("cannot put the new key in place: \(String(cString: strerror(errno)))")
             }
-            syncDirectory(keys)
+            KeyRotation.syncDirectory(keys)
             let count: Int
             do {
                 count = try KeyRotation.reseal(
@@ -54,11 +55,11 @@ struct KeysCommand: ParsableCommand {
             } catch {
                 // Nothing was committed: the old key goes back.
                 rename(previous, current)
-                syncDirectory(keys)
+                KeyRotation.syncDirectory(keys)
                 fail("rotation failed, the old master key is back in place: \(error)")
             }
             unlink(previous)
-            syncDirectory(keys)
+            KeyRotation.syncDirectory(keys)
             print("re-sealed \(count) keys under a new master key")
         }
 
@@ -79,12 +80,5 @@ struct KeysCommand: ParsableCommand {
             }
         }
 
-        private func syncDirectory(_ path: String) {
-            let descriptor = open(path, O_RDONLY | O_DIRECTORY)
-            if descriptor >= 0 {
-                fsync(descriptor)
-                close(descriptor)
-            }
-        }
     }
 }

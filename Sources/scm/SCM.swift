@@ -29,15 +29,32 @@ struct DataOptions: ParsableArguments {
     var reviewScale: Double = ServiceContext.demoReviewScale
 
     var databasePath: String { dataDir + "/scm.sqlite" }
+    var keyFiles: KeyRotation.KeyFiles { KeyRotation.KeyFiles(keysDirectory: dataDir + "/keys") }
+
+    /// Before any command uses the master key: a rotation that stopped half-way is finished or
+    /// rolled back when the database shows which key it needs; otherwise the command stops with
+    /// the reason and what to do, instead of generating or using a key that opens nothing.
+    func recoverInterruptedRotation(_ database: AppDatabase) throws {
+        do {
+            if let done = try KeyRotation.recoverInterruptedRotation(keyFiles, database: database) {
+                FileHandle.standardError.write(Data("scm: \(done)\n".utf8))
+            }
+        } catch let interrupted as KeyRotation.InterruptedRotation {
+            FileHandle.standardError.write(Data("scm: \(interrupted.description)\n".utf8))
+            throw ExitCode(1)
+        }
+    }
 
     func context(label: String = "scm") throws -> ServiceContext {
         var logger = Logger(label: label)
         logger.logLevel = ProcessInfo.processInfo.environment["SCM_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         guard reviewScale >= 0 else { throw ValidationError("--review-scale must be 0 or more.") }
+        let database = try AppDatabase.open(path: databasePath)
+        try recoverInterruptedRotation(database)
         // The master key lives beside the database, never in it (RULES.md §7).
-        let masterKey = try KeySealer.loadOrCreateMasterKey(at: dataDir + "/keys/master.key")
+        let masterKey = try KeySealer.loadOrCreateMasterKey(at: keyFiles.current)
         return ServiceContext(
-            database: try AppDatabase.open(path: databasePath),
+            database: database,
             clock: SystemClock(offset: clockOffsetDays * .day), identifiers: RandomIdentifiers(), logger: logger,
             sealer: try KeySealer(masterKey: masterKey), reviewScale: reviewScale,
             edge: TLSEdge(directory: dataDir + "/edge"))
