@@ -1,0 +1,106 @@
+"""Issue 8 end to end: enterprise projects scope what a user sees and may change.
+
+A user whose only grant is SCM FullAccess for project "dev" sees only dev certificates in the
+console list and through the official SDK, finds every other certificate missing (404, so ids do
+not leak), cannot delete one, and can operate on its own dev certificates. A stack of its own, so
+the groups made here change no other module's users.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
+from huaweicloudsdkscm.v3 import (DeleteCertificateRequest, ListCertificatesRequest, ShowCertificateRequest,
+                                  UnsubscribeCertificateRequest)
+
+from conftest import make_stack, row_ids, run_scm, stop_stack, total_count
+from test_api_sdk import buy, make_client
+from test_security import create_user
+
+
+def access_key(st, name: str) -> tuple[str, str]:
+    out = run_scm("user", "access-key", "create", "--data-dir", str(st.data_dir), "--name", name).stdout
+    return re.search(r"access key: (\S+)", out).group(1), re.search(r"secret key: (\S+)", out).group(1)
+
+
+@pytest.fixture(scope="module")
+def proj():
+    st = make_stack()
+    try:
+        st.seed(10)  # default, production and staging certificates
+        admin_client = make_client(st, *access_key(st, "admin"))
+        st.dev_ids = buy(admin_client, order_number=3, enterprise_project_id="dev")
+        admin = st.login()
+        admin.get("/users/groups")
+        assert admin.post("/users/groups", {"name": "dev-team", "description": ""}).status_code == 303
+        with st.db() as db:
+            group = db.execute("SELECT id FROM user_groups WHERE name = 'dev-team'").fetchone()[0]
+            full_access = db.execute("SELECT id FROM policies WHERE name = 'SCM FullAccess'").fetchone()[0]
+            st.other_id = db.execute(
+                "SELECT id FROM certificates WHERE enterprise_project = 'default' ORDER BY id LIMIT 1").fetchone()[0]
+        admin.get("/users/groups")
+        r = admin.post(f"/users/groups/{group}/policies", {"policy": str(full_access), "project": "dev"})
+        assert r.status_code == 303, r.text[:500]
+        password = create_user(admin, "dev1", "dev-team")
+        st.dev = st.login("dev1", password)
+        st.dev_client = make_client(st, *access_key(st, "dev1"))
+        yield st
+    finally:
+        stop_stack(st)
+
+
+def dev_ids_in_db(st) -> set[str]:
+    with st.db() as db:
+        return {i for (i,) in db.execute("SELECT id FROM certificates WHERE enterprise_project = 'dev'")}
+
+
+def test_list_page_and_api_show_only_the_granted_project(proj):
+    page = proj.dev.get("/certificates", params={"limit": "50"}).text
+    assert set(row_ids(page)) == dev_ids_in_db(proj) == set(proj.dev_ids)
+    assert total_count(page) == 3
+    # The keyword search and the filters go through the same scoped query.
+    assert proj.dev.get("/certificates", params={"keyword": "scm"}).status_code == 200
+    assert set(row_ids(proj.dev.get("/certificates", params={"limit": "50", "keyword": "scm"}).text)) <= set(proj.dev_ids)
+
+    listed = proj.dev_client.list_certificates(ListCertificatesRequest(limit=50, offset=0))
+    assert listed.total_count == 3
+    assert {c.id for c in listed.certificates} == set(proj.dev_ids)
+    # The administrator still sees everything.
+    assert total_count(proj.login().get("/certificates").text) == 13
+
+
+def test_a_certificate_of_another_project_is_missing(proj):
+    r = proj.dev.get(f"/certificates/{proj.other_id}")
+    assert r.status_code == 404 and f"There is no certificate with ID {proj.other_id}." in r.text
+    with pytest.raises(ClientRequestException) as info:
+        proj.dev_client.show_certificate(ShowCertificateRequest(certificate_id=proj.other_id))
+    assert info.value.status_code == 404
+
+
+def test_it_cannot_be_deleted(proj):
+    page = proj.dev.get("/certificates").text
+    r = proj.dev.post(f"/certificates/{proj.other_id}/delete", {}, token=proj.dev.csrf_token(page))
+    assert r.status_code == 404
+    with pytest.raises(ClientRequestException) as info:
+        proj.dev_client.delete_certificate(DeleteCertificateRequest(certificate_id=proj.other_id))
+    assert info.value.status_code == 404
+    with proj.db() as db:
+        assert db.execute("SELECT count(*) FROM certificates WHERE id = ?", (proj.other_id,)).fetchone()[0] == 1
+
+
+def test_its_own_dev_certificates_are_fully_usable(proj):
+    first, second = proj.dev_ids[0], proj.dev_ids[1]
+    assert proj.dev.get(f"/certificates/{first}").status_code == 200
+    page = proj.dev.get(f"/certificates/{first}/rename").text
+    r = proj.dev.post(f"/certificates/{first}/rename", {"name": "dev-renamed", "description": "by dev1"},
+                      token=proj.dev.csrf_token(page))
+    assert r.status_code == 303, r.text[:500]
+    # Moving it out of "dev" needs the target project too.
+    r = proj.dev.post(f"/certificates/{first}/move-project", {"enterprise_project": "default"},
+                      token=proj.dev.csrf_token(page))
+    assert r.status_code == 403 and "enterprise project &quot;default&quot;" in r.text
+    proj.dev_client.unsubscribe_certificate(UnsubscribeCertificateRequest(cert_id=second))
+    with proj.db() as db:
+        assert db.execute("SELECT name FROM certificates WHERE id = ?", (first,)).fetchone()[0] == "dev-renamed"
+        assert db.execute("SELECT count(*) FROM certificates WHERE id = ?", (second,)).fetchone()[0] == 0
