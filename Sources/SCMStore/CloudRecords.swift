@@ -56,6 +56,8 @@ public struct DeploymentRecordFilter: Sendable, Equatable {
     public var certificateID: String?
     public var succeeded: Bool?
     public var limit: Int
+    /// Only records of certificates in these enterprise projects (what the caller may list, RULES.md §9).
+    public var projects: ProjectScope = .everything
 
     public init(kind: DeploymentRecord.Kind? = nil, product: CloudProduct? = nil, certificateID: String? = nil, succeeded: Bool? = nil, limit: Int = 200) {
         self.kind = kind
@@ -134,6 +136,10 @@ extension StoreReader {
         if let product = filter.product { sql += " AND product = ?"; arguments += [product.rawValue] }
         if let id = filter.certificateID { sql += " AND certificate_id = ?"; arguments += [id] }
         if let succeeded = filter.succeeded { sql += " AND succeeded = ?"; arguments += [succeeded] }
+        if let scope = filter.projects.condition(on: "enterprise_project") {
+            sql += " AND certificate_id IN (SELECT id FROM certificates WHERE \(scope.sql))"
+            arguments += scope.arguments
+        }
         sql += " ORDER BY id DESC LIMIT ?"
         arguments += [filter.limit]
         return try Row.fetchAll(db, sql: sql, arguments: arguments).map(DeploymentRecord.init(row:))

@@ -190,10 +190,11 @@ extension WebApp {
         let product = Self.product(query["product"])
         let result = query["result"] ?? ""
         let certificateID = (query["certificate_id"] ?? "").trimmingCharacters(in: .whitespaces)
-        let records = try deployments.records(
-            DeploymentRecordFilter(
-                kind: kind, product: product, certificateID: certificateID.isEmpty ? nil : certificateID,
-                succeeded: result == "success" ? true : result == "failure" ? false : nil))
+        var filter = DeploymentRecordFilter(
+            kind: kind, product: product, certificateID: certificateID.isEmpty ? nil : certificateID,
+            succeeded: result == "success" ? true : result == "failure" ? false : nil)
+        filter.projects = request.permissions.projects(allowing: .certList)
+        let records = try deployments.records(filter)
         let page = CloudRecordsPage(
             layout: cloudLayout(request, "Deploy and Push Records", crumbs: [Crumb(title: "Records", href: nil)]),
             kinds: [("", "Deploy and push"), ("deploy", "Deploy"), ("push", "Push")].map { SelectOption(value: $0.0, label: $0.1, selected: $0.0 == (kind?.rawValue ?? "")) },

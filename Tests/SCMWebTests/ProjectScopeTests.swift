@@ -64,6 +64,22 @@ import Testing
         #expect(overview.statusCounts == [.revoked: 1])
     }
 
+    @Test func deployRecordsHoldOnlyTheGrantedProject() throws {
+        try browser.context.database.write { store in
+            for certificate in [dev, other] {
+                try store.insert(
+                    DeploymentRecord(
+                        kind: .push, at: browser.clock.now, actor: "alice", certificateID: certificate.id,
+                        certificateName: certificate.name, product: .cdn, region: "", project: "default",
+                        target: "cdn.example.com", succeeded: true))
+            }
+        }
+        let records = browser.get("/cloud/records")
+        #expect(records.status == 200)
+        #expect(records.html.contains("/certificates/\(dev.id)"))
+        #expect(!records.html.contains("/certificates/\(other.id)"))
+    }
+
     @Test func aCertificateOutsideTheProjectIsMissing() throws {
         for response in [browser.get("/certificates/\(other.id)"), browser.post("/certificates/\(other.id)/delete")] {
             #expect(response.status == 404)
