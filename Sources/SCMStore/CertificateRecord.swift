@@ -139,11 +139,14 @@ extension StoreReader {
             case .status: "status \(direction), updated_at DESC"
             case .name: "name \(direction), seq \(direction)"
             }
-        let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM certificates \(whereClause)", arguments: arguments) ?? 0
+        // Cached statements: the SQL has a few shapes and the values are bound, so each pooled
+        // connection prepares a shape once (preparing `SELECT *` ran GRDB's authorizer over every
+        // column on every request: 5% of the list page's time).
+        let total = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM certificates \(whereClause)"), arguments: arguments) ?? 0
         var pageArguments = arguments
         _ = pageArguments.append(contentsOf: [query.limit, query.offset])
         let rows = try Row.fetchAll(
-            db, sql: "SELECT * FROM certificates \(whereClause) ORDER BY \(order) LIMIT ? OFFSET ?",
+            db.cachedStatement(sql: "SELECT * FROM certificates \(whereClause) ORDER BY \(order) LIMIT ? OFFSET ?"),
             arguments: pageArguments)
         return Page(items: rows.map(Certificate.init(row:)), total: total)
     }

@@ -54,12 +54,12 @@ extension StoreReader {
     /// A stored document that no longer parses grants nothing (it was checked when saved).
     public func permissions(for user: User) throws -> PermissionSet {
         let rows = try Row.fetchAll(
-            db,
-            sql: """
-                SELECT p.name, p.document, gp.enterprise_project FROM group_members gm
-                JOIN group_policies gp ON gp.group_id = gm.group_id JOIN policies p ON p.id = gp.policy_id
-                WHERE gm.user_id = ? ORDER BY p.id
-                """, arguments: [user.id])
+            db.cachedStatement(
+                sql: """
+                    SELECT p.name, p.document, gp.enterprise_project FROM group_members gm
+                    JOIN group_policies gp ON gp.group_id = gm.group_id JOIN policies p ON p.id = gp.policy_id
+                    WHERE gm.user_id = ? ORDER BY p.id
+                    """), arguments: [user.id])
         var grants: [PermissionSet.Grant] = user.isAdmin ? [.init(policy: .administrator)] : []
         for row in rows {
             guard let policy = try? Policy(name: row["name"], json: row["document"]) else { continue }

@@ -55,9 +55,9 @@ extension StoreReader {
     public func unreadMessageCount(userID: Int64?) throws -> Int {
         if let userID {
             return try Int.fetchOne(
-                db, sql: "SELECT count(*) FROM messages WHERE user_id = ? AND read_at IS NULL", arguments: [userID]) ?? 0
+                db.cachedStatement(sql: "SELECT count(*) FROM messages WHERE user_id = ? AND read_at IS NULL"), arguments: [userID]) ?? 0
         }
-        return try Int.fetchOne(db, sql: "SELECT count(*) FROM messages WHERE read_at IS NULL") ?? 0
+        return try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM messages WHERE read_at IS NULL")) ?? 0
     }
 
     public func message(id: Int64) throws -> Message? {

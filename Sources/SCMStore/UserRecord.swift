@@ -43,11 +43,11 @@ extension StoreReader {
     public func session(tokenHash: String) throws -> Session? {
         guard
             let row = try Row.fetchOne(
-                db,
-                sql: """
-                    SELECT s.token_hash, s.csrf_token, s.created_at AS s_created, s.last_seen_at, u.*
-                    FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?
-                    """, arguments: [tokenHash])
+                db.cachedStatement(
+                    sql: """
+                        SELECT s.token_hash, s.csrf_token, s.created_at AS s_created, s.last_seen_at, u.*
+                        FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_hash = ?
+                        """), arguments: [tokenHash])
         else { return nil }
         return Session(
             tokenHash: row["token_hash"], user: User(row: row), csrfToken: row["csrf_token"],
