@@ -72,6 +72,10 @@ public struct PurchaseRequest: Sendable, Equatable {
         }
         if !Self.yearsRange.contains(years) {
             problems.append(.invalid("effective_time", "The validity is 1, 2 or 3 years."))
+        } else if years > 1, PriceList.yearlyPrice(brand: brand, type: type, domainType: domainType) == 0 {
+            // The later years of a multi-year purchase are renewals, and a free certificate cannot be renewed (RULES.md §3).
+            problems.append(
+                .invalid("effective_time", "The free certificate (DV Basic, single domain) is valid for 1 year: a longer validity is for paid certificates."))
         }
         if !Self.quantityRange.contains(quantity) {
             problems.append(.invalid("order_number", "The quantity is 1 to 100 certificates per order."))

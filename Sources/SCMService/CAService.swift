@@ -22,10 +22,10 @@ public struct CAService: Sendable {
 
     /// One pass over every certificate the CA has work on. Returns how many steps were taken.
     @discardableResult
-    public func tick() throws -> Int {
+    public func tick(until stopRequested: () -> Bool = { false }) throws -> Int {
         let certificates = try context.database.read { try $0.certificatesInReview() }
         var steps = 0
-        for certificate in certificates {
+        for certificate in certificates where !stopRequested() {
             do {
                 steps += try review(certificateID: certificate.id)
             } catch let refusal as Refusal where refusal.code == .conflict {

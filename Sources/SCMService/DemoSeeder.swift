@@ -84,7 +84,8 @@ public struct DemoSeeder: Sendable {
         let isUpload = status == .upload
         let quota = domainType == .multiple ? 2 + index % 5 : 1
         let created = now - .days(Double(5 + index % 420))
-        let years = index % 11 == 0 ? 2 : 1
+        let isFree = PriceList.yearlyPrice(brand: brand, type: effectiveType, domainType: domainType) == 0
+        let years = index % 11 == 0 && !isUpload && !isFree ? 2 : 1
         var certificate = Certificate(
             id: context.identifiers.certificateID(), name: context.identifiers.certificateName(),
             brand: brand, type: effectiveType, domainType: domainType, domainQuota: quota, validityYears: years,

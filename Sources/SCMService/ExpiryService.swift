@@ -13,25 +13,27 @@ public struct ExpiryService: Sendable {
 
     /// One pass; returns the number of changes made (reminders, expiries, renewals).
     @discardableResult
-    public func runOnce() throws -> Int {
+    /// One pass; `stopRequested` is asked before each certificate, so that a stopping server
+    /// does not wait for a pass over a large database (what is left is the next pass's).
+    public func runOnce(until stopRequested: () -> Bool = { false }) throws -> Int {
         var changes = 0
-        changes += try sendReminders()
-        changes += try expire()
-        changes += try renewAutomatically()
+        changes += try sendReminders(until: stopRequested)
+        changes += try expire(until: stopRequested)
+        changes += try renewAutomatically(until: stopRequested)
         return changes
     }
 
     /// Each due reminder once (the `reminders_sent` key), into the message center and the
     /// mailbox simulator, as the notification switches allow (RULES.md §6). The ladder and the
     /// wording are the owner's `ReminderSettings` (issue 9), RULES.md §6's by default.
-    func sendReminders() throws -> Int {
+    func sendReminders(until stopRequested: () -> Bool = { false }) throws -> Int {
         let now = context.clock.now
         let candidates = try context.database.read {
             try $0.certificatesForReminders(
                 horizon: now + .days(Double(try $0.longestReminderLead())), expiredSince: now - .days(1))
         }
         var sent = 0
-        for certificate in candidates {
+        for certificate in candidates where !stopRequested() {
             guard let notAfter = certificate.notAfter else { continue }
             let delivered: Bool = try context.database.write { store in
                 let ownerID = try store.reader.ownerID(certificateID: certificate.id)
@@ -93,10 +95,10 @@ public struct ExpiryService: Sendable {
     }
 
     /// ISSUED or UPLOAD past `notAfter` → EXPIRED (RULES.md §6).
-    func expire() throws -> Int {
+    func expire(until stopRequested: () -> Bool = { false }) throws -> Int {
         let now = context.clock.now
         var expired = 0
-        for certificate in try context.database.read({ try $0.certificatesPastExpiry(now: now) }) {
+        for certificate in try context.database.read({ try $0.certificatesPastExpiry(now: now) }) where !stopRequested() {
             do {
                 try context.perform(
                     "scm:cert:expire", certificateID: certificate.id, by: .system,
@@ -119,13 +121,13 @@ public struct ExpiryService: Sendable {
     /// 30 days before expiry: the renewal of an auto-renew certificate, or the next year of a
     /// multi-year subscription, bought and applied for with the same data; the user is told in
     /// the message center (RULES.md §1, §3).
-    func renewAutomatically() throws -> Int {
+    func renewAutomatically(until stopRequested: () -> Bool = { false }) throws -> Int {
         let now = context.clock.now
         let due = try context.database.read {
             try $0.certificatesDueForAutomaticRenewal(horizon: now + Certificate.renewWindow, now: now)
         }
         var renewed = 0
-        for original in due {
+        for original in due where !stopRequested() {
             do {
                 try renewAutomatically(original)
                 renewed += 1

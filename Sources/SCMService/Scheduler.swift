@@ -26,10 +26,14 @@ public final class Scheduler: @unchecked Sendable {
     public static var processHolder: String { "\(ProcessInfo.processInfo.hostName):\(getpid())" }
 
     /// One pass; returns the number of steps taken, or nil when another host holds the lease.
+    /// After `stop()` the pass ends at the next certificate: one that is finished is finished
+    /// (each is its own transaction), the rest waits for the next pass.
     @discardableResult
     public func runOnce() throws -> Int? {
         guard try acquireLease() else { return nil }
-        return try ca.tick() + ExpiryService(context: context).runOnce() + WebhookService(context: context).runOnce()
+        let stopRequested = { self.stopped.withLock { self.isStopped } }
+        return try ca.tick(until: stopRequested) + ExpiryService(context: context).runOnce(until: stopRequested)
+            + WebhookService(context: context).runOnce(until: stopRequested)
     }
 
     /// The lease is ours when free, ours already, run out, or held by a process of this host

@@ -54,11 +54,11 @@ public struct WebhookService: Sendable {
 
     /// One pass: due deliveries tried once each, within `passBudget`; returns the number delivered.
     @discardableResult
-    public func runOnce() throws -> Int {
+    public func runOnce(until stopRequested: () -> Bool = { false }) throws -> Int {
         let now = context.clock.now
         let started = Date()
         var delivered = 0
-        for delivery in try context.database.read({ try $0.dueWebhookDeliveries(now: now) }) {
+        for delivery in try context.database.read({ try $0.dueWebhookDeliveries(now: now) }) where !stopRequested() {
             guard Date().timeIntervalSince(started) < Self.passBudget else { break }
             let (ok, result): (Bool, String)
             if let url = URL(string: delivery.url) {

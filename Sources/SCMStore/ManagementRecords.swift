@@ -84,6 +84,7 @@ extension StoreReader {
             sql: """
                 SELECT * FROM certificates
                 WHERE status = 'ISSUED' AND renewed_by IS NULL AND (auto_renew = 1 OR validity_years > 1)
+                  AND origin = 'purchased' AND price_cents > 0
                   AND not_after <= ? AND not_after >= ?
                 ORDER BY not_after LIMIT ?
                 """,
