@@ -167,3 +167,21 @@ extension CertificateListPage.Row: TemplateFields {
 extension OperationLink: TemplateFields {
     var templateFields: [String: Any] { ["title": title, "href": href, "primary": primary] }
 }
+
+// The list page's other repeated values, read without a `Mirror` too (see `TemplateFields`).
+
+extension CertificateListPage.Option: TemplateFields {
+    var templateFields: [String: Any] { ["value": value, "label": label, "selected": selected] }
+}
+
+extension CertificateListPage.SortableColumn: TemplateFields {
+    var templateFields: [String: Any] { ["title": title, "href": href, "indicator": indicator, "ariaSort": ariaSort] }
+}
+
+extension CertificateListPage.PageLink: TemplateFields {
+    var templateFields: [String: Any] { ["number": number, "href": href, "current": current] }
+}
+
+extension Layout.NavItem: TemplateFields {
+    var templateFields: [String: Any] { ["title": title, "href": href, "icon": icon, "active": active] }
+}

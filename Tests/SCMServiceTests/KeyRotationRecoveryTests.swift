@@ -41,25 +41,26 @@ import Testing
         #expect(key(at: files.current) == old)
     }
 
-    /// Died after the new key went into place, before the re-sealing committed.
-    @Test func anUncommittedRotationIsRolledBack() throws {
+    /// The new key in place and the old one beside it: recovery keeps the key that opens the
+    /// database, says what it did and leaves no leftover.
+    private func recoverWithBothKeysLeft(keeping expected: [UInt8], saying outcome: String) throws {
         try write(new, to: files.current)
         try write(old, to: files.previous)
         let done = try #require(try KeyRotation.recoverInterruptedRotation(files, database: database))
-        #expect(done.contains("rolled back"))
-        #expect(key(at: files.current) == old)
+        #expect(done.contains(outcome))
+        #expect(key(at: files.current) == expected)
         #expect(files.leftovers.isEmpty)
+    }
+
+    /// Died after the new key went into place, before the re-sealing committed.
+    @Test func anUncommittedRotationIsRolledBack() throws {
+        try recoverWithBothKeysLeft(keeping: old, saying: "rolled back")
     }
 
     /// Died after the re-sealing committed, before master.key.old was removed.
     @Test func aCommittedRotationIsFinished() throws {
         _ = try KeyRotation.reseal(database, from: try KeySealer(masterKey: old), to: try KeySealer(masterKey: new), at: Date())
-        try write(new, to: files.current)
-        try write(old, to: files.previous)
-        let done = try #require(try KeyRotation.recoverInterruptedRotation(files, database: database))
-        #expect(done.contains("finished"))
-        #expect(key(at: files.current) == new)
-        #expect(files.leftovers.isEmpty)
+        try recoverWithBothKeysLeft(keeping: new, saying: "finished")
     }
 
     /// Died before anything was renamed: only the unused new key is left.

@@ -5,14 +5,20 @@ import Testing
 /// The hand-listed template fields of the hot models must name every stored property, or a
 /// template would silently render an empty value.
 @Suite struct TemplateFieldsTests {
-    @Test func listRowAndOperationLinkListEveryProperty() {
+    @Test func listPageModelsListEveryProperty() {
         let link = OperationLink(title: "Apply", href: "/x", primary: true)
         let row = CertificateListPage.Row(
             id: "scs1", name: "n", href: "/c", domain: "d", moreDomains: "+1 more", typeSummary: "t", description: "",
             expiresAt: "e", statusLabel: "s", tone: "good", progress: 40, hasProgress: true, expireSoon: false,
             project: "default", autoRenewal: "On", autoRenewalHref: "/c/auto-renew", operations: [link], more: [],
             hasMore: false)
-        for model in [row as TemplateFields, link] {
+        let models: [TemplateFields] = [
+            row, link, CertificateListPage.Option(value: "v", label: "l", selected: true),
+            CertificateListPage.SortableColumn(title: "t", href: "/h", indicator: "▲", ariaSort: "ascending"),
+            CertificateListPage.PageLink(number: 1, href: "/p", current: true),
+            Layout.NavItem(title: "t", href: "/h", icon: "i", active: false),
+        ]
+        for model in models {
             let reflected = Set(Mirror(reflecting: model).children.compactMap(\.label))
             #expect(Set(model.templateFields.keys) == reflected)
         }
