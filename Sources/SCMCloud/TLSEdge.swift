@@ -46,7 +46,7 @@ public struct TLSEdge: Sendable {
     public func publish(_ bundles: [String: String]) throws {
         try makeDirectory()
         let bundles = bundles.filter { Self.isHostName($0.key) }
-        for (name, bundle) in bundles where (try? String(contentsOfFile: file(name), encoding: .utf8)) != bundle {
+        for (name, bundle) in bundles where self.bundle(for: name) != bundle {
             try write(bundle, to: name)
         }
         let kept = Set(bundles.keys.map { $0 + ".pem" } + [Self.fallbackName + ".pem"])
@@ -54,6 +54,12 @@ public struct TLSEdge: Sendable {
         where entry.hasSuffix(".pem") && !kept.contains(entry) {
             try FileManager.default.removeItem(atPath: directory + "/" + entry)
         }
+    }
+
+    /// What the edge presents for `name` now, if it has a file for it.
+    public func bundle(for name: String) -> String? {
+        guard Self.isHostName(name) else { return nil }
+        return try? String(contentsOfFile: file(name), encoding: .utf8)
     }
 
     /// The names nginx looks up: lower-case letters, digits, dots and hyphens, neither first nor

@@ -260,6 +260,9 @@ public struct DeploymentService: Sendable {
         for (name, certificateID) in assignments {
             if let certificateID, let held = materials[certificateID], let key = try keys.openKey(held) {
                 bundles[name] = key.pem + held.certificatePEM + held.chainPEM
+            } else if certificateID != nil, let served = edge.bundle(for: name) {
+                // Deleted from the manager since it was deployed: the product keeps what it holds.
+                bundles[name] = served
             } else {
                 bundles[name] = fallback
             }

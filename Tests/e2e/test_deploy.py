@@ -168,6 +168,16 @@ def test_the_edge_presents_what_was_deployed_last(life, console, tmp_path):
     # fallback), not the wildcard's.
     assert serial(edge_chain(life, "shop.example.com")[0]) != serial(issued_pem(life, second))
 
+    # Deleted from the manager, a deployed certificate stays where it was deployed, also when
+    # the edge is rebuilt (here by adding a resource).
+    held = serial(issued_pem(life, second))
+    resp, body = post_json(console, f"/certificates/{second}/delete", {})
+    assert resp.status_code == 200, body
+    post_json(console, "/cloud/vod/resources", {"kind": "vod-domain", "name": "clips.example.com", "project": "default"})
+    assert serial(edge_chain(life, "video.example.com")[0]) == held
+    assert "no-certificate-deployed" in openssl("x509", "-noout", "-subject",
+                                                input_text=edge_chain(life, "clips.example.com")[0])
+
 
 
 def test_a_certificate_applied_for_with_an_uploaded_csr_is_not_deployed(life, console, tmp_path):
