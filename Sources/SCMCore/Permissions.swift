@@ -319,6 +319,17 @@ public struct PermissionSet: Sendable, Equatable {
             "Only a user who may do everything in every project can create an administrator; your policies do not allow \(missing) everywhere.")
     }
 
+    /// Managing users, groups and policies hands rights to others: resetting or enabling a user
+    /// gives their rights to whoever knows the new password, adding a member or attaching a
+    /// policy gives a group's rights. None of it may give more than the caller holds: every
+    /// action `granted` allows, in whatever projects, the caller must be allowed there too.
+    public func authorizeHandingOut(_ granted: PermissionSet, to recipient: String) throws(Refusal) {
+        guard let beyond = Action.all.first(where: { !projects(allowing: $0).includes(granted.projects(allowing: $0)) }) else { return }
+        throw Refusal(
+            .forbidden,
+            "You may not hand out rights you do not hold yourself: \(recipient) would be allowed \(beyond) where your policies do not allow it.")
+    }
+
     /// RULES.md §9 for a certificate about to be put into `project` (bought, uploaded, moved):
     /// `action` must be allowed for that project, not merely somewhere.
     public func authorize(_ action: Action, into project: String) throws(Refusal) {
@@ -335,6 +346,16 @@ public enum ProjectScope: Sendable, Equatable {
     case only(Set<String>)
 
     public static let everything = ProjectScope.all(except: [])
+
+    /// Whether every project `other` holds is in this scope too.
+    public func includes(_ other: ProjectScope) -> Bool {
+        switch (self, other) {
+        case (.all(let excluded), .all(let otherExcluded)): excluded.isSubset(of: otherExcluded)
+        case (.all(let excluded), .only(let included)): excluded.isDisjoint(with: included)
+        case (.only(let included), .only(let otherIncluded)): otherIncluded.isSubset(of: included)
+        case (.only, .all): false
+        }
+    }
 
     public func contains(_ project: String) -> Bool {
         switch self {

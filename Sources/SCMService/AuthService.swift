@@ -111,6 +111,7 @@ public struct AuthService: Sendable {
                 guard let found = try store.reader.group(named: group) else {
                     throw Refusal.invalid("group", "There is no user group named \(group).")
                 }
+                try principal.permissions.authorizeHandingOut(try store.reader.permissions(ofGroup: found.id), to: trimmed)
                 try store.addMember(groupID: found.id, userID: saved.id)
             }
             try store.append(

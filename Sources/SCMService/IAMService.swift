@@ -35,6 +35,7 @@ public struct IAMService: Sendable {
         }
         try context.database.write { store in
             let user = try loadUser(userID, in: store)
+            try principal.permissions.authorizeHandingOut(try store.reader.permissions(for: user), to: user.name)
             try store.setDisabled(userID: userID, disabled)
             try store.append(event(principal, .userManage, user.name, disabled ? "disabled" : "enabled"))
         }
@@ -46,6 +47,7 @@ public struct IAMService: Sendable {
         let hash = try PasswordHasher.hash(secret)
         let user: User = try context.database.write { store in
             let user = try loadUser(userID, in: store)
+            try principal.permissions.authorizeHandingOut(try store.reader.permissions(for: user), to: user.name)
             try store.setPassword(userID: userID, hash: hash)
             try store.deleteSessions(userID: userID)
             try store.append(event(principal, .userManage, user.name, "password reset"))
@@ -105,6 +107,7 @@ public struct IAMService: Sendable {
             guard let user = try store.reader.user(named: userName) else {
                 throw Refusal.invalid("user", "There is no user named \(userName).")
             }
+            try principal.permissions.authorizeHandingOut(try store.reader.permissions(ofGroup: groupID), to: user.name)
             try store.addMember(groupID: groupID, userID: user.id)
             try store.append(event(principal, .groupManage, group.name, "added \(user.name)"))
         }
@@ -146,6 +149,8 @@ public struct IAMService: Sendable {
         guard !stored.isSystem else { throw Refusal(.forbidden, "\(stored.name) is a system policy and cannot be changed.") }
         let policy: Policy
         do { policy = try Policy(name: stored.name, json: document) } catch { throw Refusal.invalid("document", error.message) }
+        // The groups it is attached to get the new document, possibly for every project.
+        try principal.permissions.authorizeHandingOut(PermissionSet(grants: [.init(policy: policy)]), to: "a group with \(stored.name)")
         try context.database.write { store in
             guard try store.updatePolicy(id: id, description: description, document: policy.json, at: context.clock.now) else {
                 throw Refusal(.notFound, "There is no policy with ID \(id).")
@@ -173,6 +178,9 @@ public struct IAMService: Sendable {
                 throw Refusal.invalid("policy", "There is no policy with ID \(policyID).")
             }
             if attach {
+                let granted = try Policy(name: policy.name, json: policy.document)
+                try principal.permissions.authorizeHandingOut(
+                    PermissionSet(grants: [.init(policy: granted, project: scope)]), to: "group \(group.name)")
                 try store.attach(policyID: policyID, groupID: groupID, project: scope)
             } else {
                 try store.detach(policyID: policyID, groupID: groupID, project: scope)

@@ -41,7 +41,7 @@ public struct UploadService: Sendable {
             let checked = try check(
                 name: name, certificatePEM: certificatePEM, chainPEM: chainPEM, privateKeyPEM: privateKeyPEM,
                 enterpriseProject: enterpriseProject)
-            try principal.permissions.authorize(.certUpload, into: enterpriseProject)
+            try principal.permissions.authorize(.certUpload, into: checked.project)
             let sealed = try context.sealer.seal(Array(checked.key.pem.utf8))
             let now = context.clock.now
             let certificate = makeCertificate(checked, now: now)

@@ -60,13 +60,27 @@ extension StoreReader {
                     JOIN group_policies gp ON gp.group_id = gm.group_id JOIN policies p ON p.id = gp.policy_id
                     WHERE gm.user_id = ? ORDER BY p.id
                     """), arguments: [user.id])
-        var grants: [PermissionSet.Grant] = user.isAdmin ? [.init(policy: .administrator)] : []
-        for row in rows {
-            guard let policy = try? Policy(name: row["name"], json: row["document"]) else { continue }
+        return PermissionSet(grants: (user.isAdmin ? [.init(policy: .administrator)] : []) + Self.grants(rows))
+    }
+
+    /// What membership of the group grants.
+    public func permissions(ofGroup groupID: Int64) throws -> PermissionSet {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT p.name, p.document, gp.enterprise_project FROM group_policies gp JOIN policies p ON p.id = gp.policy_id
+                WHERE gp.group_id = ? ORDER BY p.id
+                """, arguments: [groupID])
+        return PermissionSet(grants: Self.grants(rows))
+    }
+
+    /// Grants from rows of policy name, document and enterprise project ('' for every project).
+    private static func grants(_ rows: [Row]) -> [PermissionSet.Grant] {
+        rows.compactMap { row in
+            guard let policy = try? Policy(name: row["name"], json: row["document"]) else { return nil }
             let project: String = row["enterprise_project"]
-            grants.append(.init(policy: policy, project: project.isEmpty ? nil : project))
+            return .init(policy: policy, project: project.isEmpty ? nil : project)
         }
-        return PermissionSet(grants: grants)
     }
 
     public func groups() throws -> [UserGroup] {

@@ -20,6 +20,24 @@ struct PermissionsTests {
         #expect(Policy.pattern(pattern, matches: action) == matches)
     }
 
+    /// Managing users, groups and policies never gives more than the manager holds (issue 8).
+    @Test func rightsAreHandedOutOnlyWithinOnesOwn() throws {
+        let fullAccess = PermissionSet(grants: [.init(policy: .fullAccess)])
+        let devOnly = PermissionSet(grants: [.init(policy: .fullAccess, project: "dev")])
+        #expect(throws: Never.self) { try fullAccess.authorizeHandingOut(devOnly, to: "bob") }
+        #expect(throws: Never.self) { try fullAccess.authorizeHandingOut(self.set(.readOnly), to: "bob") }
+        #expect(throws: Never.self) { try devOnly.authorizeHandingOut(PermissionSet(grants: [.init(policy: .readOnly, project: "dev")]), to: "bob") }
+        // Everywhere is more than one project; the administrator's user and IAM actions are more than FullAccess.
+        #expect(throws: Refusal.self) { try devOnly.authorizeHandingOut(fullAccess, to: "bob") }
+        #expect(throws: Refusal.self) { try fullAccess.authorizeHandingOut(.administrator, to: "bob") }
+        #expect(throws: Never.self) { try PermissionSet.administrator.authorizeHandingOut(.administrator, to: "bob") }
+        // A Deny for one project in the manager's set: what it hands out must avoid that project.
+        let deny = try policy(#"{"Version":"1.1","Statement":[{"Effect":"Deny","Action":["scm:cert:delete"]}]}"#)
+        let managerWithDeny = PermissionSet(grants: [.init(policy: .fullAccess), .init(policy: deny, project: "prod")])
+        #expect(throws: Never.self) { try managerWithDeny.authorizeHandingOut(devOnly, to: "bob") }
+        #expect(throws: Refusal.self) { try managerWithDeny.authorizeHandingOut(fullAccess, to: "bob") }
+    }
+
     @Test func nothingIsAllowedByDefault() {
         for action in Action.all {
             #expect(PermissionSet.none.decision(for: action) == .notAllowed)

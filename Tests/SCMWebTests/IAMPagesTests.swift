@@ -66,6 +66,40 @@ import Testing
         #expect(manager.post("/users", ["name": "plain3", "group": "auditors"]).status == 200)
     }
 
+    /// A manager of users, groups and policies who may only read certificates cannot reach
+    /// more through them: not by resetting a stronger user's password, joining a stronger
+    /// group, or attaching a stronger policy to a group (issue 8).
+    @Test func managersHandOutNoMoreThanTheyHold() throws {
+        let manager = try ConsoleBrowser()
+        let iam = IAMService(context: manager.context)
+        let policy = try iam.createPolicy(
+            name: "iam-admin", description: "",
+            document: #"{"Version":"1.1","Statement":[{"Effect":"Allow","Action":["iam:*:*","scm:*:get","scm:*:list"]}]}"#,
+            by: .system)
+        let own = try iam.createGroup(name: "iam-admins", description: "", by: .system)
+        try iam.attach(policyID: policy, groupID: own, project: nil, by: .system)
+        try iam.addMember(groupID: own, userName: "alice", by: .system)
+        let operators = try #require(try manager.context.database.read { try $0.group(named: "operators") })
+        try iam.removeMember(groupID: operators.id, userID: manager.principal.userID, by: .system)
+        let (strong, _) = try AuthService(context: manager.context).createUser(name: "opal", password: nil, isAdmin: false)
+        let (weak, _) = try AuthService(context: manager.context).createUser(
+            name: "rory", password: nil, isAdmin: false, group: "auditors")
+
+        let reset = manager.post("/users/\(strong.id)/reset-password", json: true)
+        #expect(reset.status == 403 && reset.html.contains("may not hand out rights you do not hold yourself"))
+        #expect(manager.post("/users/\(strong.id)/disable", json: true).status == 403)
+        #expect(manager.post("/users/\(weak.id)/reset-password").status == 200)
+
+        #expect(manager.post("/users/groups/\(operators.id)/members", ["user": "alice"], json: true).status == 403)
+        let fullAccess = try #require(try manager.context.database.read { try $0.policy(named: Policy.fullAccessName) })
+        #expect(manager.post("/users/groups/\(own)/policies", ["policy": String(fullAccess.id), "project": ""], json: true).status == 403)
+        #expect(manager.post("/users", ["name": "olga", "group": "operators"], json: true).status == 403)
+        let alice = try #require(try manager.context.database.read { try $0.user(named: "alice") })
+        #expect(try manager.context.database.read { try $0.permissions(for: alice) }.allows(.certDelete) == false)
+        // Within its own rights it still manages: a read-only member for its group.
+        #expect(manager.post("/users/groups/\(own)/members", ["user": "rory"], json: true).status == 200)
+    }
+
     @Test func policyDocumentMistakesAreShownAtTheField() throws {
         let browser = try administrator()
         let bad = browser.post("/policies", ["name": "deny-delete", "document": #"{"Version": "1.1", "Statement": []}"#])
