@@ -17,6 +17,12 @@ extension KeySealer {
     public static func loadOrCreateMasterKey(at path: String) throws(PKIError) -> [UInt8] {
         try MasterKeyFile.loadOrCreate(at: path)
     }
+
+    /// The master key at `path`, nil when there is no file: for probing candidate keys, where
+    /// creating one would be wrong.
+    public static func loadMasterKey(at path: String) throws(PKIError) -> [UInt8]? {
+        try MasterKeyFile.read(path)
+    }
 }
 
 /// The file-system side of the master key, kept apart from `KeySealer` (whose `open` would
@@ -53,7 +59,7 @@ private enum MasterKeyFile {
     }
 
     /// The key in the file, nil when there is no file.
-    private static func read(_ path: String) throws(PKIError) -> [UInt8]? {
+    static func read(_ path: String) throws(PKIError) -> [UInt8]? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         guard let data = FileManager.default.contents(atPath: path) else {
             throw PKIError(.io, "cannot read the master key file \(path)")

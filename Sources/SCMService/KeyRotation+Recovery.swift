@@ -41,7 +41,8 @@ extension KeyRotation {
         let candidates = [files.current, files.previous].filter { FileManager.default.fileExists(atPath: $0) }
         let opening = candidates.first { path in
             guard let probe else { return true }  // nothing sealed: any key serves
-            return (try? KeySealer(masterKey: try KeySealer.loadOrCreateMasterKey(at: path)).open(probe)) != nil
+            guard let key = try? KeySealer.loadMasterKey(at: path) else { return false }
+            return (try? KeySealer(masterKey: key).open(probe)) != nil
         }
         guard let opening else {
             throw InterruptedRotation(
@@ -66,6 +67,28 @@ extension KeyRotation {
         for path in files.leftovers { unlink(path) }
         syncDirectory(files.directory)
         return "An interrupted key rotation (\(left) left behind) was \(outcome)."
+    }
+
+    /// The keys directory cannot be locked (see `withKeysLock`).
+    public struct KeysDirectoryUnavailable: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Runs `body` holding an exclusive lock on the keys directory (`flock` on `keys/.lock`,
+    /// released when the descriptor closes, also when the process dies). A rotation and the
+    /// recovery every command starts with must not interleave: a command starting while
+    /// `scm keys rotate` is between its rename and its commit would otherwise see the leftover
+    /// files, find that the old key still opens the database, and roll back a rotation that is
+    /// about to commit under the key it deletes.
+    public static func withKeysLock<T>(_ files: KeyFiles, _ body: () throws -> T) throws -> T {
+        try FileManager.default.createDirectory(
+            atPath: files.directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let descriptor = open(files.directory + "/.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0, flock(descriptor, LOCK_EX) == 0 else {
+            throw KeysDirectoryUnavailable(description: "cannot lock \(files.directory): \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        return try body()
     }
 
     /// Makes renames and removals in `path` durable before anything relies on them.

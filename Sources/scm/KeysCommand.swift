@@ -27,10 +27,15 @@ struct KeysCommand: ParsableCommand {
         @OptionGroup var data: DataOptions
 
         func run() throws {
-            let files = data.keyFiles
-            let keys = files.directory, current = files.current, fresh = files.fresh, previous = files.previous
             // Opened (and migrated) before any key file changes.
             let database = try AppDatabase.open(path: data.databasePath)
+            // The whole rotation holds the keys lock: no other command settles "leftovers" meanwhile.
+            try KeyRotation.withKeysLock(data.keyFiles) { try rotate(database) }
+        }
+
+        private func rotate(_ database: AppDatabase) throws {
+            let files = data.keyFiles
+            let keys = files.directory, current = files.current, fresh = files.fresh, previous = files.previous
             // An earlier rotation that stopped half-way is settled first (or the command stops).
             try data.recoverInterruptedRotation(database)
             guard FileManager.default.fileExists(atPath: current) else { fail("there is no master key at \(current)") }

@@ -45,14 +45,29 @@ struct DataOptions: ParsableArguments {
         }
     }
 
+    /// The master key, made on first use. A missing key is made only for a database that holds
+    /// nothing sealed: a new key would open none of its keys, and they would look lost.
+    func loadMasterKey(for database: AppDatabase) throws -> [UInt8] {
+        if !FileManager.default.fileExists(atPath: keyFiles.current), try database.read({ try $0.anySealedValue() }) != nil {
+            FileHandle.standardError.write(
+                Data(
+                    "scm: \(keyFiles.current) is missing, but the database holds keys sealed under it. Restore it from a backup of the keys directory; a new key would open none of them.\n"
+                        .utf8))
+            throw ExitCode(1)
+        }
+        return try KeySealer.loadOrCreateMasterKey(at: keyFiles.current)
+    }
+
     func context(label: String = "scm") throws -> ServiceContext {
         var logger = Logger(label: label)
         logger.logLevel = ProcessInfo.processInfo.environment["SCM_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         guard reviewScale >= 0 else { throw ValidationError("--review-scale must be 0 or more.") }
         let database = try AppDatabase.open(path: databasePath)
-        try recoverInterruptedRotation(database)
         // The master key lives beside the database, never in it (RULES.md §7).
-        let masterKey = try KeySealer.loadOrCreateMasterKey(at: keyFiles.current)
+        let masterKey = try KeyRotation.withKeysLock(keyFiles) {
+            try recoverInterruptedRotation(database)
+            return try loadMasterKey(for: database)
+        }
         return ServiceContext(
             database: database,
             clock: SystemClock(offset: clockOffsetDays * .day), identifiers: RandomIdentifiers(), logger: logger,

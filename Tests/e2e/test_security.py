@@ -408,3 +408,15 @@ def test_audit_verify_detects_an_edited_row(sec, tmp_path):
     assert proc.returncode == 1
     assert f"broken at event {victim}" in proc.stdout
     assert run_scm("audit", "verify", "--data-dir", str(sec.data_dir)).stdout.startswith("ok ")
+
+
+def test_a_missing_master_key_is_not_replaced_while_sealed_keys_need_it(tmp_path):
+    data = tmp_path / "data"
+    run_scm("migrate", "--data-dir", str(data))
+    run_scm("seed", "--data-dir", str(data), "--count", "5")
+    key = data / "keys" / "master.key"
+    key.unlink()
+    refused = run_scm("migrate", "--data-dir", str(data), check=False)
+    assert refused.returncode == 1
+    assert "is missing, but the database holds keys sealed under it" in refused.stderr
+    assert not key.exists()
