@@ -4,8 +4,10 @@ import SCMPKI
 
 /// The simulated products' shared TLS edge (issue 6): nginx listens on 127.0.0.1:8443 and, for
 /// every handshake, loads `<directory>/<SNI>.pem` (`ssl_certificate` with a variable, see
-/// nginx.conf), so a file written here is what the next client sees, without a reload. A name
-/// nginx finds no file for, and a handshake without SNI, get `_fallback.pem`.
+/// nginx.conf), so a file written here is what the next client sees, without a reload. Every
+/// name a product serves has a file (`_fallback.pem`'s content until something is deployed
+/// to it); a handshake without SNI, or with a name that is not lower-case host-name text,
+/// gets `_fallback.pem` itself; any other name has no file and its handshake fails.
 ///
 /// Each file holds the private key, the certificate and its chain together: nginx reads the
 /// certificate and the key from the same file, and one `rename` replaces both at once, so no
@@ -43,17 +45,27 @@ public struct TLSEdge: Sendable {
     /// Makes the directory hold exactly one file per name of `bundles` (key, certificate and
     /// chain in PEM) besides the fallback: changed files are replaced atomically, files of names
     /// no product serves any more are removed. Names must be host names (`edgeAssignments`).
+    /// A name whose file cannot be written does not stop the others; `PublicationFailed` names
+    /// them at the end.
     public func publish(_ bundles: [String: String]) throws {
         try makeDirectory()
         let bundles = bundles.filter { Self.isHostName($0.key) }
+        var failed: [String] = []
         for (name, bundle) in bundles where self.bundle(for: name) != bundle {
-            try write(bundle, to: name)
+            do { try write(bundle, to: name) } catch { failed.append(name) }
         }
         let kept = Set(bundles.keys.map { $0 + ".pem" } + [Self.fallbackName + ".pem"])
         for entry in try FileManager.default.contentsOfDirectory(atPath: directory)
         where entry.hasSuffix(".pem") && !kept.contains(entry) {
             try FileManager.default.removeItem(atPath: directory + "/" + entry)
         }
+        if !failed.isEmpty { throw PublicationFailed(names: failed.sorted()) }
+    }
+
+    /// Names whose files could not be written; the rest of the edge was updated.
+    public struct PublicationFailed: Error, CustomStringConvertible {
+        public let names: [String]
+        public var description: String { "could not write the edge files of \(names.joined(separator: ", "))" }
     }
 
     /// What the edge presents for `name` now, if it has a file for it.
@@ -66,8 +78,12 @@ public struct TLSEdge: Sendable {
     /// last a dot or hyphen (the `map` in nginx.conf uses the same pattern). Nothing else can
     /// become a path here.
     static func isHostName(_ name: String) -> Bool {
-        guard let first = name.first, let last = name.last, !".-".contains(first), !".-".contains(last) else { return false }
-        return name.allSatisfy { ("a"..."z").contains($0) || ("0"..."9").contains($0) || $0 == "." || $0 == "-" }
+        let bytes = Array(name.utf8)
+        guard let first = bytes.first, let last = bytes.last, ![.dot, .hyphen].contains(first), ![.dot, .hyphen].contains(last)
+        else { return false }
+        // Bytes, not Characters: "b" followed by a combining accent is one Character that compares as a letter.
+        let letters = UInt8(ascii: "a")...UInt8(ascii: "z"), digits = UInt8(ascii: "0")...UInt8(ascii: "9")
+        return bytes.allSatisfy { letters.contains($0) || digits.contains($0) || $0 == .dot || $0 == .hyphen }
     }
 
     private func file(_ name: String) -> String { directory + "/" + name + ".pem" }
@@ -87,4 +103,9 @@ public struct TLSEdge: Sendable {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: file(name)])
         }
     }
+}
+
+extension UInt8 {
+    fileprivate static let dot = UInt8(ascii: ".")
+    fileprivate static let hyphen = UInt8(ascii: "-")
 }

@@ -198,21 +198,28 @@ public struct DeploymentService: Sendable {
     /// Adds a resource to a simulator (the product pages' "Add").
     @discardableResult
     public func addResource(_ resource: CloudResource, by principal: Principal) throws -> Int64 {
-        let name = resource.name.trimmingCharacters(in: .whitespaces)
-        guard !name.isEmpty else { throw Refusal.invalid("name", "Enter a name.") }
+        var resource = resource
+        resource.name = resource.name.trimmingCharacters(in: .whitespaces)
+        guard !resource.name.isEmpty else { throw Refusal.invalid("name", "Enter a name.") }
+        // Domain names are stored as the products and the TLS edge compare them: normalized.
         if [.wafDomain, .cdnDomain, .vodDomain].contains(resource.kind) {
-            _ = try DomainName.normalize(name, allowWildcard: true, field: "name")
+            resource.name = try DomainName.normalize(resource.name, allowWildcard: true, field: "name")
+            resource.domains = [resource.name]
         }
+        if resource.kind == .elbCertificate {
+            resource.domains = try resource.domains.filter { !$0.isEmpty }.map {
+                try DomainName.normalize($0, allowWildcard: true, field: "domains")
+            }
+        }
+        if resource.domains.isEmpty { resource.domains = [resource.name] }
         if resource.product.needsRegion, !CloudProduct.regions.contains(resource.region) {
             throw Refusal.invalid("region", "Choose one of \(CloudProduct.regions.joined(separator: ", ")).")
         }
+        let name = resource.name
         let id = try context.database.write { store -> Int64 in
             if let parent = resource.parentID, try store.reader.cloudResource(id: parent) == nil {
                 throw Refusal.invalid("parent", "There is no resource \(parent) to attach it to.")
             }
-            var resource = resource
-            resource.name = name
-            if resource.domains.isEmpty || resource.domains == [""] { resource.domains = [name] }
             let id = try store.insert(resource)
             try store.append(
                 Event(at: context.clock.now, actor: principal.name, action: "cloud:resource:add", target: String(id),
@@ -258,7 +265,7 @@ public struct DeploymentService: Sendable {
         let keys = DownloadService(context: context)
         var bundles: [String: String] = [:]
         for (name, certificateID) in assignments {
-            if let certificateID, let held = materials[certificateID], let key = try keys.openKey(held) {
+            if let certificateID, let held = materials[certificateID], let key = openKey(held, of: certificateID, keys: keys) {
                 bundles[name] = key.pem + held.certificatePEM + held.chainPEM
             } else if certificateID != nil, let served = edge.bundle(for: name) {
                 // Deleted from the manager since it was deployed: the product keeps what it holds.
@@ -268,6 +275,15 @@ public struct DeploymentService: Sendable {
             }
         }
         try edge.publish(bundles)
+    }
+
+    /// The key of a deployed certificate; a key that does not open is logged and the name keeps
+    /// what it serves, so that one bad value does not stop every other name's update.
+    private func openKey(_ materials: CertificateMaterials, of certificateID: String, keys: DownloadService) -> PrivateKey? {
+        do { return try keys.openKey(materials) } catch {
+            context.logger.error("TLS edge: the key of a deployed certificate does not open", metadata: ["certificate": "\(certificateID)", "error": "\(error)"])
+            return nil
+        }
     }
 
     /// `publishEdge` after a change already committed: a failure to write the edge is logged,

@@ -43,7 +43,7 @@ import Testing
 
     @Test func publishingKeepsExactlyTheServedHostNames() throws {
         let edge = TLSEdge(directory: directory)
-        try edge.publish(["www.example.com": "one", "api.example.com": "two", "../escape": "x", "*.example.com": "w", "A.example.com": "u"])
+        try edge.publish(["www.example.com": "one", "api.example.com": "two", "../escape": "x", "*.example.com": "w", "A.example.com": "u", "b\u{301}.example.com": "c"])
         #expect(try files() == ["api.example.com.pem", "www.example.com.pem"])
         try edge.publish(["www.example.com": "three"])
         #expect(try files() == ["www.example.com.pem"])

@@ -231,3 +231,16 @@ def test_cdn_refuses_a_chain_without_an_intermediate(life, console, tmp_path):
     assert body["results"][0]["deployed"] is True, body
     assert "static.example.com" in openssl("x509", "-noout", "-subject",
                                            input_text=edge_chain(life, "vod.example.com")[0])
+
+
+def test_resources_are_added_with_checked_normalized_domains(life, console):
+    resp, body = post_json(console, "/cloud/elb/resources", {
+        "kind": "elb-certificate", "name": "cert-bad", "region": "cn-north-4", "domains": "x" * 300 + ".example.com"})
+    assert resp.status_code == 400, body
+    assert "domains" in str(body) or "Domain" in body.get("error_msg", "")
+    resp, body = post_json(console, "/cloud/cdn/resources", {"kind": "cdn-domain", "name": "Media.Example.COM"})
+    assert resp.status_code == 200, body
+    assert resource(life, "media.example.com")["domains"] == ["media.example.com"]
+    # Served at the edge under the name a client sends.
+    assert "no-certificate-deployed" in openssl("x509", "-noout", "-subject",
+                                                input_text=edge_chain(life, "media.example.com")[0])
