@@ -12,9 +12,9 @@ public struct ExpiryService: Sendable {
     public init(context: ServiceContext) { self.context = context }
 
     /// One pass; returns the number of changes made (reminders, expiries, renewals).
+    /// `stopRequested` is asked before each certificate, so that a stopping server does not
+    /// wait for a pass over a large database (what is left is the next pass's).
     @discardableResult
-    /// One pass; `stopRequested` is asked before each certificate, so that a stopping server
-    /// does not wait for a pass over a large database (what is left is the next pass's).
     public func runOnce(until stopRequested: () -> Bool = { false }) throws -> Int {
         var changes = 0
         changes += try sendReminders(until: stopRequested)

@@ -95,7 +95,7 @@ public final class Scheduler: @unchecked Sendable {
         stopped.unlock()
     }
 
-    /// Asks the passes to end; the one in progress finishes first.
+    /// Asks the passes to end; the one in progress stops at its next certificate (`runOnce`).
     public func stop() {
         stopped.lock()
         isStopped = true

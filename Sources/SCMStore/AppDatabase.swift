@@ -29,11 +29,10 @@ public struct AppDatabase: Sendable {
     /// reading (perf on the list page: 15% in `_dispatch_sync_f_slow`). A connection of its own
     /// per thread, as each PHP-FPM worker has, needs no hand-out: the list page went from 880
     /// to 1,200 req/s with the same eight threads, p99 from 51 to 36 ms.
-    public static func open(path: String, maximumReaderCount: Int = 8) throws -> AppDatabase {
+    public static func open(path: String) throws -> AppDatabase {
         try FileManager.default.createDirectory(
             atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         var configuration = Configuration()
-        configuration.maximumReaderCount = maximumReaderCount
         configuration.busyMode = .timeout(10)
         configuration.prepareDatabase { db in
             // Erased rows are overwritten, not just unlinked: privacy cancellation (RULES.md §3)
@@ -73,19 +72,21 @@ public struct AppDatabase: Sendable {
     }
 }
 
-/// One read-only connection per thread, opened at the thread's first read and closed when the
-/// thread ends (the key's destructor releases it).
+/// One read-only connection per thread, opened at the thread's first read. The connections
+/// live as long as this object (which holds them; a thread keeps only a pointer), so they close
+/// with the database rather than in a thread-exit destructor. Threads are few and long-lived
+/// (the request threads, the scheduler).
 final class ThreadReaders: @unchecked Sendable {
     private let path: String
     private let configuration: Configuration
     private var key = pthread_key_t()
+    private let lock = NSLock()
+    private var connections: [DatabaseQueue] = []
 
     init(path: String, configuration: Configuration) {
         self.path = path
         self.configuration = configuration
-        pthread_key_create(&key) { connection in
-            if let connection { Unmanaged<DatabaseQueue>.fromOpaque(connection).release() }
-        }
+        pthread_key_create(&key, nil)
     }
 
     deinit { pthread_key_delete(key) }
@@ -96,7 +97,8 @@ final class ThreadReaders: @unchecked Sendable {
             return Unmanaged<DatabaseQueue>.fromOpaque(existing).takeUnretainedValue()
         }
         let connection = try DatabaseQueue(path: path, configuration: configuration)
-        pthread_setspecific(key, Unmanaged.passRetained(connection).toOpaque())
+        lock.withLock { connections.append(connection) }
+        pthread_setspecific(key, Unmanaged.passUnretained(connection).toOpaque())
         return connection
     }
 }

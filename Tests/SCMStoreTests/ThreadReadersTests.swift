@@ -48,6 +48,24 @@ import Testing
         #expect(sightings.all.sorted() == Array(repeating: "first", count: 4) + Array(repeating: "second", count: 4))
     }
 
+    /// A thread reads through the same connection every time, and another thread through its own.
+    @Test func eachThreadHasItsOwnConnection() throws {
+        let database = try AppDatabase.open(path: directory + "/scm.sqlite")
+        @Sendable func connection() -> String { (try? database.read { "\(String(describing: $0.db.sqliteConnection))" }) ?? "none" }
+        let mine = connection()
+        #expect(connection() == mine)
+        let sightings = Sightings()
+        let done = DispatchSemaphore(value: 0)
+        Thread {
+            sightings.add(connection())
+            sightings.add(connection())
+            done.signal()
+        }.start()
+        done.wait()
+        let theirs = sightings.all
+        #expect(theirs.count == 2 && theirs[0] == theirs[1] && theirs[0] != mine && mine != "none")
+    }
+
     @Test func theThreadConnectionsCannotWrite() throws {
         let database = try AppDatabase.open(path: directory + "/scm.sqlite")
         #expect(throws: (any Error).self) {
