@@ -29,15 +29,31 @@ extension WebApp {
         layout(title: title, session: request.session, section: "cloud", crumbs: [Crumb(title: "Cloud Products", href: "/cloud")] + crumbs, flash: request.flash)
     }
 
-    static func resourceRow(_ resource: CloudResource, csrf: String) -> CloudResourceRow {
+    /// A resource as the product pages show it. `namingCertificate` false: the certificate it
+    /// holds is in an enterprise project the viewer may not see, so neither its name nor its
+    /// ID (in the link) is shown; the product's own serial and expiry are.
+    static func resourceRow(_ resource: CloudResource, namingCertificate: Bool) -> CloudResourceRow {
         CloudResourceRow(
             id: String(resource.id), kind: resource.kind.displayName, name: resource.name,
             region: resource.region.isEmpty ? "global" : resource.region, project: resource.project,
             domains: resource.domains.joined(separator: ", "), httpsReady: resource.httpsReady,
-            certificateName: resource.certificateName, certificateHref: resource.certificateID.map { "/certificates/\($0)" },
+            certificateName: namingCertificate ? resource.certificateName : "A certificate of another enterprise project",
+            certificateHref: namingCertificate ? resource.certificateID.map { "/certificates/\($0)" } : nil,
             serial: resource.serialNumber, expiry: resource.expiresAt.map(formatDate) ?? "",
             parent: resource.parentID.map(String.init) ?? "",
             deleteAction: "/cloud/\(resource.product.rawValue.lowercased())/resources/\(resource.id)/delete")
+    }
+
+    /// The rows of `resources` for the viewer of `request`: the certificates they hold are
+    /// named only where the viewer may see their enterprise project (issue 8).
+    func resourceRows(_ resources: [CloudResource], for request: RequestContext) throws -> [CloudResourceRow] {
+        let permissions = request.permissions
+        let concealed: Set<String> = try context.database.read { store in
+            try Set(resources.compactMap(\.certificateID).filter { id in
+                try store.enterpriseProject(ofCertificate: id).map { !permissions.canSee(project: $0) } ?? false
+            })
+        }
+        return resources.map { Self.resourceRow($0, namingCertificate: !concealed.contains($0.certificateID ?? "")) }
     }
 
     // MARK: Product pages
@@ -56,7 +72,7 @@ extension WebApp {
             projects: ["", "default", "production"].map { SelectOption(value: $0, label: $0.isEmpty ? "All projects" : $0, selected: $0 == (project ?? "")) },
             kinds: CloudResourceKind.allCases.filter { $0.product == product }.map { SelectOption(value: $0.rawValue, label: $0.displayName, selected: false) },
             addRegions: CloudProduct.regions.map { SelectOption(value: $0, label: $0, selected: false) },
-            rows: resources.map { Self.resourceRow($0, csrf: "") })
+            rows: try resourceRows(resources, for: request))
         return .html(templates.render(page, "cloud-product"), status: status)
     }
 
@@ -105,7 +121,7 @@ extension WebApp {
             products: CloudProduct.allCases.map { SelectOption(value: $0.rawValue, label: "\($0.rawValue) — \($0.displayName)", selected: $0 == product) },
             regional: product.needsRegion, product: product.rawValue,
             regions: CloudProduct.regions.map { SelectOption(value: $0, label: $0, selected: $0 == region) }, region: region,
-            targets: targets.map { Self.resourceRow($0, csrf: "") }, errors: errors,
+            targets: try resourceRows(targets, for: request), errors: errors,
             results: results.map { DeployPage.Result(target: $0.target, deployed: $0.deployed, reason: $0.failure ?? "Deployed") },
             productHref: "/cloud/" + product.rawValue.lowercased())
         return .html(templates.render(page, "deploy"), status: status)

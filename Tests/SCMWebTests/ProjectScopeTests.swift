@@ -42,6 +42,22 @@ import Testing
         }
     }
 
+    /// The product pages show what each resource holds; a certificate of a project the viewer
+    /// cannot see is not named there, nor linked by its ID.
+    @Test func productPagesNameOnlyVisibleCertificates() throws {
+        try browser.context.database.write { store in
+            let resources = try store.reader.cloudResources(product: .vod)
+            for (resource, certificate) in zip(resources, [dev, other]) {
+                try store.updateHeldCertificate(deployed(certificate, to: resource, at: Date()))
+            }
+        }
+        let page = browser.get("/cloud/vod")
+        #expect(page.status == 200)
+        #expect(page.html.contains("/certificates/\(dev.id)"))
+        #expect(!page.html.contains(other.id))
+        #expect(page.html.contains("A certificate of another enterprise project"))
+    }
+
     @Test func listsAndCountsHoldOnlyTheGrantedProject() throws {
         let list = browser.get("/certificates")
         #expect(list.status == 200)
