@@ -19,6 +19,23 @@ import Testing
         return browser
     }
 
+    /// A browser whose user alice holds one custom policy allowing `actions` and nothing else
+    /// (she leaves the operators group); returns it with the ID of her new group.
+    private func browserAllowedOnly(_ actions: [String]) throws -> (ConsoleBrowser, Int64) {
+        let browser = try ConsoleBrowser()
+        let iam = IAMService(context: browser.context)
+        let list = actions.map { "\"\($0)\"" }.joined(separator: ",")
+        let policy = try iam.createPolicy(
+            name: "custom-manager", description: "",
+            document: #"{"Version":"1.1","Statement":[{"Effect":"Allow","Action":["# + list + "]}]}", by: .system)
+        let group = try iam.createGroup(name: "custom-managers", description: "", by: .system)
+        try iam.attach(policyID: policy, groupID: group, project: nil, by: .system)
+        try iam.addMember(groupID: group, userName: "alice", by: .system)
+        let operators = try #require(try browser.context.database.read { try $0.group(named: "operators") })
+        try iam.removeMember(groupID: operators.id, userID: browser.principal.userID, by: .system)
+        return (browser, group)
+    }
+
     @Test func usersPageCreatesAUserAndShowsThePasswordOnce() throws {
         let browser = try administrator()
         let created = browser.post("/users", ["name": "bob", "group": "auditors"])
@@ -46,17 +63,7 @@ import Testing
         #expect(try browser.context.database.read { try $0.user(named: "root2")?.isAdmin } == true)
 
         // Managing users alone (with read-only access) does not let anyone mint an administrator.
-        let manager = try ConsoleBrowser()
-        let iam = IAMService(context: manager.context)
-        let policy = try iam.createPolicy(
-            name: "user-admin", description: "",
-            document: #"{"Version":"1.1","Statement":[{"Effect":"Allow","Action":["iam:user:*","scm:*:get","scm:*:list"]}]}"#,
-            by: .system)
-        let group = try iam.createGroup(name: "user-admins", description: "", by: .system)
-        try iam.attach(policyID: policy, groupID: group, project: nil, by: .system)
-        try iam.addMember(groupID: group, userName: "alice", by: .system)
-        let operators = try #require(try manager.context.database.read { try $0.group(named: "operators") })
-        try iam.removeMember(groupID: operators.id, userID: manager.principal.userID, by: .system)
+        let (manager, _) = try browserAllowedOnly(["iam:user:*", "scm:*:get", "scm:*:list"])
         let page = manager.get("/users")
         #expect(page.html.contains(#"action="/users""#) && !page.html.contains(#"name="admin""#))
         let refused = manager.post("/users", ["name": "root3", "group": "auditors", "admin": "on"])
@@ -70,17 +77,8 @@ import Testing
     /// more through them: not by resetting a stronger user's password, joining a stronger
     /// group, or attaching a stronger policy to a group (issue 8).
     @Test func managersHandOutNoMoreThanTheyHold() throws {
-        let manager = try ConsoleBrowser()
-        let iam = IAMService(context: manager.context)
-        let policy = try iam.createPolicy(
-            name: "iam-admin", description: "",
-            document: #"{"Version":"1.1","Statement":[{"Effect":"Allow","Action":["iam:*:*","scm:*:get","scm:*:list"]}]}"#,
-            by: .system)
-        let own = try iam.createGroup(name: "iam-admins", description: "", by: .system)
-        try iam.attach(policyID: policy, groupID: own, project: nil, by: .system)
-        try iam.addMember(groupID: own, userName: "alice", by: .system)
+        let (manager, own) = try browserAllowedOnly(["iam:*:*", "scm:*:get", "scm:*:list"])
         let operators = try #require(try manager.context.database.read { try $0.group(named: "operators") })
-        try iam.removeMember(groupID: operators.id, userID: manager.principal.userID, by: .system)
         let (strong, _) = try AuthService(context: manager.context).createUser(name: "opal", password: nil, isAdmin: false)
         let (weak, _) = try AuthService(context: manager.context).createUser(
             name: "rory", password: nil, isAdmin: false, group: "auditors")
