@@ -55,14 +55,18 @@ public struct DemoSeeder: Sendable {
                 if certificate.appliedAt != nil && status != .upload {
                     try store.save(application(index: index, type: certificate.type), certificateID: certificate.id)
                 }
-                if [.checking, .checkingOrg, .issuing].contains(status) {
+                // A domain addition or a reissue in review waits for its new proof, like a fresh
+                // application: without a CSR and proofs the CA had nothing to wait for and
+                // tried to sign, failing on every pass.
+                let waitsForProof: Set<Certificate.Status> = [.checking, .supplementChecking, .reissuing]
+                if [.checking, .checkingOrg, .issuing, .supplementChecking, .reissuing].contains(status) {
                     try store.save(CertificateMaterials(csrPEM: reviewCSR, sealedPrivateKey: sealedReviewKey), certificateID: certificate.id)
                     try store.replaceValidations(
                         certificate.allDomains.map {
                             DomainValidation(
                                 certificateID: certificate.id, domain: $0, method: certificate.validationMethod,
                                 token: SecureRandom.hex(20), email: "admin@" + domainVerificationName(for: $0, domainType: certificate.domainType),
-                                verifiedAt: status == .checking ? nil : certificate.appliedAt)
+                                verifiedAt: waitsForProof.contains(status) ? nil : certificate.appliedAt)
                         }, certificateID: certificate.id)
                 }
             }
