@@ -136,8 +136,13 @@ extension StoreReader {
         if let product = filter.product { sql += " AND product = ?"; arguments += [product.rawValue] }
         if let id = filter.certificateID { sql += " AND certificate_id = ?"; arguments += [id] }
         if let succeeded = filter.succeeded { sql += " AND succeeded = ?"; arguments += [succeeded] }
-        if let scope = filter.projects.condition(on: "enterprise_project") {
-            sql += " AND certificate_id IN (SELECT id FROM certificates WHERE \(scope.sql))"
+        // A live certificate's project now; a deleted one's, the project it was in when recorded.
+        let project = """
+            coalesce((SELECT enterprise_project FROM certificates c WHERE c.id = deployment_records.certificate_id), \
+            deployment_records.certificate_project)
+            """
+        if let scope = filter.projects.condition(on: project) {
+            sql += " AND \(scope.sql)"
             arguments += scope.arguments
         }
         sql += " ORDER BY id DESC LIMIT ?"
@@ -189,13 +194,13 @@ extension StoreWriter {
         try db.execute(
             sql: """
                 INSERT INTO deployment_records (kind, at, actor, certificate_id, certificate_name, product, region, project,
-                    target, succeeded, reason)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    target, succeeded, reason, certificate_project)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT enterprise_project FROM certificates WHERE id = ?))
                 """,
             arguments: [
                 record.kind.rawValue, record.at.timeIntervalSince1970, record.actor, record.certificateID,
                 record.certificateName, record.product.rawValue, record.region, record.project, record.target,
-                record.succeeded, record.reason,
+                record.succeeded, record.reason, record.certificateID,
             ])
     }
 }

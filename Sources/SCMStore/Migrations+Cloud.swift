@@ -92,4 +92,15 @@ extension AppDatabase {
     static func migrateCloudEdge(_ db: Database) throws {
         try db.execute(sql: "ALTER TABLE cloud_resources ADD COLUMN held_since REAL")
     }
+
+    /// The enterprise project a record's certificate was in, kept for when the certificate is
+    /// deleted: a user scoped to that project still sees its deploy and push history.
+    static func migrateDeploymentRecordProject(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE deployment_records ADD COLUMN certificate_project TEXT;
+                UPDATE deployment_records
+                SET certificate_project = (SELECT enterprise_project FROM certificates c WHERE c.id = certificate_id);
+                """)
+    }
 }

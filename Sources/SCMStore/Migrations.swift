@@ -166,6 +166,7 @@ extension AppDatabase {
         migrator.registerMigration("v-message-center", migrate: migrateMessageCenter)
         migrator.registerMigration("v-cloud", migrate: migrateCloud)
         migrator.registerMigration("v-cloud-edge", migrate: migrateCloudEdge)
+        migrator.registerMigration("v-deployment-record-project", migrate: migrateDeploymentRecordProject)
         return migrator
     }
 }

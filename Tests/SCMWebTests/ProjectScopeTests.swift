@@ -94,6 +94,14 @@ import Testing
         #expect(records.status == 200)
         #expect(records.html.contains("/certificates/\(dev.id)"))
         #expect(!records.html.contains("/certificates/\(other.id)"))
+
+        // Deleted certificates keep their history, seen by the project they were in.
+        try browser.context.database.write { store in
+            for certificate in [dev, other] { try store.deleteCertificate(id: certificate.id) }
+        }
+        let kept = browser.get("/cloud/records")
+        #expect(kept.html.contains(dev.id))
+        #expect(!kept.html.contains(other.id))
     }
 
     @Test func aCertificateOutsideTheProjectIsMissing() throws {
