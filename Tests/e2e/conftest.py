@@ -243,33 +243,47 @@ class Stack:
         return client
 
 
-@pytest.fixture(scope="session")
-def stack():
+def started_stack(prefix: str, extra_args=SERVE_ARGS, seed: int = 0) -> Stack:
+    """A new temporary data directory with the admin user (and `seed` demo certificates), with
+    scm serve and nginx running on it. Every stack fixture starts here and ends in `dismantle`."""
     binary = scm_binary()
     if not binary.exists():
         pytest.fail(f"scm binary not found at {binary}: run `swift build` or set SCM_BIN", pytrace=False)
     if shutil.which("nginx") is None:
         pytest.fail("nginx not installed: run scripts/deps.sh", pytrace=False)
-    root = Path(tempfile.mkdtemp(prefix="scm-e2e-"))
-    os.chmod(root, 0o755)
+    root = Path(tempfile.mkdtemp(prefix=prefix))
+    root.chmod(0o755)
     st = Stack(root)
+    st.scm.extra_args = tuple(extra_args)
     run_scm("migrate", "--data-dir", str(st.data_dir))
     run_scm("user", "create", "--data-dir", str(st.data_dir), "--name", ADMIN_NAME, "--admin",
             "--password", ADMIN_PASSWORD)
-    st.seed(SEED_COUNT)
+    if seed:
+        st.seed(seed)
     st.scm.start()
     st.nginx.start()
+    return st
+
+
+def dismantle(st: Stack) -> int | None:
+    """Stops nginx and scm serve (SIGTERM) and removes the directory (kept with SCM_E2E_KEEP=1).
+    Returns scm serve's exit status, None when it was not running."""
+    st.nginx.stop()
+    status = st.scm.stop(signal.SIGTERM) if st.scm.running() else None
+    if os.environ.get("SCM_E2E_KEEP"):
+        print(f"\nkept {st.root}")
+    else:
+        shutil.rmtree(st.root, ignore_errors=True)
+    return status
+
+
+@pytest.fixture(scope="session")
+def stack():
+    st = started_stack("scm-e2e-", seed=SEED_COUNT)
     try:
         yield st
     finally:
-        st.nginx.stop()
-        status = None
-        if st.scm.running():
-            status = st.scm.stop(signal.SIGTERM)
-        if os.environ.get("SCM_E2E_KEEP"):
-            print(f"\nkept {root}")
-        else:
-            shutil.rmtree(root, ignore_errors=True)
+        status = dismantle(st)
         if status is not None:
             assert status == 0, f"scm serve exited {status} on SIGTERM at the end of the session"
 
@@ -375,23 +389,11 @@ LIFECYCLE_ARGS = ("--review-scale", "0", "--scheduler-interval", "0.2")
 
 
 def make_stack(extra_args=LIFECYCLE_ARGS) -> Stack:
-    root = Path(tempfile.mkdtemp(prefix="scm-e2e-life-"))
-    root.chmod(0o755)
-    st = Stack(root)
-    st.scm.extra_args = tuple(extra_args)
-    run_scm("migrate", "--data-dir", str(st.data_dir))
-    run_scm("user", "create", "--data-dir", str(st.data_dir), "--name", ADMIN_NAME, "--admin",
-            "--password", ADMIN_PASSWORD)
-    st.scm.start()
-    st.nginx.start()
-    return st
+    return started_stack("scm-e2e-life-", extra_args)
 
 
 def stop_stack(st: Stack) -> None:
-    st.nginx.stop()
-    if st.scm.running():
-        assert st.scm.stop(signal.SIGTERM) == 0
-    shutil.rmtree(st.root, ignore_errors=True)
+    assert dismantle(st) in (None, 0)
 
 
 @pytest.fixture(scope="module")

@@ -7,13 +7,10 @@ so a certificate is issued within a second of its application; everything else g
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import signal
 import sqlite3
 import subprocess
-import tempfile
 import threading
 import time
 import uuid
@@ -21,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ADMIN_NAME, ADMIN_PASSWORD, Nginx, ScmServe, Stack, run_scm, scm_binary
+from conftest import ScmServe, Stack, dismantle, started_stack
 
 JSON = {"Accept": "application/json"}
 
@@ -32,25 +29,11 @@ def serve_args(offset_days: float = 0) -> tuple[str, ...]:
 
 @pytest.fixture(scope="module")
 def ops():
-    if not scm_binary().exists():
-        pytest.fail(f"scm binary not found at {scm_binary()}", pytrace=False)
-    root = Path(tempfile.mkdtemp(prefix="scm-e2e-ops-"))
-    os.chmod(root, 0o755)
-    st = Stack(root)
-    st.scm = ScmServe(st.data_dir, st.fcgi_port, root / "scm-serve.log", extra_args=serve_args())
-    run_scm("migrate", "--data-dir", str(st.data_dir))
-    run_scm("user", "create", "--data-dir", str(st.data_dir), "--name", ADMIN_NAME, "--admin",
-            "--password", ADMIN_PASSWORD)
-    st.scm.start()
-    st.nginx.start()
+    st = started_stack("scm-e2e-ops-", serve_args())
     try:
         yield st
     finally:
-        st.nginx.stop()
-        if st.scm.running():
-            st.scm.stop(signal.SIGTERM)
-        if not os.environ.get("SCM_E2E_KEEP"):
-            shutil.rmtree(root, ignore_errors=True)
+        dismantle(st)
 
 
 def restart(st: Stack, offset_days: float = 0, sig: int = signal.SIGTERM) -> None:

@@ -9,20 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import html
-import os
 import re
-import shutil
 import signal
 import sqlite3
-import tempfile
 import urllib.parse
-from pathlib import Path
 
 import pytest
 
 from test_files import ExternalCA, upload
-from conftest import (ADMIN_NAME, ADMIN_PASSWORD, SERVE_ARGS, Console, ScmServe, Stack, hidden_input, links,
-                      run_scm, scm_binary)
+from conftest import (ADMIN_NAME, ADMIN_PASSWORD, SERVE_ARGS, Console, ScmServe, Stack, dismantle, links, run_scm,
+                      started_stack)
 
 XSS = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>']
 # What must never come back, and what the escaped text looks like on a page.
@@ -36,27 +32,13 @@ OWN_ROUTES = ("/logout", "/account/password", "/users/access-keys", "/login", "/
 
 @pytest.fixture(scope="module")
 def sec():
-    if not scm_binary().exists():
-        pytest.fail(f"scm binary not found at {scm_binary()}", pytrace=False)
-    root = Path(tempfile.mkdtemp(prefix="scm-e2e-sec-"))
-    os.chmod(root, 0o755)
-    st = Stack(root)
-    run_scm("migrate", "--data-dir", str(st.data_dir))
-    run_scm("user", "create", "--data-dir", str(st.data_dir), "--name", ADMIN_NAME, "--admin",
-            "--password", ADMIN_PASSWORD)
-    st.seed(40)
-    st.scm.start()
-    st.nginx.start()
-    st.admin = st.login()
-    st.auditor_password = create_user(st.admin, "auditor1", "auditors")
+    st = started_stack("scm-e2e-sec-", seed=40)
     try:
+        st.admin = st.login()
+        st.auditor_password = create_user(st.admin, "auditor1", "auditors")
         yield st
     finally:
-        st.nginx.stop()
-        if st.scm.running():
-            st.scm.stop(signal.SIGTERM)
-        if not os.environ.get("SCM_E2E_KEEP"):
-            shutil.rmtree(root, ignore_errors=True)
+        dismantle(st)
 
 
 def create_user(admin: Console, name: str, group: str) -> str:
