@@ -38,8 +38,7 @@ struct KeysCommand: ParsableCommand {
             let keys = files.directory, current = files.current, fresh = files.fresh, previous = files.previous
             // An earlier rotation that stopped half-way is settled first (or the command stops).
             try data.recoverInterruptedRotation(database)
-            guard FileManager.default.fileExists(atPath: current) else { fail("there is no master key at \(current)") }
-            let oldKey = try KeySealer.loadOrCreateMasterKey(at: current)
+            guard let oldKey = try KeySealer.loadMasterKey(at: current) else { fail("there is no master key at \(current)") }
             let newKey = SecureRandom.bytes(32)
             writeSynced(newKey, to: fresh)
             guard link(current, previous) == 0 else {
