@@ -46,7 +46,6 @@ extension WebApp {
             return "/csrs" + (pairs.isEmpty ? "" : "?" + pairs.joined(separator: "&"))
         }
         let pageCount = max(1, (result.total + limit - 1) / limit)
-        let first = max(1, pageNumber - 3)
         let from = result.total == 0 ? 0 : (pageNumber - 1) * limit + 1
         let to = min(pageNumber * limit, result.total)
         let model = CSRListPage(
@@ -72,7 +71,7 @@ extension WebApp {
                     downloadHref: "/csrs/\(csr.id)/download", deleteAction: "/csrs/\(csr.id)/delete")
             },
             total: result.total, rangeText: "\(from)–\(to) of \(result.total)",
-            pages: (first...min(pageCount, first + 6)).map {
+            pages: PageWindow.numbers(current: pageNumber, pageCount: pageCount).map {
                 CSRListPage.PageLink(number: $0, href: url(page: $0), current: $0 == pageNumber)
             },
             previous: pageNumber > 1 ? url(page: pageNumber - 1) : nil,

@@ -24,7 +24,7 @@ extension WebApp {
                 ariaSort: active ? (query.ascending ? "ascending" : "descending") : "none")
         }
         let pageCount = max(1, (page.total + query.limit - 1) / query.limit)
-        let window = max(1, parameters.page - 3)...min(pageCount, max(1, parameters.page - 3) + 6)
+        let window = PageWindow.numbers(current: parameters.page, pageCount: pageCount)
         let from = page.total == 0 ? 0 : query.offset + 1
         let to = min(query.offset + query.limit, page.total)
         let model = CertificateListPage(

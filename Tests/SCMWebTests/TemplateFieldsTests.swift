@@ -24,3 +24,16 @@ import Testing
         }
     }
 }
+
+/// The pagination bar of the list pages never builds an inverted range, whatever page the URL asks for.
+@Suite struct PageWindowTests {
+    @Test func staysInsideTheRealPages() {
+        #expect(PageWindow.numbers(current: 1, pageCount: 1) == 1...1)
+        #expect(PageWindow.numbers(current: 1, pageCount: 12) == 1...7)
+        #expect(PageWindow.numbers(current: 6, pageCount: 12) == 3...9)
+        #expect(PageWindow.numbers(current: 12, pageCount: 12) == 6...12)
+        #expect(PageWindow.numbers(current: 16, pageCount: 12) == 6...12)
+        #expect(PageWindow.numbers(current: 5, pageCount: 1) == 1...1)
+        #expect(PageWindow.numbers(current: Int.max / 2, pageCount: 3) == 1...3)
+    }
+}

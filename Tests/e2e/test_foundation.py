@@ -453,6 +453,25 @@ def test_bad_list_parameters_give_400_with_message(admin, params, word):
     assert "Traceback" not in resp.text and "Fatal error" not in resp.text
 
 
+@pytest.mark.parametrize("path,params", [
+    ("/certificates", {"page": "40"}),
+    ("/certificates", {"page": "13", "limit": "50"}),
+    ("/certificates", {"page": "9999", "status": "ISSUED"}),
+    ("/csrs", {"page": "5"}),
+    ("/csrs", {"page": "77", "limit": "50"}),
+])
+def test_page_past_the_last_is_an_empty_page_not_a_crash(stack, admin, path, params):
+    resp = admin.get(path, params=params)
+    assert resp.status_code == 200, f"{path} {params}: {resp.status_code}"
+    if path == "/certificates":
+        assert "past the last" in resp.text
+    # The page links stay inside the real pages (1..last), the current one past them.
+    numbers = [int(query_of(h).get("page", "1")) for h in links(resp.text) if h.startswith(path + "?")
+               and "page" in query_of(h)]
+    assert all(n >= 1 for n in numbers)
+    assert requests.get(stack.url("/healthz"), timeout=10).status_code == 200, "scm serve died"
+
+
 def test_unknown_route_is_404_page(admin):
     resp = admin.get("/no/such/page")
     assert resp.status_code == 404
