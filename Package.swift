@@ -53,6 +53,7 @@ let package = Package(
             dependencies: [
                 "SCMWeb", "SCMService", "SCMStore", "SCMCore", "SCMPKI",
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "Mustache", package: "swift-mustache"),
             ]),
     ],
     swiftLanguageModes: [.v6]
