@@ -15,12 +15,15 @@ public enum CAStep: Sendable, Equatable {
     case organizationVerified(reviewDue: Date)
     /// ISSUING and the review time has passed: sign.
     case issue
-    /// → UNPASSED with the reason.
+    /// CHECKING, CHECKING_ORG, ISSUING or REISSUING → UNPASSED with the reason.
     case fail(reason: String)
     /// CANCELCHECKING → PAID, the application kept for a new one.
     case withdrawalDone
     /// CANCELSUPPLEMENTING → ISSUED with the old domain set.
     case additionWithdrawn
+    /// SUPPLEMENTCHECKING past the verification deadline → ISSUED with the old domain set, the
+    /// notice saying why.
+    case additionRefused(reason: String)
     /// SUPPLEMENTCHECKING or REISSUING with every new proof in place (a reissue also needs the
     /// old certificate's cancellation confirmed): a new certificate with the same expiry.
     case replace(newlyVerified: [String])
@@ -54,7 +57,9 @@ public struct CAReview {
             if try store.answeredMail(certificateID: certificate.id, action: .verifyOrganization) != nil {
                 return .organizationVerified(reviewDue: now + reviewTime(for: certificate))
             }
-            if let failure = deadlineFailure(certificate, waitingFor: "organization verification") { return failure }
+            if let failure = deadlineFailure(certificate, since: certificate.appliedAt, waitingFor: "organization verification") {
+                return failure
+            }
             return .wait(holdReason: nil, newlyVerified: [])
         case .issuing:
             if let due = certificate.reviewDueAt, due > now { return .wait(holdReason: nil, newlyVerified: []) }
@@ -68,10 +73,18 @@ public struct CAReview {
         }
     }
 
-    /// Added domains or a reissue's new domain: proven as in §5; a reissue also waits for the
-    /// answer to the cancellation mail (RULES.md §3).
+    /// Added domains or a reissue's new domain: held by CAA and proven as in §5, within 30 days
+    /// of the request; a reissue also waits for the answer to the cancellation mail (RULES.md §3).
     func reviewReplacement(_ certificate: Certificate) throws -> CAStep {
         let resolver = DNSResolver(store: store, now: now)
+        let addition = certificate.status == .supplementChecking ? try store.domainAddition(certificateID: certificate.id) : nil
+        // A reissue sets `appliedAt` to its own request; an addition keeps the original one.
+        let requestedAt = addition?.requestedAt ?? certificate.appliedAt
+        // The CA signs every name of the new certificate, so every one must pass CAA.
+        if let reason = try caaHold(on: certificate.allDomains + (addition?.domains ?? []), for: certificate, resolver: resolver) {
+            return deadlineFailure(certificate, since: requestedAt, waitingFor: "the CAA record", reason: reason)
+                ?? .wait(holdReason: reason, newlyVerified: [])
+        }
         var newlyVerified: [String] = []
         var pending = false
         for validation in try store.validations(certificateID: certificate.id) where validation.verifiedAt == nil {
@@ -80,6 +93,9 @@ public struct CAReview {
             } else {
                 pending = true
             }
+        }
+        if pending, let failure = deadlineFailure(certificate, since: requestedAt, waitingFor: "domain name verification") {
+            return failure
         }
         if certificate.awaitingConfirmation == .reissueCancellation {
             return .wait(
@@ -103,16 +119,9 @@ public struct CAReview {
             return .fail(reason: "DV certificates cannot be issued for \(special): edu, gov and edu.cn names need OV or EV.")
         }
         let resolver = DNSResolver(store: store, now: now)
-        // CAA: a record that does not name this CA holds the whole certificate (RULES.md §5).
-        for domain in certificate.allDomains where !DomainName.isIPv4(domain) {
-            if let caa = try resolver.caa(for: domain),
-                !DNSResolver.caaPermits(caa.values, brand: certificate.brand, wildcard: domain.hasPrefix("*."))
-            {
-                let reason =
-                    "A CAA record on \(caa.name) (\(caa.values.joined(separator: ", "))) does not authorize \(certificate.brand.displayName) (\(certificate.brand.caaIssuer)) to issue for \(domain)."
-                if let failure = deadlineFailure(certificate, waitingFor: "the CAA record", reason: reason) { return failure }
-                return .wait(holdReason: reason, newlyVerified: [])
-            }
+        if let reason = try caaHold(on: certificate.allDomains, for: certificate, resolver: resolver) {
+            return deadlineFailure(certificate, since: certificate.appliedAt, waitingFor: "the CAA record", reason: reason)
+                ?? .wait(holdReason: reason, newlyVerified: [])
         }
         var newlyVerified: [String] = []
         var pending: [String] = []
@@ -124,8 +133,8 @@ public struct CAReview {
             }
         }
         guard pending.isEmpty else {
-            if let failure = deadlineFailure(certificate, waitingFor: "domain name verification") { return failure }
-            return .wait(holdReason: nil, newlyVerified: newlyVerified)
+            return deadlineFailure(certificate, since: certificate.appliedAt, waitingFor: "domain name verification")
+                ?? .wait(holdReason: nil, newlyVerified: newlyVerified)
         }
         let due = now + reviewTime(for: certificate)
         if certificate.type.verifiesOrganization, try !mayReuseOrganization(certificate) {
@@ -162,8 +171,29 @@ public struct CAReview {
             excluding: certificate.id)
     }
 
-    func deadlineFailure(_ certificate: Certificate, waitingFor what: String, reason: String? = nil) -> CAStep? {
-        guard let applied = certificate.appliedAt, now.timeIntervalSince(applied) > Self.verificationDeadline else { return nil }
-        return .fail(reason: (reason.map { $0 + " " } ?? "") + "The \(what) was not completed within 30 days of applying.")
+    /// CAA (RULES.md §5): the hold reason when a record on one of `names` (or its closest parent
+    /// that has one) does not name this CA; IP addresses have no CAA.
+    func caaHold(on names: [String], for certificate: Certificate, resolver: DNSResolver) throws -> String? {
+        for domain in names where !DomainName.isIPv4(domain) {
+            if let caa = try resolver.caa(for: domain),
+                !DNSResolver.caaPermits(caa.values, brand: certificate.brand, wildcard: domain.hasPrefix("*."))
+            {
+                return "A CAA record on \(caa.name) (\(caa.values.joined(separator: ", "))) does not authorize \(certificate.brand.displayName) (\(certificate.brand.caaIssuer)) to issue for \(domain)."
+            }
+        }
+        return nil
+    }
+
+    /// The failure once `what` is still not done 30 days after `start` (RULES.md §3 decision).
+    func deadlineFailure(_ certificate: Certificate, since start: Date?, waitingFor what: String, reason: String? = nil) -> CAStep? {
+        guard let start, now.timeIntervalSince(start) > Self.verificationDeadline else { return nil }
+        return Self.failure(
+            of: certificate, reason: (reason.map { $0 + " " } ?? "") + "The \(what) was not completed within 30 days of applying.")
+    }
+
+    /// A failed review: a domain addition returns to the issued certificate with its old names;
+    /// anything else goes to UNPASSED.
+    public static func failure(of certificate: Certificate, reason: String) -> CAStep {
+        certificate.status == .supplementChecking ? .additionRefused(reason: reason) : .fail(reason: reason)
     }
 }

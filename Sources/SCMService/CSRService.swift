@@ -92,6 +92,8 @@ public struct CSRService: Sendable {
         do { info = try CSR.parse(pem: pem) } catch {
             throw Refusal.invalid("csr", "CSR: \(error.message). Paste a PEM CSR (-----BEGIN CERTIFICATE REQUEST-----).")
         }
+        // A CSR whose key the CA will not sign is of no use in the list (RULES.md §1).
+        let keyAlgorithm = try info.catalogueKey(field: "csr")
         var sealed: [UInt8]?
         if let privateKey, !privateKey.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             let key: PrivateKey
@@ -107,7 +109,7 @@ public struct CSRService: Sendable {
         let csr = StoredCSR(
             id: Self.newID(), name: validName, pem: pem.trimmingCharacters(in: .whitespacesAndNewlines) + "\n",
             domainName: names.first ?? info.commonName, sans: Array(names.dropFirst()),
-            keyAlgorithm: info.keyAlgorithm?.rawValue ?? info.keyDescription, usage: info.organization == nil ? .personal : .enterprise,
+            keyAlgorithm: keyAlgorithm.rawValue, usage: info.organization == nil ? .personal : .enterprise,
             sealedPrivateKey: sealed, createdAt: context.clock.now)
         try insert(csr, by: principal, action: "scm:csr:upload")
         return csr

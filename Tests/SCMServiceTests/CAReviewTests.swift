@@ -1,0 +1,157 @@
+import Foundation
+import SCMCloud
+import SCMCore
+import SCMPKI
+import SCMStore
+import Testing
+
+@testable import SCMService
+
+extension World {
+    /// Saves the CAA record set of `name` (an empty list removes its values) and lets its TTL pass.
+    func setCAA(_ values: [String], on name: String = "example.com") throws {
+        try context.database.write { store in
+            let zone = try #require(try store.reader.dnsZone(containing: name))
+            var set = try store.reader.dnsRecordSet(name: name, type: .caa)
+                ?? DNSRecordSet(zoneID: zone.id, name: name, type: .caa, values: [], savedAt: clock.now)
+            set.values = values
+            set.savedAt = clock.now
+            _ = try store.save(set)
+        }
+        clock.advance(by: 301)
+    }
+
+    func answer(_ action: Mail.Action, for id: String) throws {
+        let mail = try #require(try context.database.read { try $0.pendingMail(certificateID: id, action: action) })
+        _ = try CAService(context: context).followLink(mailID: mail.id, token: mail.actionToken, by: user)
+    }
+}
+
+/// The CA simulator's rules (RULES.md §3, §5) for reissues and domain additions.
+@Suite struct ReplacementReviewTests {
+    static let otherCA = ["0 issue \"letsencrypt.org\""]
+
+    @Test func aReissueIsHeldByACAARecordThatDoesNotNameTheCAAndFailsAfterThirtyDays() throws {
+        let world = try World()
+        let certificate = try world.issued()
+        try world.setCAA(Self.otherCA)
+        _ = try world.management.reissue(certificateID: certificate.id, form: World.form("shop.example.com"), by: world.user)
+        let reissuedAt = try #require(try world.load(certificate.id).appliedAt)
+        try world.prove(certificate.id)
+        try world.answer(.confirmReissue, for: certificate.id)
+        let held = try world.load(certificate.id)
+        #expect(held.status == .reissuing)
+        #expect(held.holdReason?.contains("CAA record on example.com") == true)
+        #expect(held.serialNumber == certificate.serialNumber)
+
+        world.clock.set(reissuedAt + CAReview.verificationDeadline - 1)
+        try CAService(context: world.context).tick()
+        #expect(try world.load(certificate.id).status == .reissuing)
+        world.clock.set(reissuedAt + CAReview.verificationDeadline + 1)
+        try CAService(context: world.context).tick()
+        let failed = try world.load(certificate.id)
+        #expect(failed.status == .unpassed)
+        #expect(failed.failReason?.contains("CAA record on example.com") == true)
+    }
+
+    @Test func aReissueGoesOnOnceTheCAARecordNamesTheCA() throws {
+        let world = try World()
+        let certificate = try world.issued()
+        try world.setCAA(Self.otherCA)
+        _ = try world.management.reissue(certificateID: certificate.id, form: World.form("shop.example.com"), by: world.user)
+        try world.prove(certificate.id)
+        try world.answer(.confirmReissue, for: certificate.id)
+        #expect(try world.load(certificate.id).status == .reissuing)
+        try world.setCAA(["0 issue \"\(CABrand.digiCert.caaIssuer)\""])
+        try CAService(context: world.context).tick()
+        #expect(try world.load(certificate.id).status == .issued)
+    }
+
+    @Test func anAdditionHeldByCAAPastThirtyDaysKeepsTheOldDomainSet() throws {
+        let world = try World()
+        let certificate = try world.issued(.ov, domainType: .multiple, quota: 3, domain: "a.example.com", sans: "b.example.com")
+        try world.setCAA(Self.otherCA, on: "c.example.com")
+        _ = try world.management.addDomains(certificateID: certificate.id, domains: "c.example.com", email: "ops@example.com", by: world.user)
+        try world.prove(certificate.id)
+        let held = try world.load(certificate.id)
+        #expect(held.status == .supplementChecking)
+        #expect(held.holdReason?.contains("CAA record on c.example.com") == true)
+
+        world.clock.advance(by: CAReview.verificationDeadline)
+        try CAService(context: world.context).tick()
+        let restored = try world.load(certificate.id)
+        #expect(restored.status == .issued)
+        #expect(restored.allDomains == certificate.allDomains)
+        #expect(restored.serialNumber == certificate.serialNumber)
+        let notice = try world.context.database.read { try $0.mails() }.first { $0.recipient == "ops@example.com" && $0.subject.contains("refused") }
+        #expect(notice?.body.contains("CAA record on c.example.com") == true)
+    }
+}
+
+/// A CSR whose key is outside the catalogue (RULES.md §1) is refused where it enters, and one
+/// that reaches the CA anyway fails review instead of being retried every pass.
+@Suite struct WeakCSRTests {
+    /// An RSA-1024 CSR for `domain`, made by the openssl command line (SCM never makes one).
+    static func rsa1024CSR(for domain: String) throws -> String {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("weak-csr-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [
+            "openssl", "req", "-new", "-newkey", "rsa:1024", "-nodes", "-keyout", directory.appendingPathComponent("weak.key").path,
+            "-subj", "/CN=\(domain)", "-out", directory.appendingPathComponent("weak.csr").path,
+        ]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        try #require(process.terminationStatus == 0)
+        return try String(contentsOf: directory.appendingPathComponent("weak.csr"), encoding: .utf8)
+    }
+
+    @Test func theCSRListRefusesAWeakKey() throws {
+        let world = try World()
+        let pem = try Self.rsa1024CSR(for: "www.example.com")
+        let refusal = #expect(throws: Refusal.self) {
+            try CSRService(context: world.context).upload(name: "weak", pem: pem, privateKey: nil, by: world.user)
+        }
+        #expect(refusal?.field == "csr")
+        #expect(refusal?.message.contains("RSA 1024") == true)
+    }
+
+    @Test func applyRefusesAnExistingCSRWithAWeakKeyOnTheCSRField() throws {
+        let world = try World()
+        // Stored directly: a CSR uploaded before the list checked keys.
+        let csr = StoredCSR(
+            id: "csr-weak", name: "weak", pem: try Self.rsa1024CSR(for: "www.example.com"), domainName: "www.example.com", sans: [],
+            keyAlgorithm: "RSA 1024", usage: .personal, sealedPrivateKey: nil, createdAt: world.clock.now)
+        try world.context.database.write { try $0.insert(csr, ownerID: world.user.userReference) }
+        let bought = try world.buy()
+        var form = World.form("")
+        form.csrMode = CSRSource.existing.rawValue
+        form.csrID = csr.id
+        let refusals = #expect(throws: RefusalList.self) {
+            try LifecycleService(context: world.context).apply(certificateID: bought.id, form: form, by: world.user)
+        }
+        #expect(refusals?.refusals.map(\.field) == [ApplicationField.csrID])
+        #expect(refusals?.refusals.first?.message.contains("RSA 1024") == true)
+        #expect(try world.load(bought.id).status == .paid)
+    }
+
+    @Test func aRequestTheCACannotSignFailsReviewOnce() throws {
+        let world = try World()
+        let bought = try world.buy()
+        _ = try LifecycleService(context: world.context).apply(certificateID: bought.id, form: World.form("www.example.com"), by: world.user)
+        let weak = try Self.rsa1024CSR(for: "www.example.com")
+        try world.context.database.write { store in
+            var materials = try #require(try store.reader.materials(certificateID: bought.id))
+            materials.csrPEM = weak
+            try store.save(materials, certificateID: bought.id)
+        }
+        try world.prove(bought.id)
+        let failed = try world.load(bought.id)
+        #expect(failed.status == .unpassed)
+        #expect(failed.failReason?.contains("RSA 1024") == true)
+        #expect(try CAService(context: world.context).tick() == 0)
+    }
+}
