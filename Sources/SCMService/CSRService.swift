@@ -18,6 +18,8 @@ public struct CSRService: Sendable {
         public var companyProvince = ""
         public var companyCity = ""
         public var companyName = ""
+        /// The form's one-time token: the same form submitted twice creates one CSR.
+        public var submissionToken: String?
 
         public init(name: String, domainName: String, sans: String = "", keyAlgorithm: String, usage: String = "PERSONAL") {
             self.name = name
@@ -81,7 +83,7 @@ public struct CSRService: Sendable {
             csr.companyCity = request.companyCity
             csr.companyName = request.companyName
         }
-        try insert(csr, by: principal, action: "scm:csr:create")
+        try insert(csr, by: principal, action: "scm:csr:create", submissionToken: request.submissionToken)
         return csr
     }
 
@@ -166,8 +168,9 @@ public struct CSRService: Sendable {
         return pem
     }
 
-    private func insert(_ csr: StoredCSR, by principal: Principal, action: String) throws {
+    private func insert(_ csr: StoredCSR, by principal: Principal, action: String, submissionToken: String? = nil) throws {
         try context.database.write { store in
+            try LifecycleService.claim(submissionToken, for: "CSR \(csr.name) (\(csr.id))", what: "Create CSR", in: store, at: csr.createdAt)
             try store.insert(csr, ownerID: principal.userReference)
             try store.append(Event(at: csr.createdAt, actor: principal.name, action: action, target: csr.id, detail: csr.name, remoteAddress: principal.remoteAddress))
         }

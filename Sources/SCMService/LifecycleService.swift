@@ -12,8 +12,12 @@ public struct LifecycleService: Sendable {
 
     // MARK: Buy
 
-    /// N certificates in PAID and one order with its paid-at time and amount.
-    public func buy(_ purchase: PurchaseRequest, by principal: Principal) throws -> (order: Order, certificates: [Certificate]) {
+    /// N certificates in PAID and one order with its paid-at time and amount. With the Buy form's
+    /// one-time `submissionToken`, the same form submitted twice buys once: the other submission
+    /// is refused with the order the first one made.
+    public func buy(
+        _ purchase: PurchaseRequest, submissionToken: String? = nil, by principal: Principal
+    ) throws -> (order: Order, certificates: [Certificate]) {
         try purchase.validate()
         try principal.permissions.authorize(.certBuy, into: purchase.enterpriseProject)
         let now = context.clock.now
@@ -35,6 +39,7 @@ public struct LifecycleService: Sendable {
             return certificate
         }
         try context.database.write { store in
+            try Self.claim(submissionToken, for: "order \(order.id)", what: "Buy", in: store, at: now)
             try store.insert(order)
             for certificate in certificates {
                 try store.insert(certificate, ownerID: principal.userReference)
@@ -45,6 +50,18 @@ public struct LifecycleService: Sendable {
                       detail: "\(summary); ¥\(purchase.totalPrice)", remoteAddress: principal.remoteAddress))
         }
         return (order, certificates)
+    }
+
+    /// Claims a form's one-time token inside the transaction that acts on it, so of two
+    /// submissions of the same form exactly one takes effect. No token (API, scripts): no check.
+    static func claim(_ token: String?, for outcome: String, what form: String, in store: StoreWriter, at now: Date) throws {
+        guard let token, !token.isEmpty else { return }
+        guard token.count <= 128 else { throw Refusal.invalid("submission_token", "The form's submission token is malformed: reload the page.") }
+        if let earlier = try store.claimSubmission(token: token, outcome: outcome, at: now) {
+            throw Refusal(
+                .conflict,
+                "This \(form) form was already submitted (it made \(earlier)); nothing was done again. Reload the page to start a new one.")
+        }
     }
 
     // MARK: Apply

@@ -287,6 +287,16 @@ extension StoreWriter {
             arguments: [at.timeIntervalSince1970, certificateID, domain])
     }
 
+    /// Claims a form's one-time submission token for `outcome` (compare-and-set: the first insert
+    /// wins). Returns nil when this call claimed it, else the outcome of the submission that did.
+    public func claimSubmission(token: String, outcome: String, at: Date) throws -> String? {
+        try db.execute(
+            sql: "INSERT OR IGNORE INTO form_submissions (token, outcome, submitted_at) VALUES (?, ?, ?)",
+            arguments: [token, outcome, at.timeIntervalSince1970])
+        guard db.changesCount == 0 else { return nil }
+        return try String.fetchOne(db, sql: "SELECT outcome FROM form_submissions WHERE token = ?", arguments: [token]) ?? ""
+    }
+
     public func saveDraft(certificateID: String, json: String, at: Date) throws {
         try db.execute(
             sql: "INSERT OR REPLACE INTO application_drafts (certificate_id, form_json, saved_at) VALUES (?, ?, ?)",
