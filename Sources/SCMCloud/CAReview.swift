@@ -41,8 +41,6 @@ public struct CAReview {
     /// Manual review (RULES.md §5 words) takes this many times longer.
     public static let manualReviewFactor = 3.0
     public static let manualReviewWords = ["bank", "pay", "live"]
-    /// Organization verification is reused within 13 months (RULES.md §5).
-    public static let organizationReuseWindow: TimeInterval = .days(396)
 
     public init(store: StoreReader, now: Date, reviewScale: Double) {
         self.store = store
@@ -159,16 +157,24 @@ public struct CAReview {
         }
     }
 
-    /// OV or OV Pro from DigiCert or GeoTrust, bought again within 13 months with the same
-    /// organization information: skip organization verification (RULES.md §5).
+    /// OV or OV Pro from DigiCert or GeoTrust, bought again by the same user within 13 months
+    /// with the same organization information (name, unit, country, province, city): skip
+    /// organization verification (RULES.md §5).
     func mayReuseOrganization(_ certificate: Certificate) throws -> Bool {
         guard certificate.type.family == .ov, certificate.brand.reusesOrganizationVerification,
             let application = try store.application(certificateID: certificate.id)
         else { return false }
         return try store.organizationVerifiedRecently(
-            companyName: application.companyName, country: application.country, province: application.province,
-            city: application.city, brands: [CABrand.digiCert, .geoTrust], since: now - Self.organizationReuseWindow,
-            excluding: certificate.id)
+            application, sameOwnerAs: certificate.id, brands: CABrand.allCases.filter(\.reusesOrganizationVerification),
+            since: Self.organizationReuseStart(before: now))
+    }
+
+    /// The earliest organization verification still reused at `now`: 13 calendar months before
+    /// (Gregorian, UTC), so the window follows the calendar rather than a fixed day count.
+    public static func organizationReuseStart(before now: Date) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar.date(byAdding: .month, value: -13, to: now) ?? now - .days(396)
     }
 
     /// CAA (RULES.md §5): the hold reason when a record on one of `names` (or its closest parent

@@ -155,3 +155,68 @@ extension World {
         #expect(try CAService(context: world.context).tick() == 0)
     }
 }
+
+/// Organization reuse (RULES.md §5): OV or OV Pro from DigiCert or GeoTrust, bought again by the
+/// same user within 13 calendar months with the same organization information.
+@Suite struct OrganizationReuseTests {
+    static let juneFirst = Date(timeIntervalSince1970: 1_780_272_000)  // 2026-06-01 00:00 UTC
+
+    /// Buys an OV certificate for `principal`, applies with `form` and proves its domain; returns
+    /// the certificate as the CA left it, with its review at `reviewAt`.
+    func reviewed(_ world: World, form: ApplicationForm, by principal: Principal, reviewAt: Date) throws -> Certificate {
+        let purchase = PurchaseRequest(brand: .digiCert, type: .ov, domainType: .single, agreed: true)
+        let bought = try LifecycleService(context: world.context).buy(purchase, by: principal).certificates[0]
+        world.clock.set(reviewAt - 301)  // `prove` lets the TTL pass before the CA looks
+        _ = try LifecycleService(context: world.context).apply(certificateID: bought.id, form: form, by: principal)
+        try world.prove(bought.id)
+        return try world.load(bought.id)
+    }
+
+    /// The first certificate's organization verification time, 2026-06-01; 13 calendar months
+    /// later is 2027-07-01, 395 days, so a flat 396-day window would still reuse after it.
+    func verifiedOrganization(_ world: World) throws -> Date {
+        world.clock.set(Self.juneFirst)
+        let first = try world.issued(.ov, domain: "www.example.com")
+        return try #require(first.organizationVerifiedAt)
+    }
+
+    @Test func reusedUpToThirteenCalendarMonthsAndNotAfter() throws {
+        let world = try World()
+        let verifiedAt = try verifiedOrganization(world)
+        let thirteenMonths = try #require(Calendar.utc.date(byAdding: .month, value: 13, to: verifiedAt))
+        #expect(thirteenMonths.timeIntervalSince(verifiedAt) == .days(395))
+
+        let inside = try reviewed(world, form: World.form("shop.example.com"), by: world.user, reviewAt: thirteenMonths - 1)
+        #expect(inside.status == .issued)
+        #expect(try world.context.database.read { try $0.pendingMail(certificateID: inside.id, action: .verifyOrganization) } == nil)
+
+        let outside = try reviewed(world, form: World.form("blog.example.com"), by: world.user, reviewAt: thirteenMonths + 1)
+        #expect(outside.status == .checkingOrg)
+    }
+
+    @Test func aChangedOrganizationUnitIsVerifiedAgain() throws {
+        let world = try World()
+        let verifiedAt = try verifiedOrganization(world)
+        var form = World.form("shop.example.com")
+        form.companyUnit = "Online Sales"
+        #expect(try reviewed(world, form: form, by: world.user, reviewAt: verifiedAt + .days(30)).status == .checkingOrg)
+    }
+
+    @Test func anotherUsersVerificationIsNotReused() throws {
+        let world = try World()
+        let verifiedAt = try verifiedOrganization(world)
+        let other = try world.context.database.write { store in
+            try store.insert(User(name: "bob", passwordHash: "", isAdmin: true, createdAt: world.clock.now))
+        }
+        let bob = Principal(userID: other.id, name: other.name, isAdmin: true)
+        #expect(try reviewed(world, form: World.form("shop.example.com"), by: bob, reviewAt: verifiedAt + .days(30)).status == .checkingOrg)
+    }
+}
+
+extension Calendar {
+    static var utc: Calendar {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar
+    }
+}

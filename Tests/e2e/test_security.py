@@ -233,7 +233,7 @@ def test_xss_payloads_come_back_escaped_everywhere(sec):
            [f"/cloud/dns/zones/{zone[0]}"])
     submit("upload name", "/certificates/upload", {"name": payload, "certificate": payload, "private_key": payload,
                                                    "certificate_chain": ""}, "/certificates/upload", [])
-    submit("tags", "/certificates/buy", {"cert_brand": "SYMANTEC", "cert_type": "DV_SSL_CERT",
+    submit("tags", "/certificates/buy", {"cert_brand": "DIGICERT", "cert_type": "DV_SSL_CERT",
                                          "domain_type": "SINGLE_DOMAIN", "effective_time": "1", "order_number": "1",
                                          "tags": f"k={payload}\n{payload}=v", "agree": "on"},
            "/certificates/buy", ["/certificates"])
