@@ -57,20 +57,22 @@ extension WebApp {
     /// primary domain type matters only for multiple domains and is single when absent.
     static func purchase(from form: FormData) throws(RefusalList) -> PurchaseRequest {
         var problems: [Refusal] = []
-        func choice<T: RawRepresentable & CaseIterable>(_ field: String, _ label: String, absent: T? = nil) -> T?
-        where T.RawValue == String {
+        func choice<T: RawRepresentable & CaseIterable>(
+            _ field: String, _ label: String, absent: T? = nil, parse: (String) -> T?
+        ) -> T? where T.RawValue == String {
             let raw = form[field] ?? ""
             if raw.isEmpty, let absent { return absent }
-            if let value = T(rawValue: raw) { return value }
+            if let value = parse(raw) { return value }
             let options = T.allCases.map(\.rawValue).joined(separator: ", ")
             problems.append(
                 .invalid(field, "\(label): \(raw.isEmpty ? "choose one" : "\"\(raw.prefix(40))\" is not an option"); choose one of \(options)."))
             return nil
         }
-        let brand: CABrand? = choice("cert_brand", "Certificate authority")
-        let type: CertificateType? = choice("cert_type", "Certificate type")
-        let domainType: DomainType? = choice("domain_type", "Domain type")
-        let primary: MultiDomainPrimary? = choice("primary_domain_type", "Primary domain", absent: .single)
+        // The brand also accepts "DIGICERT" and the display names (`CABrand.init(code:)`).
+        let brand = choice("cert_brand", "Certificate authority") { CABrand(code: $0) }
+        let type = choice("cert_type", "Certificate type") { CertificateType(rawValue: $0) }
+        let domainType = choice("domain_type", "Domain type") { DomainType(rawValue: $0) }
+        let primary = choice("primary_domain_type", "Primary domain", absent: .single) { MultiDomainPrimary(rawValue: $0) }
         guard let brand, let type, let domainType, let primary else { throw RefusalList(problems) }
         let tags = (form["tags"] ?? "").split(whereSeparator: \.isNewline).compactMap { line -> (key: String, value: String)? in
             let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
