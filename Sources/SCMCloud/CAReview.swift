@@ -105,8 +105,18 @@ public struct CAReview {
 
     /// The review time of §1, scaled, longer for manual-review words.
     public func reviewTime(for certificate: Certificate) -> TimeInterval {
-        let manual = certificate.allDomains.contains { domain in Self.manualReviewWords.contains { domain.contains($0) } }
+        let manual = certificate.allDomains.contains(where: Self.needsManualReview)
         return certificate.type.nominalReviewTime * reviewScale * (manual ? Self.manualReviewFactor : 1)
+    }
+
+    /// Whether `domain` goes to manual review (RULES.md §5): one of `manualReviewWords` is a whole
+    /// label or a whole hyphen-separated part of one (`bank.example.com`, `my-bank.example.com`,
+    /// `pay-now.example.com`). Inside a longer word it does not count (`olive`, `delivery`,
+    /// `banking`), so ordinary names are not slowed down by the letters they happen to contain.
+    public static func needsManualReview(_ domain: String) -> Bool {
+        domain.lowercased().split(separator: ".").contains { label in
+            label.split(separator: "-").contains { manualReviewWords.contains(String($0)) }
+        }
     }
 
     func reviewDomains(_ certificate: Certificate) throws -> CAStep {

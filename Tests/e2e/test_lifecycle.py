@@ -221,6 +221,34 @@ def test_caa_record_for_another_ca_fails_with_that_reason():
         stop_stack(st)
 
 
+def test_the_verify_button_asks_the_ca_at_once():
+    """The scheduler passes once an hour here, so only the Verify button can move the certificate."""
+    st = make_stack(("--review-scale", "0", "--scheduler-interval", "3600"))
+    try:
+        console = st.login()
+        console.get("/certificates")
+        cert_id = buy(console, cert_type="DV_SSL_CERT")
+        resp, body = post_json(console, f"/certificates/{cert_id}/apply", {
+            **APPLICANT, "domain": "shop.delta-verify.org", "domain_method": "DNS"})
+        assert resp.status_code == 200, body
+        zone = ensure_zone(console, "delta-verify.org")
+        (domain, token), = validations(st, cert_id)
+        add_record(console, zone, "_dnsauth.shop", "TXT", token, ttl="1")
+        time.sleep(1.5)  # the record's TTL
+        assert status_of(st, cert_id) == "CHECKING"
+        page = console.get(f"/certificates/{cert_id}/verify-domain").text
+        assert f'action="/certificates/{cert_id}/verify-domain"' in page
+        resp = console.post(f"/certificates/{cert_id}/verify-domain", {})
+        assert resp.status_code == 303, resp.text[:500]
+        assert status_of(st, cert_id) == "ISSUED"
+        with st.db() as db:
+            clicks = db.execute("SELECT count(*) FROM events WHERE target = ? AND action = 'scm:cert:verify-domain'",
+                                (cert_id,)).fetchone()[0]
+        assert clicks == 1
+    finally:
+        stop_stack(st)
+
+
 def test_changing_the_caa_record_releases_the_certificate(life, console):
     cert_id = buy(console, cert_type="DV_SSL_CERT")
     post_json(console, f"/certificates/{cert_id}/apply", {**APPLICANT, "domain": "www.delta-caa.io", "domain_method": "DNS"})
