@@ -259,14 +259,19 @@ def test_changing_the_caa_record_releases_the_certificate(life, console):
     add_record(console, zone, "_dnsauth", "TXT", token)
     time.sleep(1.5)
     assert status_of(life, cert_id) == "CHECKING"
-    page = console.get(f"/cloud/dns/zones/{zone}").text
-    record_id = re.search(r'/cloud/dns/records/(\d+)/edit[^>]*>[^<]*</a>(?:(?!/cloud/dns/records/).)*', page, re.S)
+    hold = console.get(f"/certificates/{cert_id}/verify-domain").text
+    assert "does not authorize" in hold and "globalsign.com" in hold
+    # The CAA set is modified through its own Modify link on the zone page.
     with life.db() as db:
         caa_id = db.execute("SELECT id FROM dns_record_sets WHERE name = 'delta-caa.io' AND type = 'CAA'").fetchone()[0]
-    console.get(f"/cloud/dns/records/{caa_id}/edit")
+    assert f'href="/cloud/dns/records/{caa_id}/edit"' in console.get(f"/cloud/dns/zones/{zone}").text
+    edit = console.get(f"/cloud/dns/records/{caa_id}/edit").text
+    assert "globalsign.com" in edit
     resp = console.post(f"/cloud/dns/records/{caa_id}", {"ttl": "1", "values": '0 issue "digicert.com"'}, headers=JSON)
     assert resp.status_code == 200, resp.text
     wait_for(life, cert_id, "ISSUED")
+    with life.db() as db:
+        assert db.execute("SELECT hold_reason FROM certificates WHERE id = ?", (cert_id,)).fetchone()[0] in (None, "")
 
 
 # --- Bad input: a clear message, nothing changed -------------------------------------------
