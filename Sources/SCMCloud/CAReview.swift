@@ -15,12 +15,15 @@ public enum CAStep: Sendable, Equatable {
     case organizationVerified(reviewDue: Date)
     /// ISSUING and the review time has passed: sign.
     case issue
-    /// → UNPASSED with the reason.
+    /// CHECKING, CHECKING_ORG, ISSUING or REISSUING → UNPASSED with the reason.
     case fail(reason: String)
     /// CANCELCHECKING → PAID, the application kept for a new one.
     case withdrawalDone
     /// CANCELSUPPLEMENTING → ISSUED with the old domain set.
     case additionWithdrawn
+    /// SUPPLEMENTCHECKING past the verification deadline → ISSUED with the old domain set, the
+    /// notice saying why.
+    case additionRefused(reason: String)
     /// SUPPLEMENTCHECKING or REISSUING with every new proof in place (a reissue also needs the
     /// old certificate's cancellation confirmed): a new certificate with the same expiry.
     case replace(newlyVerified: [String])
@@ -38,8 +41,6 @@ public struct CAReview {
     /// Manual review (RULES.md §5 words) takes this many times longer.
     public static let manualReviewFactor = 3.0
     public static let manualReviewWords = ["bank", "pay", "live"]
-    /// Organization verification is reused within 13 months (RULES.md §5).
-    public static let organizationReuseWindow: TimeInterval = .days(396)
 
     public init(store: StoreReader, now: Date, reviewScale: Double) {
         self.store = store
@@ -54,7 +55,9 @@ public struct CAReview {
             if try store.answeredMail(certificateID: certificate.id, action: .verifyOrganization) != nil {
                 return .organizationVerified(reviewDue: now + reviewTime(for: certificate))
             }
-            if let failure = deadlineFailure(certificate, waitingFor: "organization verification") { return failure }
+            if let failure = deadlineFailure(certificate, since: certificate.appliedAt, waitingFor: "organization verification") {
+                return failure
+            }
             return .wait(holdReason: nil, newlyVerified: [])
         case .issuing:
             if let due = certificate.reviewDueAt, due > now { return .wait(holdReason: nil, newlyVerified: []) }
@@ -68,10 +71,18 @@ public struct CAReview {
         }
     }
 
-    /// Added domains or a reissue's new domain: proven as in §5; a reissue also waits for the
-    /// answer to the cancellation mail (RULES.md §3).
+    /// Added domains or a reissue's new domain: held by CAA and proven as in §5, within 30 days
+    /// of the request; a reissue also waits for the answer to the cancellation mail (RULES.md §3).
     func reviewReplacement(_ certificate: Certificate) throws -> CAStep {
         let resolver = DNSResolver(store: store, now: now)
+        let addition = certificate.status == .supplementChecking ? try store.domainAddition(certificateID: certificate.id) : nil
+        // A reissue sets `appliedAt` to its own request; an addition keeps the original one.
+        let requestedAt = addition?.requestedAt ?? certificate.appliedAt
+        // The CA signs every name of the new certificate, so every one must pass CAA.
+        if let reason = try caaHold(on: certificate.allDomains + (addition?.domains ?? []), for: certificate, resolver: resolver) {
+            return deadlineFailure(certificate, since: requestedAt, waitingFor: "the CAA record", reason: reason)
+                ?? .wait(holdReason: reason, newlyVerified: [])
+        }
         var newlyVerified: [String] = []
         var pending = false
         for validation in try store.validations(certificateID: certificate.id) where validation.verifiedAt == nil {
@@ -80,6 +91,9 @@ public struct CAReview {
             } else {
                 pending = true
             }
+        }
+        if pending, let failure = deadlineFailure(certificate, since: requestedAt, waitingFor: "domain name verification") {
+            return failure
         }
         if certificate.awaitingConfirmation == .reissueCancellation {
             return .wait(
@@ -91,8 +105,18 @@ public struct CAReview {
 
     /// The review time of §1, scaled, longer for manual-review words.
     public func reviewTime(for certificate: Certificate) -> TimeInterval {
-        let manual = certificate.allDomains.contains { domain in Self.manualReviewWords.contains { domain.contains($0) } }
+        let manual = certificate.allDomains.contains(where: Self.needsManualReview)
         return certificate.type.nominalReviewTime * reviewScale * (manual ? Self.manualReviewFactor : 1)
+    }
+
+    /// Whether `domain` goes to manual review (RULES.md §5): one of `manualReviewWords` is a whole
+    /// label or a whole hyphen-separated part of one (`bank.example.com`, `my-bank.example.com`,
+    /// `pay-now.example.com`). Inside a longer word it does not count (`olive`, `delivery`,
+    /// `banking`), so ordinary names are not slowed down by the letters they happen to contain.
+    public static func needsManualReview(_ domain: String) -> Bool {
+        domain.lowercased().split(separator: ".").contains { label in
+            label.split(separator: "-").contains { manualReviewWords.contains(String($0)) }
+        }
     }
 
     func reviewDomains(_ certificate: Certificate) throws -> CAStep {
@@ -103,16 +127,9 @@ public struct CAReview {
             return .fail(reason: "DV certificates cannot be issued for \(special): edu, gov and edu.cn names need OV or EV.")
         }
         let resolver = DNSResolver(store: store, now: now)
-        // CAA: a record that does not name this CA holds the whole certificate (RULES.md §5).
-        for domain in certificate.allDomains where !DomainName.isIPv4(domain) {
-            if let caa = try resolver.caa(for: domain),
-                !DNSResolver.caaPermits(caa.values, brand: certificate.brand, wildcard: domain.hasPrefix("*."))
-            {
-                let reason =
-                    "A CAA record on \(caa.name) (\(caa.values.joined(separator: ", "))) does not authorize \(certificate.brand.displayName) (\(certificate.brand.caaIssuer)) to issue for \(domain)."
-                if let failure = deadlineFailure(certificate, waitingFor: "the CAA record", reason: reason) { return failure }
-                return .wait(holdReason: reason, newlyVerified: [])
-            }
+        if let reason = try caaHold(on: certificate.allDomains, for: certificate, resolver: resolver) {
+            return deadlineFailure(certificate, since: certificate.appliedAt, waitingFor: "the CAA record", reason: reason)
+                ?? .wait(holdReason: reason, newlyVerified: [])
         }
         var newlyVerified: [String] = []
         var pending: [String] = []
@@ -124,8 +141,8 @@ public struct CAReview {
             }
         }
         guard pending.isEmpty else {
-            if let failure = deadlineFailure(certificate, waitingFor: "domain name verification") { return failure }
-            return .wait(holdReason: nil, newlyVerified: newlyVerified)
+            return deadlineFailure(certificate, since: certificate.appliedAt, waitingFor: "domain name verification")
+                ?? .wait(holdReason: nil, newlyVerified: newlyVerified)
         }
         let due = now + reviewTime(for: certificate)
         if certificate.type.verifiesOrganization, try !mayReuseOrganization(certificate) {
@@ -150,20 +167,49 @@ public struct CAReview {
         }
     }
 
-    /// OV or OV Pro from DigiCert or GeoTrust, bought again within 13 months with the same
-    /// organization information: skip organization verification (RULES.md §5).
+    /// OV or OV Pro from DigiCert or GeoTrust, bought again by the same user within 13 months
+    /// with the same organization information (name, unit, country, province, city): skip
+    /// organization verification (RULES.md §5).
     func mayReuseOrganization(_ certificate: Certificate) throws -> Bool {
         guard certificate.type.family == .ov, certificate.brand.reusesOrganizationVerification,
             let application = try store.application(certificateID: certificate.id)
         else { return false }
         return try store.organizationVerifiedRecently(
-            companyName: application.companyName, country: application.country, province: application.province,
-            city: application.city, brands: [CABrand.digiCert, .geoTrust], since: now - Self.organizationReuseWindow,
-            excluding: certificate.id)
+            application, sameOwnerAs: certificate.id, brands: CABrand.allCases.filter(\.reusesOrganizationVerification),
+            since: Self.organizationReuseStart(before: now))
     }
 
-    func deadlineFailure(_ certificate: Certificate, waitingFor what: String, reason: String? = nil) -> CAStep? {
-        guard let applied = certificate.appliedAt, now.timeIntervalSince(applied) > Self.verificationDeadline else { return nil }
-        return .fail(reason: (reason.map { $0 + " " } ?? "") + "The \(what) was not completed within 30 days of applying.")
+    /// The earliest organization verification still reused at `now`: 13 calendar months before
+    /// (Gregorian, UTC), so the window follows the calendar rather than a fixed day count.
+    public static func organizationReuseStart(before now: Date) -> Date {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar.date(byAdding: .month, value: -13, to: now) ?? now - .days(396)
+    }
+
+    /// CAA (RULES.md §5): the hold reason when a record on one of `names` (or its closest parent
+    /// that has one) does not name this CA; IP addresses have no CAA.
+    func caaHold(on names: [String], for certificate: Certificate, resolver: DNSResolver) throws -> String? {
+        for domain in names where !DomainName.isIPv4(domain) {
+            if let caa = try resolver.caa(for: domain),
+                !DNSResolver.caaPermits(caa.values, brand: certificate.brand, wildcard: domain.hasPrefix("*."))
+            {
+                return "A CAA record on \(caa.name) (\(caa.values.joined(separator: ", "))) does not authorize \(certificate.brand.displayName) (\(certificate.brand.caaIssuer)) to issue for \(domain)."
+            }
+        }
+        return nil
+    }
+
+    /// The failure once `what` is still not done 30 days after `start` (RULES.md §3 decision).
+    func deadlineFailure(_ certificate: Certificate, since start: Date?, waitingFor what: String, reason: String? = nil) -> CAStep? {
+        guard let start, now.timeIntervalSince(start) > Self.verificationDeadline else { return nil }
+        return Self.failure(
+            of: certificate, reason: (reason.map { $0 + " " } ?? "") + "The \(what) was not completed within 30 days of applying.")
+    }
+
+    /// A failed review: a domain addition returns to the issued certificate with its old names;
+    /// anything else goes to UNPASSED.
+    public static func failure(of certificate: Certificate, reason: String) -> CAStep {
+        certificate.status == .supplementChecking ? .additionRefused(reason: reason) : .fail(reason: reason)
     }
 }

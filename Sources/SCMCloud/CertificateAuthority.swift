@@ -60,6 +60,13 @@ public struct CertificateAuthority: Sendable {
         return record
     }
 
+    /// The request itself cannot be signed (its CSR, key or names), as opposed to the CA failing:
+    /// trying again would fail the same way, so the certificate fails review (RULES.md §3).
+    public struct SigningRefused: Error, Sendable {
+        public let message: String
+        static let requestFaults: Set<PKIError.Kind> = [.malformed, .unsupportedKey, .badSignature, .invalidInput]
+    }
+
     /// Signs `csrPEM` for `names` (the first is the subject CN). The subject carries the
     /// organization for OV/EV and never personal contact data or an OU (RULES.md §1).
     public func issue(
@@ -69,12 +76,18 @@ public struct CertificateAuthority: Sendable {
         let record = try authority(brand)
         let issuerKey = try PrivateKey(pem: String(decoding: try sealer.open(record.intermediateSealedKey), as: UTF8.self))
         let organization = type.verifiesOrganization ? application.flatMap { $0.companyName.isEmpty ? nil : $0 } : nil
-        let pem = try CertificateSigner.leaf(
-            csrPEM: csrPEM, commonName: names.first ?? "", subjectAlternativeNames: names,
-            organization: organization?.companyName, country: organization?.country,
-            province: organization?.province, city: organization?.city,
-            issuerCertificatePEM: record.intermediatePEM, issuerKey: issuerKey, notBefore: notBefore, notAfter: notAfter,
-            hash: type.isPro ? .sha384 : .sha256)
+        let pem: String
+        do {
+            pem = try CertificateSigner.leaf(
+                csrPEM: csrPEM, commonName: names.first ?? "", subjectAlternativeNames: names,
+                organization: organization?.companyName, country: organization?.country,
+                province: organization?.province, city: organization?.city,
+                issuerCertificatePEM: record.intermediatePEM, issuerKey: issuerKey, notBefore: notBefore, notAfter: notAfter,
+                hash: type.isPro ? .sha384 : .sha256)
+        } catch {
+            guard SigningRefused.requestFaults.contains(error.kind) else { throw error }
+            throw SigningRefused(message: error.message)
+        }
         return Issued(
             certificatePEM: pem, chainPEM: record.intermediatePEM + record.rootPEM, info: try X509.parse(pem: pem))
     }

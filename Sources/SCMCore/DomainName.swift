@@ -13,15 +13,17 @@ public enum DomainName {
     /// Trims, lowercases and converts `input` to the ASCII form the server stores, or refuses it
     /// with a sentence that names `field` and the broken rule.
     ///
-    /// - Unicode input is put in NFC and lowercased, then each non-ASCII label is converted to
-    ///   Punycode (`bücher.example` → `xn--bcher-kva.example`). A label may hold letters of any
+    /// - Unicode input is mapped as IDNA (UTS #46) does: compatibility forms folded (NFKC, so
+    ///   full-width `ｗｗｗ` is `www` and `．` is `.`), lowercased, then each non-ASCII label is
+    ///   converted to Punycode (`bücher.example` → `xn--bcher-kva.example`). A label may hold letters of any
     ///   script, combining marks, decimal digits and `-`; anything else (symbols, emoji,
     ///   punctuation) is refused as "cannot be converted to Punycode". Labels already written as
     ///   `xn--…` must be valid Punycode.
     /// - The ideographic full stops `。．｡` separate labels like `.`; one trailing `.` (the absolute
     ///   form `example.com.`) is dropped.
     /// - DNS rules: at least two labels; each label 1–63 characters (after conversion) of letters,
-    ///   digits and hyphens, not starting or ending with a hyphen; the whole name ≤ 253
+    ///   digits and hyphens, not starting or ending with a hyphen, and without `--` as its 3rd and
+    ///   4th characters unless it is an `xn--` label (IDNA reserves that form); the whole name ≤ 253
     ///   characters; the last label not all digits (that would be an IP address, see
     ///   `isPublicIPv4`).
     /// - `*` is allowed only as the whole first label `*.` and only when `allowWildcard` is true;
@@ -43,7 +45,9 @@ public enum DomainName {
             throw refuse("\(shown) is an IP address, not a domain name.")
         }
 
-        var name = trimmed.precomposedStringWithCanonicalMapping.lowercased().precomposedStringWithCanonicalMapping
+        // NFKC before and after lowercasing, as UTS #46 maps: a full-width or other compatibility
+        // letter must become its plain letter, not a Punycode label of its own.
+        var name = trimmed.precomposedStringWithCompatibilityMapping.lowercased().precomposedStringWithCompatibilityMapping
         name = String(name.unicodeScalars.map { ideographicStops.contains($0) ? "." : Character($0) })
         if name.hasSuffix(".") && !name.hasSuffix("..") { name.removeLast() }
 
@@ -82,6 +86,12 @@ public enum DomainName {
             if original.hasPrefix("-") || original.hasSuffix("-") {
                 throw refuse(
                     "\(shown) has the label \(quoted(original)), which starts or ends with a hyphen; a label must begin and end with a letter or digit."
+                )
+            }
+            let isALabel = original.hasPrefix("xn--") && scalars.allSatisfy(\.isASCII)
+            if scalars.count >= 4, scalars[2] == "-", scalars[3] == "-", !isALabel {
+                throw refuse(
+                    "\(shown) has the label \(quoted(original)), with '--' as its 3rd and 4th characters; IDNA reserves that for Punycode labels beginning with 'xn--'."
                 )
             }
             let encoded: String

@@ -26,3 +26,14 @@ public struct CSRInfo: Sendable, Equatable {
         return result
     }
 }
+
+extension CSRInfo {
+    /// The CSR's key as a catalogue algorithm (RULES.md §1); a key outside the catalogue (RSA
+    /// 1024, P-521, Ed25519…) is refused for `field`, since the CA would never sign it.
+    public func catalogueKey(field: String) throws(Refusal) -> KeyAlgorithm {
+        guard let keyAlgorithm else {
+            throw .invalid(field, "CSR: its key is \(keyDescription); use RSA 2048/3072/4096 or EC P-256/P-384.")
+        }
+        return keyAlgorithm
+    }
+}

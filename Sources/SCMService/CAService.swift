@@ -95,19 +95,19 @@ public struct CAService: Sendable {
                 })
             return true
         case .issue:
-            try issue(loaded)
-            return true
+            return try signing(loaded) { try issue(loaded) }
         case .fail(let reason):
             try context.perform(
                 "ca:reject", certificateID: loaded.id, by: .system, detail: reason,
                 guard: { certificate, _ in
-                    guard [.checking, .checkingOrg, .issuing].contains(certificate.status) else { throw Self.lostRace(certificate) }
+                    guard [.checking, .checkingOrg, .issuing, .reissuing].contains(certificate.status) else { throw Self.lostRace(certificate) }
                 }, prepare: { _ in () },
                 apply: { certificate, store, _, now in
                     certificate.status = .unpassed
                     certificate.failReason = reason
                     certificate.holdReason = nil
                     certificate.reviewDueAt = nil
+                    certificate.awaitingConfirmation = nil
                     let application = try store.reader.application(certificateID: certificate.id)
                     try store.deliver(CAMail.rejected(certificate: certificate, application: application, reason: reason, at: now))
                 })
@@ -118,12 +118,25 @@ public struct CAService: Sendable {
         case .additionWithdrawn:
             try restoreDomainSet(loaded)
             return true
-        case .replace(let newlyVerified):
-            try issueReplacement(loaded, newlyVerified: newlyVerified)
+        case .additionRefused(let reason):
+            try restoreDomainSet(loaded, refusedBecause: reason)
             return true
+        case .replace(let newlyVerified):
+            return try signing(loaded) { try issueReplacement(loaded, newlyVerified: newlyVerified) }
         case .revoke:
             try completeRevocation(loaded)
             return true
+        }
+    }
+
+    /// Runs a step that signs; a request the CA refuses to sign fails review with the reason
+    /// instead of being retried every pass.
+    private func signing(_ loaded: Certificate, _ body: () throws -> Void) throws -> Bool {
+        do {
+            try body()
+            return true
+        } catch let refusal as CertificateAuthority.SigningRefused {
+            return try carryOut(CAReview.failure(of: loaded, reason: "The CA cannot sign the request: \(refusal.message)."), on: loaded)
         }
     }
 

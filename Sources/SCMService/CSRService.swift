@@ -18,6 +18,8 @@ public struct CSRService: Sendable {
         public var companyProvince = ""
         public var companyCity = ""
         public var companyName = ""
+        /// The form's one-time token: the same form submitted twice creates one CSR.
+        public var submissionToken: String?
 
         public init(name: String, domainName: String, sans: String = "", keyAlgorithm: String, usage: String = "PERSONAL") {
             self.name = name
@@ -81,7 +83,7 @@ public struct CSRService: Sendable {
             csr.companyCity = request.companyCity
             csr.companyName = request.companyName
         }
-        try insert(csr, by: principal, action: "scm:csr:create")
+        try insert(csr, by: principal, action: "scm:csr:create", submissionToken: request.submissionToken)
         return csr
     }
 
@@ -92,6 +94,8 @@ public struct CSRService: Sendable {
         do { info = try CSR.parse(pem: pem) } catch {
             throw Refusal.invalid("csr", "CSR: \(error.message). Paste a PEM CSR (-----BEGIN CERTIFICATE REQUEST-----).")
         }
+        // A CSR whose key the CA will not sign is of no use in the list (RULES.md §1).
+        let keyAlgorithm = try info.catalogueKey(field: "csr")
         var sealed: [UInt8]?
         if let privateKey, !privateKey.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
             let key: PrivateKey
@@ -107,7 +111,7 @@ public struct CSRService: Sendable {
         let csr = StoredCSR(
             id: Self.newID(), name: validName, pem: pem.trimmingCharacters(in: .whitespacesAndNewlines) + "\n",
             domainName: names.first ?? info.commonName, sans: Array(names.dropFirst()),
-            keyAlgorithm: info.keyAlgorithm?.rawValue ?? info.keyDescription, usage: info.organization == nil ? .personal : .enterprise,
+            keyAlgorithm: keyAlgorithm.rawValue, usage: info.organization == nil ? .personal : .enterprise,
             sealedPrivateKey: sealed, createdAt: context.clock.now)
         try insert(csr, by: principal, action: "scm:csr:upload")
         return csr
@@ -164,8 +168,9 @@ public struct CSRService: Sendable {
         return pem
     }
 
-    private func insert(_ csr: StoredCSR, by principal: Principal, action: String) throws {
+    private func insert(_ csr: StoredCSR, by principal: Principal, action: String, submissionToken: String? = nil) throws {
         try context.database.write { store in
+            try LifecycleService.claim(submissionToken, for: "CSR \(csr.name) (\(csr.id))", what: "Create CSR", in: store, at: csr.createdAt)
             try store.insert(csr, ownerID: principal.userReference)
             try store.append(Event(at: csr.createdAt, actor: principal.name, action: action, target: csr.id, detail: csr.name, remoteAddress: principal.remoteAddress))
         }

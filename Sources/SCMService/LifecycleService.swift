@@ -12,8 +12,12 @@ public struct LifecycleService: Sendable {
 
     // MARK: Buy
 
-    /// N certificates in PAID and one order with its paid-at time and amount.
-    public func buy(_ purchase: PurchaseRequest, by principal: Principal) throws -> (order: Order, certificates: [Certificate]) {
+    /// N certificates in PAID and one order with its paid-at time and amount. With the Buy form's
+    /// one-time `submissionToken`, the same form submitted twice buys once: the other submission
+    /// is refused with the order the first one made.
+    public func buy(
+        _ purchase: PurchaseRequest, submissionToken: String? = nil, by principal: Principal
+    ) throws -> (order: Order, certificates: [Certificate]) {
         try purchase.validate()
         try principal.permissions.authorize(.certBuy, into: purchase.enterpriseProject)
         let now = context.clock.now
@@ -35,6 +39,7 @@ public struct LifecycleService: Sendable {
             return certificate
         }
         try context.database.write { store in
+            try Self.claim(submissionToken, for: "order \(order.id)", what: "Buy", in: store, at: now)
             try store.insert(order)
             for certificate in certificates {
                 try store.insert(certificate, ownerID: principal.userReference)
@@ -45,6 +50,18 @@ public struct LifecycleService: Sendable {
                       detail: "\(summary); ¥\(purchase.totalPrice)", remoteAddress: principal.remoteAddress))
         }
         return (order, certificates)
+    }
+
+    /// Claims a form's one-time token inside the transaction that acts on it, so of two
+    /// submissions of the same form exactly one takes effect. No token (API, scripts): no check.
+    static func claim(_ token: String?, for outcome: String, what form: String, in store: StoreWriter, at now: Date) throws {
+        guard let token, !token.isEmpty else { return }
+        guard token.count <= 128 else { throw Refusal.invalid("submission_token", "The form's submission token is malformed: reload the page.") }
+        if let earlier = try store.claimSubmission(token: token, outcome: outcome, at: now) {
+            throw Refusal(
+                .conflict,
+                "This \(form) form was already submitted (it made \(earlier)); nothing was done again. Reload the page to start a new one.")
+        }
     }
 
     // MARK: Apply
@@ -114,30 +131,37 @@ public struct LifecycleService: Sendable {
         }
     }
 
-    /// For an uploaded or existing CSR, the domain fields come from the CSR (RULES.md §4).
+    /// For an uploaded or existing CSR, the domain fields come from the CSR (RULES.md §4), whose
+    /// key must be one the catalogue offers.
     func resolveCSR(_ form: ApplicationForm) throws -> (ApplicationForm, StoredCSR?) {
         var form = form
         switch CSRSource(rawValue: form.csrMode) {
         case .uploaded:
-            let info: CSRInfo
-            do { info = try CSR.parse(pem: form.csrPEM) } catch {
-                throw RefusalList([.invalid(ApplicationField.csr, "CSR: \(error.message). Paste a PEM CSR (-----BEGIN CERTIFICATE REQUEST-----).")])
-            }
-            guard info.keyAlgorithm != nil else {
-                throw RefusalList([.invalid(ApplicationField.csr, "CSR: its key is \(info.keyDescription); use RSA 2048/3072/4096 or EC P-256/P-384.")])
-            }
+            let info = try Self.catalogueCSR(form.csrPEM, field: ApplicationField.csr).info
             fillDomains(&form, names: info.domainNames)
             return (form, nil)
         case .existing:
             guard let stored = try context.database.read({ try $0.csr(id: form.csrID) }) else {
                 throw RefusalList([.invalid(ApplicationField.csrID, "Choose a CSR from the CSR list.")])
             }
+            // A CSR uploaded to the list before its key was checked there may still hold one the CA refuses.
+            _ = try Self.catalogueCSR(stored.pem, field: ApplicationField.csrID)
             fillDomains(&form, names: [stored.domainName] + stored.sans.filter { $0 != stored.domainName })
             form.csrPEM = stored.pem
             return (form, stored)
         case .system, nil:
             return (form, nil)
         }
+    }
+
+    /// Parses a CSR given for `field` and reads its key, refusing an unreadable CSR or a key
+    /// outside the catalogue (RULES.md §1, §4).
+    static func catalogueCSR(_ pem: String, field: String) throws(RefusalList) -> (info: CSRInfo, key: KeyAlgorithm) {
+        let info: CSRInfo
+        do { info = try CSR.parse(pem: pem) } catch {
+            throw RefusalList([.invalid(field, "CSR: \(error.message). Paste a PEM CSR (-----BEGIN CERTIFICATE REQUEST-----).")])
+        }
+        do { return (info, try info.catalogueKey(field: field)) } catch { throw RefusalList([error]) }
     }
 
     private func fillDomains(_ form: inout ApplicationForm, names: [String]) {
@@ -164,13 +188,13 @@ public struct LifecycleService: Sendable {
                 city: application.city.isEmpty ? nil : application.city)
             return CSRMaterial(csrPEM: pem, sealedKey: try context.sealer.seal(Array(key.pem.utf8)), keyAlgorithm: application.keyAlgorithm)
         case .existing:
+            // The certificate records the CSR's own key, never a default.
             let pem = stored?.pem ?? ""
             return CSRMaterial(
-                csrPEM: pem, sealedKey: stored?.sealedPrivateKey,
-                keyAlgorithm: (try? CSR.parse(pem: pem))?.keyAlgorithm ?? application.keyAlgorithm)
+                csrPEM: pem, sealedKey: stored?.sealedPrivateKey, keyAlgorithm: try Self.catalogueCSR(pem, field: ApplicationField.csrID).key)
         case .uploaded:
             let pem = application.csrPEM ?? ""
-            return CSRMaterial(csrPEM: pem, sealedKey: nil, keyAlgorithm: (try? CSR.parse(pem: pem))?.keyAlgorithm ?? .rsa2048)
+            return CSRMaterial(csrPEM: pem, sealedKey: nil, keyAlgorithm: try Self.catalogueCSR(pem, field: ApplicationField.csr).key)
         }
     }
 

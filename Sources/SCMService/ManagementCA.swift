@@ -21,17 +21,21 @@ extension CAService {
             })
     }
 
-    /// CANCELSUPPLEMENTING → ISSUED with the old domain set: the added names' proofs go.
-    func restoreDomainSet(_ loaded: Certificate) throws {
+    /// CANCELSUPPLEMENTING (withdrawn) or SUPPLEMENTCHECKING (refused by the CA) → ISSUED with
+    /// the old domain set: the added names' proofs go, and the notice says which it was.
+    func restoreDomainSet(_ loaded: Certificate, refusedBecause reason: String? = nil) throws {
+        let status = loaded.status
+        let outcome = reason.map(DomainAdditionOutcome.refused) ?? .withdrawn
         try context.perform(
-            "ca:domain-addition-withdrawn", certificateID: loaded.id, by: .system,
-            guard: { certificate, _ in try Self.require(.cancelSupplementing, certificate) }, prepare: { _ in () },
+            reason == nil ? "ca:domain-addition-withdrawn" : "ca:domain-addition-refused", certificateID: loaded.id, by: .system,
+            detail: reason ?? "",
+            guard: { certificate, _ in try Self.require(status, certificate) }, prepare: { _ in () },
             apply: { certificate, store, _, now in
                 if let addition = try store.reader.domainAddition(certificateID: certificate.id) {
                     try store.deleteValidations(certificateID: certificate.id, domains: addition.domains)
                     try store.deleteDomainAddition(certificateID: certificate.id)
                     try store.deliver(
-                        CAMail.domainAdditionFinished(certificate: certificate, domains: addition.domains, to: addition.email, added: false, at: now))
+                        CAMail.domainAdditionFinished(certificate: certificate, domains: addition.domains, to: addition.email, outcome: outcome, at: now))
                 }
                 certificate.status = .issued
                 certificate.holdReason = nil
@@ -69,7 +73,7 @@ extension CAService {
                     try store.deleteDomainAddition(certificateID: certificate.id)
                     certificate.sans = Array(names.dropFirst())
                     try store.deliver(
-                        CAMail.domainAdditionFinished(certificate: certificate, domains: addition.domains, to: addition.email, added: true, at: now))
+                        CAMail.domainAdditionFinished(certificate: certificate, domains: addition.domains, to: addition.email, outcome: .added, at: now))
                 }
                 var materials = try store.reader.materials(certificateID: certificate.id) ?? CertificateMaterials()
                 materials.certificatePEM = issued.certificatePEM

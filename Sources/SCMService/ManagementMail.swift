@@ -3,6 +3,13 @@ import SCMCloud
 import SCMCore
 import SCMPKI
 
+/// How a domain addition ended (RULES.md §3 Add additional domain, Withdraw domain addition).
+enum DomainAdditionOutcome {
+    case added
+    case withdrawn
+    case refused(reason: String)
+}
+
 /// The CA's and the manager's mails for the operations after issuance (RULES.md §3, §6). Mails
 /// carry no applicant phone or company: only what the recipient needs to act.
 extension CAMail {
@@ -42,13 +49,21 @@ extension CAMail {
             certificateID: certificate.id, createdAt: now)
     }
 
-    static func domainAdditionFinished(certificate: Certificate, domains: [String], to email: String, added: Bool, at now: Date) -> Mail {
-        Mail(
-            recipient: email,
-            subject: "[\(certificate.brand.displayName)] Domain name addition \(added ? "completed" : "withdrawn") for \(certificate.name)",
-            body: added
-                ? "A new certificate for \(certificate.name) (\(certificate.id)) now carries \(domains.joined(separator: ", ")); its expiry is unchanged."
-                : "The addition of \(domains.joined(separator: ", ")) to \(certificate.name) (\(certificate.id)) was withdrawn; the certificate keeps its previous domain names.",
+    static func domainAdditionFinished(
+        certificate: Certificate, domains: [String], to email: String, outcome: DomainAdditionOutcome, at now: Date
+    ) -> Mail {
+        let names = domains.joined(separator: ", ")
+        let (verb, body): (String, String) =
+            switch outcome {
+            case .added:
+                ("completed", "A new certificate for \(certificate.name) (\(certificate.id)) now carries \(names); its expiry is unchanged.")
+            case .withdrawn:
+                ("withdrawn", "The addition of \(names) to \(certificate.name) (\(certificate.id)) was withdrawn; the certificate keeps its previous domain names.")
+            case .refused(let reason):
+                ("refused", "The CA refused the addition of \(names) to \(certificate.name) (\(certificate.id)): \(reason) The certificate keeps its previous domain names.")
+            }
+        return Mail(
+            recipient: email, subject: "[\(certificate.brand.displayName)] Domain name addition \(verb) for \(certificate.name)", body: body,
             certificateID: certificate.id, createdAt: now)
     }
 

@@ -340,6 +340,8 @@ public struct ManagementService: Sendable {
                 certificate.csrSource = application.csrSource
                 certificate.csrID = application.csrID
                 certificate.awaitingConfirmation = .reissueCancellation
+                // The 30-day verification deadline counts from the reissue (RULES.md §3).
+                certificate.appliedAt = now
                 let contacts = LifecycleService.application(from: application)
                 try store.save(contacts, certificateID: certificate.id)
                 // The old certificate's PEM stays until the new one replaces it; the new CSR and

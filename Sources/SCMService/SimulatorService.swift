@@ -4,7 +4,7 @@ import SCMStore
 
 /// The DNS and web-root simulators' operations (RULES.md §5), with their own rules:
 /// one record set per name and type, TTL default 300 s, TXT values quoted, and a `_dnsauth`
-/// record that still proves a certificate in review cannot be deleted.
+/// value that still proves a certificate in review cannot be deleted nor modified away.
 public struct SimulatorService: Sendable {
     public let context: ServiceContext
     public init(context: ServiceContext) { self.context = context }
@@ -28,7 +28,7 @@ public struct SimulatorService: Sendable {
         let now = context.clock.now
         try context.database.write { store in
             guard let zone = try store.reader.dnsZone(id: id) else { throw Refusal(.notFound, "There is no such zone.") }
-            for set in try store.reader.dnsRecordSets(zoneID: id) { try refuseIfProving(set, store: store.reader) }
+            for set in try store.reader.dnsRecordSets(zoneID: id) { try refuseRemovingProof(from: set, keeping: [], store: store.reader) }
             try store.deleteZone(id: id)
             try store.append(Event(at: now, actor: principal.name, action: "dns:zone-delete", target: zone.name, remoteAddress: principal.remoteAddress))
         }
@@ -63,6 +63,7 @@ public struct SimulatorService: Sendable {
         return try context.database.write { store in
             guard var set = try store.reader.dnsRecordSet(id: id) else { throw Refusal(.notFound, "There is no such record set.") }
             let (_, seconds, parsed) = try Self.parse(type: set.type.rawValue, ttl: ttl, values: values)
+            try refuseRemovingProof(from: set, keeping: parsed, store: store.reader)
             set.ttl = seconds
             set.values = parsed
             set.savedAt = now
@@ -78,7 +79,7 @@ public struct SimulatorService: Sendable {
         let now = context.clock.now
         try context.database.write { store in
             guard let set = try store.reader.dnsRecordSet(id: id) else { throw Refusal(.notFound, "There is no such record set.") }
-            try refuseIfProving(set, store: store.reader)
+            try refuseRemovingProof(from: set, keeping: [], store: store.reader)
             try store.deleteRecordSet(id: id)
             try store.append(
                 Event(at: now, actor: principal.name, action: "dns:record-delete", target: "\(set.name) \(set.type.rawValue)",
@@ -86,17 +87,27 @@ public struct SimulatorService: Sendable {
         }
     }
 
-    /// A `_dnsauth` record may be deleted only after its certificate is issued or revoked (RULES.md §5).
-    func refuseIfProving(_ set: DNSRecordSet, store: StoreReader) throws {
+    /// A `_dnsauth` record may be deleted only after its certificate is issued or revoked (RULES.md
+    /// §5): a Delete (nothing kept) or a Modify that drops a value still proving a certificate in
+    /// review is refused. Other values of the set, and other records, may change freely.
+    func refuseRemovingProof(from set: DNSRecordSet, keeping kept: [String], store: StoreReader) throws {
         guard set.name.hasPrefix("_dnsauth."), set.type == .txt || set.type == .cname else { return }
+        // Compared as the CA reads them: TXT without quotes, CNAME without the final dot.
+        func proofs(_ values: [String]) -> Set<String> {
+            let set = DNSRecordSet(zoneID: set.zoneID, name: set.name, type: set.type, values: values, savedAt: set.savedAt)
+            return Set(set.type == .txt ? set.unquotedValues : values.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: ".")) })
+        }
+        let removed = proofs(set.values).subtracting(proofs(kept))
+        guard !removed.isEmpty else { return }
         for certificate in try store.certificatesInReview() {
             let proves = try store.validations(certificateID: certificate.id).contains {
                 $0.method == .dns && $0.dnsHost(domainType: certificate.domainType) == set.name
+                    && removed.contains(set.type == .txt ? $0.token : $0.cnameTarget)
             }
             if proves {
                 throw Refusal(
                     .wrongStatus,
-                    "\(set.name) proves domain ownership for certificate \(certificate.name) (\(certificate.id)), which is \"\(certificate.statusLabel)\". Delete it after the certificate is issued or revoked.")
+                    "\(set.name) proves domain ownership for certificate \(certificate.name) (\(certificate.id)), which is \"\(certificate.statusLabel)\". Keep its value; delete it after the certificate is issued or revoked.")
             }
         }
     }

@@ -287,6 +287,16 @@ extension StoreWriter {
             arguments: [at.timeIntervalSince1970, certificateID, domain])
     }
 
+    /// Claims a form's one-time submission token for `outcome` (compare-and-set: the first insert
+    /// wins). Returns nil when this call claimed it, else the outcome of the submission that did.
+    public func claimSubmission(token: String, outcome: String, at: Date) throws -> String? {
+        try db.execute(
+            sql: "INSERT OR IGNORE INTO form_submissions (token, outcome, submitted_at) VALUES (?, ?, ?)",
+            arguments: [token, outcome, at.timeIntervalSince1970])
+        guard db.changesCount == 0 else { return nil }
+        return try String.fetchOne(db, sql: "SELECT outcome FROM form_submissions WHERE token = ?", arguments: [token]) ?? ""
+    }
+
     public func saveDraft(certificateID: String, json: String, at: Date) throws {
         try db.execute(
             sql: "INSERT OR REPLACE INTO application_drafts (certificate_id, form_json, saved_at) VALUES (?, ?, ?)",
@@ -415,19 +425,24 @@ extension StoreReader {
         try String.fetchOne(db, sql: "SELECT holder FROM scheduler_lease WHERE name = ?", arguments: [name])
     }
 
-    /// Whether an OV certificate of one of `brands` had this organization verified since `since`.
+    /// Whether another OV or OV Pro certificate of one of `brands`, owned by the same user as
+    /// `certificateID`, had the very same organization (every organization field of
+    /// `organization`) verified since `since`.
     public func organizationVerifiedRecently(
-        companyName: String, country: String, province: String, city: String, brands: [CABrand], since: Date,
-        excluding certificateID: String
+        _ organization: Application, sameOwnerAs certificateID: String, brands: [CABrand], since: Date
     ) throws -> Bool {
         let placeholders = Array(repeating: "?", count: brands.count).joined(separator: ", ")
-        var arguments: StatementArguments = [companyName, country, province, city, since.timeIntervalSince1970, certificateID]
+        var arguments: StatementArguments = [
+            organization.companyName, organization.companyUnit, organization.country, organization.province, organization.city,
+            certificateID, since.timeIntervalSince1970, certificateID,
+        ]
         _ = arguments.append(contentsOf: StatementArguments(brands.map(\.rawValue)))
         return try Bool.fetchOne(
             db,
             sql: """
                 SELECT EXISTS (SELECT 1 FROM certificates c JOIN applications a ON a.certificate_id = c.id
-                WHERE a.company_name = ? AND a.country = ? AND a.province = ? AND a.city = ?
+                WHERE a.company_name = ? AND a.company_unit = ? AND a.country = ? AND a.province = ? AND a.city = ?
+                  AND c.owner_id IS (SELECT owner_id FROM certificates WHERE id = ?)
                   AND c.organization_verified_at >= ? AND c.id <> ? AND c.type IN ('OV_SSL_CERT', 'OV_SSL_CERT_PRO')
                   AND c.brand IN (\(placeholders)))
                 """, arguments: arguments) ?? false

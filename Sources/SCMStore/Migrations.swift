@@ -167,6 +167,17 @@ extension AppDatabase {
         migrator.registerMigration("v-cloud", migrate: migrateCloud)
         migrator.registerMigration("v-cloud-edge", migrate: migrateCloudEdge)
         migrator.registerMigration("v-deployment-record-project", migrate: migrateDeploymentRecordProject)
+        migrator.registerMigration("v-form-submissions") { db in
+            // One-time tokens of forms that must not take effect twice (Buy, New CSR): the first
+            // submission claims its token and records what it made.
+            try db.execute(sql: """
+                CREATE TABLE form_submissions (
+                    token TEXT PRIMARY KEY,
+                    outcome TEXT NOT NULL,
+                    submitted_at REAL NOT NULL
+                )
+                """)
+        }
         return migrator
     }
 }

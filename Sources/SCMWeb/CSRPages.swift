@@ -56,6 +56,8 @@ struct NewCSRPage {
     let companyCountry: String
     let companyProvince: String
     let companyCity: String
+    /// One-time: the same form submitted twice creates one CSR (`CSRService.create`).
+    let submissionToken: String
 }
 
 /// `GET /csrs/upload`, and the form again after a refused `POST /csrs/upload`.

@@ -30,7 +30,10 @@ struct CertificateDetailsPage {
     let statusLabel: String
     let tone: String
     let expireSoon: Bool
+    /// The percentage of RULES.md §2 (0, 40, 70, 90, 100); `hasProgress` because 0 is a value
+    /// to show, which a template section on `progress` alone would skip.
     let progress: Int?
+    let hasProgress: Bool
     let steps: [Step]
     let failReason: String?
     let holdReason: String?
@@ -58,6 +61,7 @@ struct CertificateDetailsPage {
         tone = c.status.tone
         expireSoon = c.expiresSoon(now: now)
         progress = c.status.progress
+        hasProgress = c.status.progress != nil
         failReason = c.failReason
         holdReason = c.holdReason
         inReview = Certificate.Status.reviewedByCA.contains(c.status)

@@ -36,6 +36,8 @@ struct BuyPage {
     let agreed: Bool
     let catalogue: [TypeInfo]
     let quote: String?
+    /// One-time: the same form submitted twice buys once (`LifecycleService.buy`).
+    let submissionToken: String
 }
 
 /// The Apply page (RULES.md §4): CSR modes, domains, verification, organization, applicant.

@@ -19,8 +19,10 @@ struct ConfirmPage {
     let reason: String
     /// Unsubscribe's checkbox (RULES.md §3).
     let askAcknowledge: Bool
-    /// The text of the browser's confirm dialog (console.js reads `data-confirm`).
-    let confirmText: String
+    /// The text of the browser's confirm dialog (console.js reads `data-confirm`); nil for an
+    /// operation that can be undone, which renders no `data-confirm` at all (an empty string
+    /// would still render the attribute).
+    let confirmText: String?
 }
 
 /// A form of a few fields (Rename, Add to project, Add additional domain, Renew, Auto-renewal).

@@ -1,5 +1,6 @@
 import Foundation
 import SCMCore
+import SCMPKI
 import SCMService
 import SCMStore
 
@@ -102,6 +103,7 @@ extension WebApp {
                 new.companyCountry = form["company_country"] ?? ""
                 new.companyProvince = form["company_province"] ?? ""
                 new.companyCity = form["company_city"] ?? ""
+                new.submissionToken = form["submission_token"]
                 let csr = try CSRService(context: context).create(new, by: principal)
                 return (
                     "/csrs/\(csr.id)", "CSR \(csr.name) created; its private key is kept encrypted.", Self.csrJSON(csr)
@@ -127,7 +129,8 @@ extension WebApp {
                 SelectOption(value: $0.rawValue, label: Self.usageLabel($0), selected: $0.rawValue == usage)
             },
             companyName: values["company_name"] ?? "", companyCountry: values["company_country"] ?? "",
-            companyProvince: values["company_province"] ?? "", companyCity: values["company_city"] ?? "")
+            companyProvince: values["company_province"] ?? "", companyCity: values["company_city"] ?? "",
+            submissionToken: values["submission_token"] ?? SecureRandom.hex(16))
         return templates.render(model, "csr-new")
     }
 

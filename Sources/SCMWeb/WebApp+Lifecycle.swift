@@ -1,5 +1,6 @@
 import Foundation
 import SCMCore
+import SCMPKI
 import SCMService
 import SCMStore
 
@@ -26,35 +27,60 @@ extension WebApp {
 
     func buy(_ request: inout RequestContext) throws -> HTTPResponse {
         let form = request.request.form
-        let purchase = Self.purchase(from: form)
+        let page = request
+        let reshow = { (errors: FormErrors) in templates.render(buyPage(page, form: form, errors: errors, quote: nil), "buy") }
         if form["action"] == "quote" {
-            let quote = "¥\(purchase.unitPrice) per certificate × \(purchase.quantity) = ¥\(purchase.totalPrice)"
-            return .html(templates.render(buyPage(request, form: form, errors: .none, quote: quote), "buy"))
+            do {
+                let purchase = try Self.purchase(from: form)
+                let quote = "¥\(purchase.unitPrice) per certificate × \(purchase.quantity) = ¥\(purchase.totalPrice)"
+                return .html(templates.render(buyPage(page, form: form, errors: .none, quote: quote), "buy"))
+            } catch {
+                return .html(reshow(FormErrors(error.refusals)), status: 400)
+            }
         }
         return try submit(
             request,
             perform: {
-                let (order, certificates) = try lifecycle.buy(purchase, by: request.principal)
+                let (order, certificates) = try lifecycle.buy(
+                    try Self.purchase(from: form), submissionToken: form["submission_token"], by: request.principal)
                 return (
                     "/certificates?status=PAID",
                     "Order \(order.id) paid (¥\(order.amount)): \(certificates.count) certificate\(certificates.count == 1 ? "" : "s") ready to apply for.",
                     ["order_id": order.id, "cert": certificates.map { ["cert_id": $0.id] }]
                 )
             },
-            reshow: { errors in templates.render(buyPage(request, form: form, errors: errors, quote: nil), "buy") })
+            reshow: reshow)
     }
 
-    static func purchase(from form: FormData) -> PurchaseRequest {
-        let domainType = DomainType(rawValue: form["domain_type"] ?? "") ?? .single
+    /// The Buy form as a purchase. A catalogue code that is not one of the options is refused on
+    /// its field rather than replaced by a default, so nothing is bought that was not chosen. The
+    /// primary domain type matters only for multiple domains and is single when absent.
+    static func purchase(from form: FormData) throws(RefusalList) -> PurchaseRequest {
+        var problems: [Refusal] = []
+        func choice<T: RawRepresentable & CaseIterable>(
+            _ field: String, _ label: String, absent: T? = nil, parse: (String) -> T?
+        ) -> T? where T.RawValue == String {
+            let raw = form[field] ?? ""
+            if raw.isEmpty, let absent { return absent }
+            if let value = parse(raw) { return value }
+            let options = T.allCases.map(\.rawValue).joined(separator: ", ")
+            problems.append(
+                .invalid(field, "\(label): \(raw.isEmpty ? "choose one" : "\"\(raw.prefix(40))\" is not an option"); choose one of \(options)."))
+            return nil
+        }
+        // The brand also accepts "DIGICERT" and the display names (`CABrand.init(code:)`).
+        let brand = choice("cert_brand", "Certificate authority") { CABrand(code: $0) }
+        let type = choice("cert_type", "Certificate type") { CertificateType(rawValue: $0) }
+        let domainType = choice("domain_type", "Domain type") { DomainType(rawValue: $0) }
+        let primary = choice("primary_domain_type", "Primary domain", absent: .single) { MultiDomainPrimary(rawValue: $0) }
+        guard let brand, let type, let domainType, let primary else { throw RefusalList(problems) }
         let tags = (form["tags"] ?? "").split(whereSeparator: \.isNewline).compactMap { line -> (key: String, value: String)? in
             let parts = line.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
             guard let key = parts.first, !key.isEmpty else { return nil }
             return (key: key, value: parts.count > 1 ? parts[1] : "")
         }
         return PurchaseRequest(
-            brand: CABrand(rawValue: form["cert_brand"] ?? "") ?? .digiCert,
-            type: CertificateType(rawValue: form["cert_type"] ?? "") ?? .dv, domainType: domainType,
-            multiDomainPrimary: MultiDomainPrimary(rawValue: form["primary_domain_type"] ?? "") ?? .single,
+            brand: brand, type: type, domainType: domainType, multiDomainPrimary: primary,
             domainQuantity: domainType == .multiple ? Int(form["domain_numbers"] ?? "") ?? 0 : 1,
             years: Int(form["effective_time"] ?? "") ?? 0, quantity: Int(form["order_number"] ?? "") ?? 0,
             enterpriseProject: (form["enterprise_project"] ?? "").isEmpty ? Certificate.defaultProject : form["enterprise_project"]!,
@@ -85,7 +111,9 @@ extension WebApp {
                         return price == 0 ? "Free" : "¥\(price)"
                     }())
             },
-            quote: quote)
+            quote: quote,
+            // A refused or quoted form keeps its token: it has not bought anything yet.
+            submissionToken: form["submission_token"] ?? SecureRandom.hex(16))
     }
 
     // MARK: Apply

@@ -82,7 +82,7 @@ extension WebApp {
             action: "/certificates/\(certificate.id)/\(operation.rawValue)", button: button,
             danger: operation != .newApplication, askReason: operation == .revoke, reason: form["reason"] ?? "",
             askAcknowledge: operation == .unsubscribe,
-            confirmText: operation == .newApplication ? "" : "\(button) \(certificate.name)? This cannot be undone.")
+            confirmText: operation == .newApplication ? nil : "\(button) \(certificate.name)? This cannot be undone.")
     }
 
     func confirmed(_ request: inout RequestContext, _ operation: Certificate.Operation) throws -> HTTPResponse {

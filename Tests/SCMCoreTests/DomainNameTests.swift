@@ -76,6 +76,15 @@ struct DomainNameTests {
         #expect(normalized("*.bücher.example", wildcard: true) == "*.xn--bcher-kva.example")
     }
 
+    @Test func compatibilityFormsAreFoldedAsUTS46Maps() {
+        // Full-width letters and full stop (an East Asian keyboard's IME) are the plain name.
+        #expect(normalized("ｗｗｗ.example.com") == "www.example.com")
+        #expect(normalized("ＷＷＷ．ＥＸＡＭＰＬＥ．ＣＯＭ") == "www.example.com")
+        #expect(normalized("ｓｈｏｐ｡example.com") == "shop.example.com")  // half-width ideographic full stop
+        #expect(normalized("ﬁle.example.com") == "file.example.com")  // the "fi" ligature
+        #expect(normalized("ｂüｃｈｅｒ.example") == "xn--bcher-kva.example")
+    }
+
     @Test func unicodeIsPutInNFCFirst() {
         // "u" + combining diaeresis is the same name as "ü".
         #expect(normalized("bu\u{308}cher.example") == "xn--bcher-kva.example")
@@ -130,6 +139,17 @@ struct DomainNameTests {
         )
         #expect(message("a-.example.com")?.contains("starts or ends with a hyphen") == true)
         #expect(normalized("a--b.example.com") == "a--b.example.com")
+        #expect(normalized("abc--d.example.com") == "abc--d.example.com")
+    }
+
+    @Test func hyphensInThirdAndFourthPlaceAreReservedForPunycode() {
+        #expect(
+            message("ab--cd.example.com")
+                == "Domain name: 'ab--cd.example.com' has the label 'ab--cd', with '--' as its 3rd and 4th characters; IDNA reserves that for Punycode labels beginning with 'xn--'."
+        )
+        #expect(message("www.r1--x.example.com")?.contains("'r1--x'") == true)
+        #expect(message("äb--c.example")?.contains("IDNA reserves") == true)
+        #expect(normalized("xn--bcher-kva.example") == "xn--bcher-kva.example")
     }
 
     @Test(arguments: [62, 63, 64])

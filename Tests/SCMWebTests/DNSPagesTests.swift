@@ -104,8 +104,15 @@ import Testing
         #expect(refused.status == 400)
         #expect(
             refused.html.contains("_dnsauth.example.com proves domain ownership for certificate \(certificate.name)"))
-        #expect(refused.html.contains("Delete it after the certificate is issued or revoked."))
+        #expect(refused.html.contains("delete it after the certificate is issued or revoked."))
         #expect(refused.html.contains("_dnsauth.example.com"))  // the zone page again, record still listed
+
+        // Modify may add values or change the TTL, but not drop the proving token.
+        let replaced = browser.post("/cloud/dns/records/\(recordID)", ["ttl": "300", "values": "xyz"])
+        #expect(replaced.status == 400)
+        #expect(replaced.html.contains("_dnsauth.example.com proves domain ownership for certificate \(certificate.name)"))
+        let kept = browser.post("/cloud/dns/records/\(recordID)", ["ttl": "600", "values": "abc\nxyz"])
+        #expect(kept.status == 303)
 
         let zoneRefused = browser.post("/cloud/dns/zones/\(zoneID)/delete")
         #expect(zoneRefused.status == 400)

@@ -200,7 +200,12 @@ def test_new_application_after_unpassed_keeps_the_data(ops):
         assert "new-application" in op_links(client, cert_id)
         assert "within 30 days" in client.get(f"/certificates/{cert_id}").text
         page = client.get(f"/certificates/{cert_id}/new-application").text
-        assert "data-confirm" not in page or "Pending application" in page
+        # Not irreversible, so no "cannot be undone" dialog; the page says where the certificate
+        # goes and why the CA failed it.
+        assert "data-confirm" not in page
+        assert f'action="/certificates/{cert_id}/new-application"' in page
+        assert "returns to &quot;Pending application&quot;" in page
+        assert "reason for the failure: The domain name verification was not completed within 30 days" in page
         client.get(f"/certificates/{cert_id}/new-application")
         r = client.post(f"/certificates/{cert_id}/new-application", {})
         assert r.status_code == 303
@@ -248,7 +253,7 @@ def test_operations_column_per_status(ops):
     assert ops_of_row(page, paid) == (["Apply", "Unsubscribe"], [])
     assert ops_of_row(page, checking) == (["Verify Domain Name", "Withdraw Application"], [])
     shown, more = ops_of_row(page, done)
-    assert shown[:4] == ["Download", "Deploy", "Push", "Revoke"], shown
+    assert shown == ["Download", "Deploy", "Push", "Revoke", "Delete"], shown
     assert more == ["Reissue"], more  # Add Additional Domain Name is for multi-domain certificates
     multi = buy(client, domain_type="MULTI_DOMAIN", domains=3)[0]
     # Names without www.: the proof helper publishes at _dnsauth.<name> for them in every domain type.
@@ -256,6 +261,7 @@ def test_operations_column_per_status(ops):
     prove(ops, multi)
     wait_status(ops, multi, "ISSUED")
     shown, more = ops_of_row(client.get("/certificates", params={"limit": "50"}).text, multi)
+    assert shown == ["Download", "Deploy", "Push", "Revoke", "Delete"], shown
     assert more == ["Add Additional Domain Name"], more  # no reissue for multi-domain (RULES.md §3)
 
 

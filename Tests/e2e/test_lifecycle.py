@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import LIFECYCLE_ARGS, make_stack, stop_stack
+from conftest import LIFECYCLE_ARGS, hidden_input, make_stack, stop_stack
 
 JSON = {"Accept": "application/json"}
 
@@ -221,6 +221,34 @@ def test_caa_record_for_another_ca_fails_with_that_reason():
         stop_stack(st)
 
 
+def test_the_verify_button_asks_the_ca_at_once():
+    """The scheduler passes once an hour here, so only the Verify button can move the certificate."""
+    st = make_stack(("--review-scale", "0", "--scheduler-interval", "3600"))
+    try:
+        console = st.login()
+        console.get("/certificates")
+        cert_id = buy(console, cert_type="DV_SSL_CERT")
+        resp, body = post_json(console, f"/certificates/{cert_id}/apply", {
+            **APPLICANT, "domain": "shop.delta-verify.org", "domain_method": "DNS"})
+        assert resp.status_code == 200, body
+        zone = ensure_zone(console, "delta-verify.org")
+        (domain, token), = validations(st, cert_id)
+        add_record(console, zone, "_dnsauth.shop", "TXT", token, ttl="1")
+        time.sleep(1.5)  # the record's TTL
+        assert status_of(st, cert_id) == "CHECKING"
+        page = console.get(f"/certificates/{cert_id}/verify-domain").text
+        assert f'action="/certificates/{cert_id}/verify-domain"' in page
+        resp = console.post(f"/certificates/{cert_id}/verify-domain", {})
+        assert resp.status_code == 303, resp.text[:500]
+        assert status_of(st, cert_id) == "ISSUED"
+        with st.db() as db:
+            clicks = db.execute("SELECT count(*) FROM events WHERE target = ? AND action = 'scm:cert:verify-domain'",
+                                (cert_id,)).fetchone()[0]
+        assert clicks == 1
+    finally:
+        stop_stack(st)
+
+
 def test_changing_the_caa_record_releases_the_certificate(life, console):
     cert_id = buy(console, cert_type="DV_SSL_CERT")
     post_json(console, f"/certificates/{cert_id}/apply", {**APPLICANT, "domain": "www.delta-caa.io", "domain_method": "DNS"})
@@ -231,14 +259,19 @@ def test_changing_the_caa_record_releases_the_certificate(life, console):
     add_record(console, zone, "_dnsauth", "TXT", token)
     time.sleep(1.5)
     assert status_of(life, cert_id) == "CHECKING"
-    page = console.get(f"/cloud/dns/zones/{zone}").text
-    record_id = re.search(r'/cloud/dns/records/(\d+)/edit[^>]*>[^<]*</a>(?:(?!/cloud/dns/records/).)*', page, re.S)
+    hold = console.get(f"/certificates/{cert_id}/verify-domain").text
+    assert "does not authorize" in hold and "globalsign.com" in hold
+    # The CAA set is modified through its own Modify link on the zone page.
     with life.db() as db:
         caa_id = db.execute("SELECT id FROM dns_record_sets WHERE name = 'delta-caa.io' AND type = 'CAA'").fetchone()[0]
-    console.get(f"/cloud/dns/records/{caa_id}/edit")
+    assert f'href="/cloud/dns/records/{caa_id}/edit"' in console.get(f"/cloud/dns/zones/{zone}").text
+    edit = console.get(f"/cloud/dns/records/{caa_id}/edit").text
+    assert "globalsign.com" in edit
     resp = console.post(f"/cloud/dns/records/{caa_id}", {"ttl": "1", "values": '0 issue "digicert.com"'}, headers=JSON)
     assert resp.status_code == 200, resp.text
     wait_for(life, cert_id, "ISSUED")
+    with life.db() as db:
+        assert db.execute("SELECT hold_reason FROM certificates WHERE id = ?", (cert_id,)).fetchone()[0] in (None, "")
 
 
 # --- Bad input: a clear message, nothing changed -------------------------------------------
@@ -322,6 +355,11 @@ def test_buy_refusals_change_nothing(life, console):
         ({"domain_type": "MULTI_DOMAIN", "domain_numbers": "251"}, "domain_numbers"),
         ({"order_number": "0"}, "order_number"),
         ({"agree": ""}, "agree"),
+        # Unknown catalogue codes are refused on their field, never replaced by a default.
+        ({"cert_brand": "NOPE"}, "cert_brand"),
+        ({"cert_type": "DV_SSL_CERT_ULTRA"}, "cert_type"),
+        ({"domain_type": ""}, "domain_type"),
+        ({"domain_type": "MULTI_DOMAIN", "domain_numbers": "3", "primary_domain_type": "primary_both"}, "primary_domain_type"),
     ]
     for fields, field in cases:
         form = {"cert_brand": "SYMANTEC", "cert_type": "OV_SSL_CERT", "domain_type": "SINGLE_DOMAIN",
@@ -330,3 +368,56 @@ def test_buy_refusals_change_nothing(life, console):
         assert resp.status_code == 400 and field in {e["field"] for e in body["errors"]}, body
     with life.db() as db:
         assert db.execute("SELECT count(*) FROM certificates").fetchone()[0] == before
+
+
+def test_buy_form_names_the_field_of_an_unknown_code(life, console):
+    console.get("/certificates/buy")
+    form = {"cert_brand": "NOPE", "cert_type": "DV_SSL_CERT", "domain_type": "SINGLE_DOMAIN", "effective_time": "1",
+            "order_number": "1", "agree": "on", "action": "pay"}
+    page = console.post("/certificates/buy", form)
+    assert page.status_code == 400
+    assert "Certificate authority: &quot;NOPE&quot; is not an option; choose one of SYMANTEC, GEOTRUST" in page.text, page.text[:2000]
+    quote = console.post("/certificates/buy", {**form, "action": "quote"})
+    assert quote.status_code == 400 and "is not an option" in quote.text and "Price:" not in quote.text
+
+
+def test_the_same_buy_form_submitted_twice_buys_once(life, console):
+    page = console.get("/certificates/buy").text
+    submission = hidden_input(page, "submission_token")
+    assert submission
+    csrf_token = console.csrf_token(page)
+    form = {"cert_brand": "GEOTRUST", "cert_type": "DV_SSL_CERT", "domain_type": "SINGLE_DOMAIN", "effective_time": "1",
+            "order_number": "2", "agree": "on", "action": "pay", "submission_token": submission}
+    with life.db() as db:
+        orders_before = db.execute("SELECT count(*) FROM orders").fetchone()[0]
+    results = []
+
+    def submit():
+        results.append(console.post("/certificates/buy", form, token=csrf_token))
+
+    threads = [threading.Thread(target=submit) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(r.status_code for r in results) == [303, 409], [(r.status_code, r.text[:300]) for r in results]
+    refused = next(r for r in results if r.status_code == 409).text
+    with life.db() as db:
+        assert db.execute("SELECT count(*) FROM orders").fetchone()[0] == orders_before + 1
+        order_id = db.execute("SELECT id FROM orders ORDER BY created_at DESC LIMIT 1").fetchone()[0]
+    assert f"This Buy form was already submitted (it made order {order_id}); nothing was done again." in refused
+    # A fresh page is a fresh purchase.
+    again = console.get("/certificates/buy").text
+    assert hidden_input(again, "submission_token") not in (None, submission)
+
+
+def test_the_same_create_csr_form_submitted_twice_creates_one_csr(life, console):
+    page = console.get("/csrs/new").text
+    form = {"name": "once-only", "domain_name": "www.once-only.com", "private_key_algo": "EC_P256", "usage": "PERSONAL",
+            "submission_token": hidden_input(page, "submission_token")}
+    first = console.post("/csrs", form, token=console.csrf_token(page))
+    second = console.post("/csrs", form, token=console.csrf_token(page))
+    assert (first.status_code, second.status_code) == (303, 409), second.text[:500]
+    assert "This Create CSR form was already submitted" in second.text
+    with life.db() as db:
+        assert db.execute("SELECT count(*) FROM csrs WHERE name = 'once-only'").fetchone()[0] == 1
