@@ -153,8 +153,8 @@ extension CertificateListPage.Row: TemplateFields {
         var fields: [String: Any] = [
             "id": id, "name": name, "href": href, "domain": domain, "typeSummary": typeSummary,
             "description": description, "expiresAt": expiresAt, "statusLabel": statusLabel, "tone": tone,
-            "hasProgress": hasProgress, "expireSoon": expireSoon, "project": project, "operations": operations,
-            "more": more, "hasMore": hasMore,
+            "hasProgress": hasProgress, "expireSoon": expireSoon, "project": project, "operations": operations.map(\.templateObject),
+            "more": more.map(\.templateObject), "hasMore": hasMore,
         ]
         if let moreDomains { fields["moreDomains"] = moreDomains }
         if let progress { fields["progress"] = progress }

@@ -54,7 +54,7 @@ public struct Templates: Sendable {
         case let text as String: return text
         case let number as Int: return number
         case let flag as Bool: return flag
-        case let model as TemplateFields: return TemplateObject(model.templateFields.compactMapValues(renderable))
+        case let model as TemplateFields: return model.templateObject
         case let list as [Any]: return list.compactMap(renderable)
         default: break
         }
@@ -79,8 +79,15 @@ public struct Templates: Sendable {
 
 /// A model that lists its own template fields: the fast path for values rendered many times a
 /// page (list rows), where even one `Mirror` per value shows in the benchmark.
+///
+/// The values are used as they are, not converted again: each is a `String`, `Int` or `Bool`,
+/// or a nested model's `templateObject` (or an array of them); an absent optional is left out.
 protocol TemplateFields {
     var templateFields: [String: Any] { get }
+}
+
+extension TemplateFields {
+    var templateObject: TemplateObject { TemplateObject(templateFields) }
 }
 
 /// One model object as the template sees it: its fields by name.

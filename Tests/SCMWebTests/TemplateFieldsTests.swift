@@ -21,6 +21,20 @@ import Testing
         for model in models {
             let reflected = Set(Mirror(reflecting: model).children.compactMap(\.label))
             #expect(Set(model.templateFields.keys) == reflected)
+            // Used as they are (no second conversion): leaves or template objects only.
+            for (name, value) in model.templateFields {
+                #expect(Self.isRenderableAsIs(value), "\(type(of: model)).\(name) is a \(type(of: value))")
+            }
+        }
+    }
+}
+
+extension TemplateFieldsTests {
+    static func isRenderableAsIs(_ value: Any) -> Bool {
+        switch value {
+        case is String, is Int, is Bool, is TemplateObject: true
+        case let list as [Any]: list.allSatisfy(isRenderableAsIs)
+        default: false
         }
     }
 }
