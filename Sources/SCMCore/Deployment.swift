@@ -110,6 +110,9 @@ public struct CloudResource: Sendable, Equatable {
     }
 
     public var product: CloudProduct { kind.product }
+
+    /// Whether it holds a certificate (deployed from here, or one it was set up with).
+    public var holdsCertificate: Bool { !serialNumber.isEmpty }
 }
 
 /// Whether a certificate's chain has at least one intermediate: CDN refuses one without.
@@ -196,13 +199,15 @@ public func checkPush(
 }
 
 /// The host names the products' shared TLS edge answers for (issue 6), each with the ID of the
-/// certificate it presents: of the resources serving a name, the one that got its certificate
-/// last; nil (the edge's fallback certificate) when none holds one deployed from here. A domain
-/// resource serves its own name, an ELB certificate bound to a listener its domain set. Wildcard
-/// names are left out: a client never asks for `*.example.com` by name.
-public func edgeAssignments(_ resources: [CloudResource]) -> [String: String?] {
+/// resource whose certificate it presents: of the resources serving a name, the one that got its
+/// certificate last; nil (the edge's fallback certificate) when none holds one. The edge presents
+/// what that resource holds, not the certificate's current files: a reissue or a domain addition
+/// changes a product's resources only when it is deployed again. A domain resource serves its own
+/// name, an ELB certificate bound to a listener its domain set. Wildcard names are left out: a
+/// client never asks for `*.example.com` by name.
+public func edgeAssignments(_ resources: [CloudResource]) -> [String: Int64?] {
     let boundELBCertificates = Set(resources.filter { $0.kind == .elbListener }.compactMap(\.parentID))
-    var assignments: [String: (certificateID: String?, since: Date?)] = [:]
+    var assignments: [String: (resourceID: Int64?, since: Date?)] = [:]
     for resource in resources {
         let names: [String] =
             switch resource.kind {
@@ -210,17 +215,16 @@ public func edgeAssignments(_ resources: [CloudResource]) -> [String: String?] {
             case .elbCertificate: boundELBCertificates.contains(resource.id) ? resource.domains : []
             case .elbLoadBalancer, .elbListener: []
             }
-        let holding = resource.certificateID.map { ($0, resource.heldSince) }
         for name in names.map({ $0.lowercased() }) where !name.contains("*") {
-            guard let (certificateID, since) = holding else {
+            guard resource.holdsCertificate else {
                 if assignments[name] == nil { assignments[name] = (nil, nil) }
                 continue
             }
             let current = assignments[name]
-            if current?.certificateID == nil || (since ?? .distantPast) >= (current?.since ?? .distantPast) {
-                assignments[name] = (certificateID, since)
+            if current?.resourceID == nil || (resource.heldSince ?? .distantPast) >= (current?.since ?? .distantPast) {
+                assignments[name] = (resource.id, resource.heldSince)
             }
         }
     }
-    return assignments.mapValues(\.certificateID)
+    return assignments.mapValues(\.resourceID)
 }

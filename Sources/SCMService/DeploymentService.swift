@@ -62,7 +62,9 @@ public struct DeploymentService: Sendable {
         guard let certificate = try store.reader.certificate(id: certificateID) else {
             throw Refusal(.notFound, "There is no certificate with ID \(certificateID).")
         }
-        let chain = Self.chainState(try store.reader.materials(certificateID: certificateID)?.chainPEM ?? "")
+        // What every resource deployed to now keeps, whatever later happens to the certificate.
+        let held = HeldCertificate(try store.reader.materials(certificateID: certificateID) ?? CertificateMaterials())
+        let chain = Self.chainState(held.chainPEM)
         let resources = try store.reader.cloudResources(product: product, region: product.needsRegion ? region : nil)
         var outcomes: [Outcome] = []
         for target in targets {
@@ -78,7 +80,7 @@ public struct DeploymentService: Sendable {
                 do {
                     let listeners = try store.reader.listenerCount(elbCertificateID: resource.id)
                     try checkDeployment(of: certificate, chain: chain, to: resource, listenerCount: listeners, now: now, channel: channel)
-                    try store.updateHeldCertificate(deployed(certificate, to: resource, at: now))
+                    try store.updateHeldCertificate(deployed(certificate, to: resource, at: now), held: held)
                 } catch let refusal as Refusal {
                     failure = refusal.message
                 }
@@ -249,26 +251,21 @@ public struct DeploymentService: Sendable {
     private static let edgeLock = NSLock()
 
     /// Rewrites the TLS edge from what the resources hold now (`edgeAssignments`): each name gets
-    /// the key, certificate and chain of its certificate, or the fallback. Runs at start and
-    /// after every change; the database stays the truth, the edge is rebuilt from it.
+    /// the key, certificate and chain deployed to its resource, or the fallback. Runs at start
+    /// and after every change; the database stays the truth, the edge is rebuilt from it.
     public func publishEdge() throws {
         guard let edge = context.edge else { return }
         Self.edgeLock.lock()
         defer { Self.edgeLock.unlock() }
         let authority = CertificateAuthority(database: context.database, sealer: context.sealer)
         let fallback = try edge.fallbackBundle(authority: authority, now: context.clock.now)
-        let assignments = try context.database.read { edgeAssignments(try $0.allCloudResources()) }
-        let certificateIDs = Set(assignments.values.compactMap { $0 })
-        let materials = try context.database.read { store in
-            try certificateIDs.reduce(into: [String: CertificateMaterials]()) { $0[$1] = try store.materials(certificateID: $1) }
-        }
-        let keys = DownloadService(context: context)
+        let (resources, held) = try context.database.read { store in (try store.allCloudResources(), try store.heldCertificates()) }
         var bundles: [String: String] = [:]
-        for (name, certificateID) in assignments {
-            if let certificateID, let held = materials[certificateID], let key = openKey(held, of: certificateID, keys: keys) {
-                bundles[name] = key.pem + held.certificatePEM + held.chainPEM
-            } else if certificateID != nil, let served = edge.bundle(for: name) {
-                // Deleted from the manager since it was deployed: the product keeps what it holds.
+        for (name, resourceID) in edgeAssignments(resources) {
+            if let resourceID, let deployed = held[resourceID], let key = openKey(deployed, of: resourceID) {
+                bundles[name] = key.pem + deployed.certificatePEM + deployed.chainPEM
+            } else if resourceID != nil, let served = edge.bundle(for: name) {
+                // Its key does not open (logged): the name keeps what it serves.
                 bundles[name] = served
             } else {
                 bundles[name] = fallback
@@ -277,11 +274,18 @@ public struct DeploymentService: Sendable {
         try edge.publish(bundles)
     }
 
-    /// The key of a deployed certificate; a key that does not open is logged and the name keeps
-    /// what it serves, so that one bad value does not stop every other name's update.
-    private func openKey(_ materials: CertificateMaterials, of certificateID: String, keys: DownloadService) -> PrivateKey? {
-        do { return try keys.openKey(materials) } catch {
-            context.logger.error("TLS edge: the key of a deployed certificate does not open", metadata: ["certificate": "\(certificateID)", "error": "\(error)"])
+    /// The key a resource holds; a key that does not open is logged and the name keeps what it
+    /// serves, so that one bad value does not stop every other name's update.
+    private func openKey(_ held: HeldCertificate, of resourceID: Int64) -> PrivateKey? {
+        guard let sealed = held.sealedPrivateKey else {
+            context.logger.error("TLS edge: a resource holds a certificate without its key", metadata: ["resource": "\(resourceID)"])
+            return nil
+        }
+        do {
+            return try PrivateKey(pem: String(decoding: try context.sealer.open(sealed), as: UTF8.self))
+        } catch {
+            context.logger.error(
+                "TLS edge: the key a resource holds does not open", metadata: ["resource": "\(resourceID)", "error": "\(error)"])
             return nil
         }
     }

@@ -68,6 +68,26 @@ public struct DeploymentRecordFilter: Sendable, Equatable {
     }
 }
 
+/// What a resource holds, as it was deployed to it: the certificate, its chain and its private
+/// key sealed under the master key (nil for a certificate whose key is not here). The TLS edge
+/// presents exactly this, whatever happened to the certificate in the manager since.
+public struct HeldCertificate: Sendable, Equatable {
+    public var certificatePEM: String
+    public var chainPEM: String
+    public var sealedPrivateKey: [UInt8]?
+
+    public init(certificatePEM: String, chainPEM: String, sealedPrivateKey: [UInt8]?) {
+        self.certificatePEM = certificatePEM
+        self.chainPEM = chainPEM
+        self.sealedPrivateKey = sealedPrivateKey
+    }
+
+    /// The certificate's files as they are now: what a deployment copies into the resource.
+    public init(_ materials: CertificateMaterials) {
+        self.init(certificatePEM: materials.certificatePEM, chainPEM: materials.chainPEM, sealedPrivateKey: materials.sealedPrivateKey)
+    }
+}
+
 extension CloudResource {
     init(row: Row) {
         let domains = (row["domains"] as String).split(separator: "\n").map(String.init)
@@ -110,6 +130,26 @@ extension StoreReader {
             db, sql: "SELECT * FROM cloud_resources WHERE certificate_id IN (\(marks)) ORDER BY id",
             arguments: StatementArguments(certificateIDs)
         ).map(CloudResource.init(row:))
+    }
+
+    /// What each resource holding a certificate holds, by resource ID (the TLS edge's input).
+    public func heldCertificates() throws -> [Int64: HeldCertificate] {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT id, held_certificate_pem, held_chain_pem, held_sealed_private_key FROM cloud_resources
+                WHERE held_certificate_pem != ''
+                """)
+        return Dictionary(
+            uniqueKeysWithValues: rows.map { row in
+                let sealed: Data? = row["held_sealed_private_key"]
+                return (
+                    row["id"] as Int64,
+                    HeldCertificate(
+                        certificatePEM: row["held_certificate_pem"], chainPEM: row["held_chain_pem"],
+                        sealedPrivateKey: sealed.map { [UInt8]($0) })
+                )
+            })
     }
 
     /// How many HTTPS listeners serve ELB certificate `id`.
@@ -169,18 +209,20 @@ extension StoreWriter {
         return db.lastInsertedRowID
     }
 
-    /// Stores the certificate a resource holds now and (ELB) its domain set.
-    public func updateHeldCertificate(_ resource: CloudResource) throws {
+    /// Stores the certificate a resource holds now, its (ELB) domain set and the copy of what
+    /// was deployed (`held`), so that the resource keeps it while the certificate changes.
+    public func updateHeldCertificate(_ resource: CloudResource, held: HeldCertificate) throws {
         try db.execute(
             sql: """
                 UPDATE cloud_resources
-                SET domains = ?, certificate_id = ?, certificate_name = ?, serial = ?, expires_at = ?, held_since = ?
+                SET domains = ?, certificate_id = ?, certificate_name = ?, serial = ?, expires_at = ?, held_since = ?,
+                    held_certificate_pem = ?, held_chain_pem = ?, held_sealed_private_key = ?
                 WHERE id = ?
                 """,
             arguments: [
                 resource.domains.joined(separator: "\n"), resource.certificateID, resource.certificateName,
                 resource.serialNumber, resource.expiresAt?.timeIntervalSince1970, resource.heldSince?.timeIntervalSince1970,
-                resource.id,
+                held.certificatePEM, held.chainPEM, held.sealedPrivateKey.map { Data($0) }, resource.id,
             ])
     }
 

@@ -103,4 +103,23 @@ extension AppDatabase {
                 SET certificate_project = (SELECT enterprise_project FROM certificates c WHERE c.id = certificate_id);
                 """)
     }
+
+    /// What each resource holds, kept with the resource: the PEM and the sealed key of the
+    /// deployment itself. The certificate's own files change with a reissue or a domain addition
+    /// (new key first, new certificate later); a product keeps what was deployed to it until the
+    /// next deployment, and the TLS edge is rebuilt from this. Existing deployments take the
+    /// certificate's files as they are now.
+    static func migrateCloudHeldMaterials(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE cloud_resources ADD COLUMN held_certificate_pem TEXT NOT NULL DEFAULT '';
+                ALTER TABLE cloud_resources ADD COLUMN held_chain_pem TEXT NOT NULL DEFAULT '';
+                ALTER TABLE cloud_resources ADD COLUMN held_sealed_private_key BLOB;
+                UPDATE cloud_resources
+                SET held_certificate_pem = (SELECT certificate_pem FROM certificate_materials WHERE certificate_id = cloud_resources.certificate_id),
+                    held_chain_pem = (SELECT chain_pem FROM certificate_materials WHERE certificate_id = cloud_resources.certificate_id),
+                    held_sealed_private_key = (SELECT sealed_private_key FROM certificate_materials WHERE certificate_id = cloud_resources.certificate_id)
+                WHERE certificate_id IN (SELECT certificate_id FROM certificate_materials);
+                """)
+    }
 }

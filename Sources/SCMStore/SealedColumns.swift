@@ -11,6 +11,7 @@ public enum SealedColumns {
         ("ca_authorities", "root_sealed_key"),
         ("ca_authorities", "intermediate_sealed_key"),
         ("access_keys", "sealed_sk"),
+        ("cloud_resources", "held_sealed_private_key"),
     ]
 }
 

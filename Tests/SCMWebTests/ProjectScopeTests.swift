@@ -48,7 +48,9 @@ import Testing
         try browser.context.database.write { store in
             let resources = try store.reader.cloudResources(product: .vod)
             for (resource, certificate) in zip(resources, [dev, other]) {
-                try store.updateHeldCertificate(deployed(certificate, to: resource, at: Date()))
+                try store.updateHeldCertificate(
+                    deployed(certificate, to: resource, at: Date()),
+                    held: HeldCertificate(certificatePEM: "", chainPEM: "", sealedPrivateKey: nil))
             }
         }
         let page = browser.get("/cloud/vod")

@@ -7,9 +7,10 @@ import subprocess
 import pytest
 
 from test_lifecycle import (
-    APPLICANT, COMPANY, add_record, authority, buy, ensure_zone, issued_pem, openssl, post_json, status_of, validations,
-    wait_for,
+    APPLICANT, COMPANY, JSON, add_record, authority, buy, ensure_zone, issued_pem, openssl, post_json, status_of,
+    validations, wait_for,
 )
+from test_management import prove
 
 
 def issue_multi(life, console, names):
@@ -178,6 +179,49 @@ def test_the_edge_presents_what_was_deployed_last(life, console, tmp_path):
     assert "no-certificate-deployed" in openssl("x509", "-noout", "-subject",
                                                 input_text=edge_chain(life, "clips.example.com")[0])
 
+
+def test_a_product_keeps_what_was_deployed_through_a_reissue(life, console):
+    """A reissue stores its new key first and its new certificate later: neither reaches a
+    product (its page, the edge) until the certificate is deployed again, and no rebuild of the
+    edge in between pairs the new key with the old certificate."""
+    host = "reissued.example.com"
+    post_json(console, "/cloud/vod/resources", {"kind": "vod-domain", "name": host, "project": "default"})
+    cert_id = issue_dv(life, console, "SINGLE_DOMAIN", host)
+    resp, body = deploy(console, cert_id, "VOD", "", [resource(life, host)["id"]])
+    assert [r["deployed"] for r in body["results"]] == [True], body
+    deployed_serial = serial(issued_pem(life, cert_id))
+    held = resource(life, host)["serial"]
+    assert serial(edge_chain(life, host)[0]) == deployed_serial
+
+    def rebuild_edge(name):
+        resp, body = post_json(console, "/cloud/vod/resources", {"kind": "vod-domain", "name": name, "project": "default"})
+        assert resp.status_code == 200, body
+
+    console.get(f"/certificates/{cert_id}/reissue")
+    resp = console.post(f"/certificates/{cert_id}/reissue", {
+        **APPLICANT, "csr_mode": "system", "domain": host, "domain_method": "DNS", "key_algorithm": "EC_P256"}, headers=JSON)
+    assert resp.status_code == 200, resp.text
+    assert status_of(life, cert_id) == "REISSUING"
+    rebuild_edge("rebuild-1.example.com")
+    assert serial(edge_chain(life, host)[0]) == deployed_serial  # a handshake, not "alert internal error"
+
+    with life.db() as db:
+        mail_id, token = db.execute("SELECT id, action_token FROM mails WHERE certificate_id = ? AND action = 'confirm-reissue'",
+                                    (cert_id,)).fetchone()
+    console.get("/cloud/mail")
+    assert console.post(f"/cloud/mail/{mail_id}/follow", {"token": token}).status_code == 303
+    prove(life, cert_id)
+    wait_for(life, cert_id, "ISSUED")
+    reissued_serial = serial(issued_pem(life, cert_id))
+    assert reissued_serial != deployed_serial
+    rebuild_edge("rebuild-2.example.com")
+    assert serial(edge_chain(life, host)[0]) == deployed_serial
+    assert resource(life, host)["serial"] == held and held in console.get("/cloud/vod").text
+
+    resp, body = deploy(console, cert_id, "VOD", "", [resource(life, host)["id"]])
+    assert [r["deployed"] for r in body["results"]] == [True], body
+    assert serial(edge_chain(life, host)[0]) == reissued_serial
+    assert resource(life, host)["serial"] != held
 
 
 def test_a_certificate_applied_for_with_an_uploaded_csr_is_not_deployed(life, console, tmp_path):
