@@ -180,12 +180,19 @@ public func deployed(_ certificate: Certificate, to resource: CloudResource, at 
 }
 
 /// Whether `certificate` may be pushed into `product`'s certificate store (RULES.md §8): WAF and
-/// ELB need a region, and a product takes a certificate once.
+/// ELB need a region, the store belongs to one of the product's enterprise projects
+/// (`productProjects`), and a product takes a certificate once.
 public func checkPush(
-    of certificate: Certificate, to product: CloudProduct, region: String, alreadyInProduct: Bool, now: Date,
-    channel: Certificate.Channel = .console
+    of certificate: Certificate, to product: CloudProduct, region: String, project: String, productProjects: [String],
+    alreadyInProduct: Bool, now: Date, channel: Certificate.Channel = .console
 ) throws {
     try check(.push, on: certificate, now: now, channel: channel)
+    guard productProjects.contains(project) else {
+        throw Refusal(
+            .pushFailed,
+            "Enterprise project: \(product.rawValue) has no project \"\(project)\"; choose one of \(productProjects.joined(separator: ", ")).",
+            field: "project")
+    }
     if product.needsRegion {
         guard CloudProduct.regions.contains(region) else {
             throw Refusal(

@@ -133,7 +133,9 @@ public struct DeploymentService: Sendable {
             let certificate = try store.reader.certificate(id: certificateID) ?? loaded
             do {
                 let present = try store.reader.isInProduct(certificateID: certificate.id, product: product)
-                try checkPush(of: certificate, to: product, region: region, alreadyInProduct: present, now: now, channel: channel)
+                try checkPush(
+                    of: certificate, to: product, region: region, project: project,
+                    productProjects: try projects(of: product, in: store.reader), alreadyInProduct: present, now: now, channel: channel)
             } catch let refusal as Refusal {
                 return refusal
             }
@@ -176,6 +178,15 @@ public struct DeploymentService: Sendable {
     /// The latest records, newest first (the push page shows 10).
     public func records(_ filter: DeploymentRecordFilter) throws -> [DeploymentRecord] {
         try context.database.read { try $0.deploymentRecords(filter) }
+    }
+
+    /// The enterprise projects of `product`: those its resources are in, and always `default`.
+    public func projects(of product: CloudProduct) throws -> [String] {
+        try context.database.read { try projects(of: product, in: $0) }
+    }
+
+    private func projects(of product: CloudProduct, in store: StoreReader) throws -> [String] {
+        Array(Set(try store.cloudProjects(product: product) + [Certificate.defaultProject])).sorted()
     }
 
     public func resources(product: CloudProduct, region: String? = nil, project: String? = nil) throws -> [CloudResource] {
@@ -232,10 +243,12 @@ public struct DeploymentService: Sendable {
         return id
     }
 
-    public func removeResource(id: Int64, by principal: Principal) throws {
+    /// Removes resource `id` of `product` (a page of one product removes only that product's resources).
+    public func removeResource(id: Int64, of product: CloudProduct, by principal: Principal) throws {
         try context.database.write { store in
-            guard let resource = try store.reader.cloudResource(id: id), try store.deleteCloudResource(id: id) else {
-                throw Refusal(.notFound, "There is no resource \(id).")
+            guard let resource = try store.reader.cloudResource(id: id), resource.product == product, try store.deleteCloudResource(id: id)
+            else {
+                throw Refusal(.notFound, "There is no \(product.rawValue) resource \(id).")
             }
             try store.append(
                 Event(at: context.clock.now, actor: principal.name, action: "cloud:resource:remove", target: String(id),

@@ -118,6 +118,12 @@ extension StoreReader {
             .map(CloudResource.init(row:))
     }
 
+    /// The enterprise projects `product`'s resources are in, sorted.
+    public func cloudProjects(product: CloudProduct) throws -> [String] {
+        try String.fetchAll(
+            db, sql: "SELECT DISTINCT project FROM cloud_resources WHERE product = ? ORDER BY project", arguments: [product.rawValue])
+    }
+
     public func cloudResource(id: Int64) throws -> CloudResource? {
         try Row.fetchOne(db, sql: "SELECT * FROM cloud_resources WHERE id = ?", arguments: [id]).map(CloudResource.init(row:))
     }

@@ -69,7 +69,9 @@ extension WebApp {
             regional: product.needsRegion, errors: errors,
             regions: [SelectOption(value: "", label: "All regions", selected: region == nil)]
                 + CloudProduct.regions.map { SelectOption(value: $0, label: $0, selected: $0 == region) },
-            projects: ["", "default", "production"].map { SelectOption(value: $0, label: $0.isEmpty ? "All projects" : $0, selected: $0 == (project ?? "")) },
+            projects: ([""] + (try deployments.projects(of: product))).map {
+                SelectOption(value: $0, label: $0.isEmpty ? "All projects" : $0, selected: $0 == (project ?? ""))
+            },
             kinds: CloudResourceKind.allCases.filter { $0.product == product }.map { SelectOption(value: $0.rawValue, label: $0.displayName, selected: false) },
             addRegions: CloudProduct.regions.map { SelectOption(value: $0, label: $0, selected: false) },
             rows: try resourceRows(resources, for: request))
@@ -98,9 +100,20 @@ extension WebApp {
     }
 
     func removeCloudResource(_ request: inout RequestContext, _ product: CloudProduct) throws -> HTTPResponse {
-        guard let id = Int64(request.parameter("rid")) else { throw Refusal(.notFound, "There is no such resource.") }
-        try deployments.removeResource(id: id, by: request.principal)
-        return redirect(to: "/cloud/\(product.rawValue.lowercased())", flash: "Resource \(id) removed.")
+        let captured = request
+        return try submit(
+            request,
+            perform: {
+                guard let id = Int64(captured.parameter("rid")) else {
+                    throw Refusal(.notFound, "There is no \(product.rawValue) resource \(captured.parameter("rid")).")
+                }
+                try deployments.removeResource(id: id, of: product, by: captured.principal)
+                return ("/cloud/\(product.rawValue.lowercased())", "Resource \(id) removed.", ["id": id, "removed": true])
+            },
+            reshow: { errors in
+                var copy = captured
+                return String(decoding: try showCloudProduct(&copy, product, errors: errors).body, as: UTF8.self)
+            })
     }
 
     // MARK: Deploy
@@ -152,6 +165,7 @@ extension WebApp {
 
     func showPush(_ request: inout RequestContext, errors: FormErrors = .none, pushed: CloudProduct? = nil, status: Int = 200) throws -> HTTPResponse {
         let certificate = try certificates.details(id: request.parameter("id"), by: request.principal).certificate
+        try check(.push, on: certificate, now: context.clock.now)
         let values = request.request.method == "POST" ? request.request.form : request.request.query
         let product = Self.product(values["product"]) ?? .cdn
         let region = values["region"] ?? CloudProduct.regions[0]
@@ -165,7 +179,7 @@ extension WebApp {
             certificateID: certificate.id, certificateName: certificate.name, errors: errors,
             products: CloudProduct.allCases.map { SelectOption(value: $0.rawValue, label: "\($0.rawValue) — \($0.displayName)", selected: $0 == product) },
             regions: CloudProduct.regions.map { SelectOption(value: $0, label: $0, selected: $0 == region) },
-            projects: ["default", "production"].map { SelectOption(value: $0, label: $0, selected: $0 == project) },
+            projects: try deployments.projects(of: product).map { SelectOption(value: $0, label: $0, selected: $0 == project) },
             pushed: pushed.map { PushPage.Pushed(product: $0.rawValue, configureHref: "/cloud/" + $0.rawValue.lowercased()) },
             records: records.map(Self.recordRow))
         return .html(templates.render(page, "push"), status: status)

@@ -94,8 +94,18 @@ struct DeploymentTests {
     }
 
     @Test func pushOncePerProductWithARegionForWAFAndELB() throws {
-        try checkPush(of: certificate(.issued), to: .cdn, region: "", alreadyInProduct: false, now: now)
-        #expect(refusal { try checkPush(of: certificate(.issued), to: .elb, region: "", alreadyInProduct: false, now: now) }?.field == "region")
-        #expect(refusal { try checkPush(of: certificate(.issued), to: .waf, region: "cn-east-3", alreadyInProduct: true, now: now) }?.message.contains("already pushed") == true)
+        let projects = ["default", "production"]
+        func push(to product: CloudProduct, region: String, project: String = "default", alreadyInProduct: Bool = false) throws {
+            try checkPush(
+                of: certificate(.issued), to: product, region: region, project: project, productProjects: projects,
+                alreadyInProduct: alreadyInProduct, now: now)
+        }
+        try push(to: .cdn, region: "")
+        try push(to: .waf, region: "cn-east-3", project: "production")
+        #expect(refusal { try push(to: .elb, region: "") }?.field == "region")
+        #expect(refusal { try push(to: .waf, region: "cn-east-3", alreadyInProduct: true) }?.message.contains("already pushed") == true)
+        let unknown = refusal { try push(to: .elb, region: "cn-east-3", project: "staging") }
+        #expect(unknown?.field == "project")
+        #expect(unknown?.message == "Enterprise project: ELB has no project \"staging\"; choose one of default, production.")
     }
 }

@@ -288,3 +288,65 @@ def test_resources_are_added_with_checked_normalized_domains(life, console):
     # Served at the edge under the name a client sends.
     assert "no-certificate-deployed" in openssl("x509", "-noout", "-subject",
                                                 input_text=edge_chain(life, "media.example.com")[0])
+
+
+def test_push_page_projects_and_resource_removal_follow_the_rules(life, console, issued):
+    # The push page itself refuses a certificate that cannot be pushed.
+    paid = buy(console)
+    page = console.get(f"/certificates/{paid}/push")
+    assert page.status_code in (400, 409) and "Pushing is not possible while the certificate is" in page.text, page.text[:500]
+
+    # Enterprise projects are the product's own: a new one appears once a resource is in it.
+    resp, body = post_json(console, "/cloud/waf/resources", {"kind": "waf-domain", "name": "staging.example.com",
+                                                               "region": "cn-north-4", "project": "staging"})
+    assert resp.status_code == 200, body
+    assert 'value="staging"' in console.get("/cloud/waf").text
+    assert 'value="staging"' not in console.get("/cloud/cdn").text
+    assert 'value="staging"' in console.get(f"/certificates/{issued}/push", params={"product": "WAF"}).text
+    resp, body = post_json(console, f"/certificates/{issued}/push", {"product": "WAF", "region": "cn-north-4", "project": "nowhere"})
+    assert resp.status_code == 400, body
+    assert body["error_msg"] == 'Enterprise project: WAF has no project "nowhere"; choose one of default, production, staging.'
+    resp, body = post_json(console, f"/certificates/{issued}/push", {"product": "WAF", "region": "cn-north-4", "project": "staging"})
+    assert resp.status_code == 200, body
+    records = console.get("/cloud/records", params={"certificate_id": issued, "kind": "push", "product": "WAF"}).text
+    assert "staging" in records
+
+    # Removing a resource answers JSON when asked, and only on its own product's page.
+    staging = resource(life, "staging.example.com")["id"]
+    resp, body = post_json(console, f"/cloud/vod/resources/{staging}/delete", {})
+    assert resp.status_code == 404 and body["error_msg"] == f"There is no VOD resource {staging}.", body
+    resp, body = post_json(console, f"/cloud/waf/resources/{staging}/delete", {})
+    assert resp.status_code == 200 and body == {"id": staging, "removed": True}, body
+    resp, body = post_json(console, f"/cloud/waf/resources/{staging}/delete", {})
+    assert resp.status_code == 404 and body["error_msg"] == f"There is no WAF resource {staging}.", body
+
+
+def test_records_filters_and_the_push_page_keeps_the_latest_ten(life, console, issued):
+    for _ in range(11):  # refused (already pushed to CDN), and recorded as failures
+        resp, body = post_json(console, f"/certificates/{issued}/push", {"product": "CDN", "region": "", "project": "default"})
+        assert resp.status_code == 400, body
+    page = console.get(f"/certificates/{issued}/push").text
+    table = page[page.index('class="data-table push-records"'):]
+    table = table[:table.index("</table>")]
+    assert len(re.findall(r'<tr><td class="nowrap">', table)) == 10
+    with life.db() as db:
+        pushes = db.execute("SELECT count(*) FROM deployment_records WHERE certificate_id = ? AND kind = 'push'", (issued,)).fetchone()[0]
+    assert pushes > 10
+
+    def rows(**params) -> list[str]:
+        page = console.get("/cloud/records", params={"certificate_id": issued, **params}).text
+        return re.findall(r'<tr><td class="nowrap">.*?</tr>', page, re.S)
+
+    everything = rows()
+    by_kind = {kind: rows(kind=kind) for kind in ("deploy", "push")}
+    assert by_kind["deploy"] and all("<td>Deploy</td>" in r for r in by_kind["deploy"])
+    assert by_kind["push"] and all("<td>Push</td>" in r for r in by_kind["push"])
+    assert len(by_kind["deploy"]) + len(by_kind["push"]) == len(everything)
+    elb = rows(product="ELB")
+    assert elb and all("<td>ELB</td>" in r for r in elb) and len(elb) < len(everything)
+    failed, succeeded = rows(result="failure"), rows(result="success")
+    assert failed and all("Failed: " in r for r in failed)
+    assert succeeded and all("Succeeded" in r and "Failed: " not in r for r in succeeded)
+    assert len(failed) + len(succeeded) == len(everything)
+    both = rows(kind="push", result="success", product="CDN")
+    assert len(both) == 1 and "<td>CDN</td>" in both[0]
