@@ -14,11 +14,13 @@ import subprocess
 import threading
 import time
 import uuid
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
 from conftest import ScmServe, Stack, dismantle, started_stack
+from test_files import ExternalCA, upload
 
 JSON = {"Accept": "application/json"}
 
@@ -48,10 +50,10 @@ def csrf(client) -> str:
     return client.csrf_token()
 
 
-def buy(client, cert_type="DV_SSL_CERT", domain_type="SINGLE_DOMAIN", domains=1, count=1) -> list[str]:
+def buy(client, cert_type="DV_SSL_CERT", domain_type="SINGLE_DOMAIN", domains=1, count=1, brand="SYMANTEC") -> list[str]:
     token = csrf(client)
     r = client.post("/certificates/buy", {
-        "cert_brand": "SYMANTEC", "cert_type": cert_type, "domain_type": domain_type,
+        "cert_brand": brand, "cert_type": cert_type, "domain_type": domain_type,
         "domain_numbers": str(domains), "effective_time": "1", "order_number": str(count), "agree": "on",
     }, token=token, headers=JSON)
     assert r.status_code == 200, r.text
@@ -118,8 +120,9 @@ def wait_status(st: Stack, cert_id: str, wanted: str, timeout: float = 20) -> No
     raise AssertionError(f"{cert_id} is {status(st, cert_id)}, not {wanted}")
 
 
-def issued(st, client, cert_type="DV_SSL_CERT", domain=None, **kw) -> str:
-    cert_id = buy(client, cert_type)[0]
+def issued(st, client, cert_type="DV_SSL_CERT", domain=None, brand="SYMANTEC", domain_type="SINGLE_DOMAIN", domains=1,
+           **kw) -> str:
+    cert_id = buy(client, cert_type, domain_type, domains, brand=brand)[0]
     apply(client, cert_id, domain or f"www.{uuid.uuid4().hex[:10]}.com", **kw)
     prove(st, cert_id)
     wait_status(st, cert_id, "ISSUED")
@@ -139,6 +142,31 @@ def verify_organization(st, client, cert_id) -> None:
         client.get("/cloud/mail")
         client.post(f"/cloud/mail/{mail_id}/follow", {"token": token})
     wait_status(st, cert_id, "ISSUED")
+
+
+def refused(client, cert_id, operation, words, data=None) -> None:
+    """The operation over HTTP is refused with a message containing `words`."""
+    r = client.post(f"/certificates/{cert_id}/{operation}", data or {}, token=csrf(client), headers=JSON)
+    assert r.status_code in (400, 409), f"{operation}: {r.status_code} {r.text[:300]}"
+    assert words in r.json()["error_msg"], f"{operation}: {r.json()['error_msg']}"
+
+
+def uploaded(client, tmp_path, days: int) -> str:
+    """An external certificate valid `days` from now, uploaded: its ID."""
+    name = f"external-{uuid.uuid4().hex[:8]}"
+    certificate, key = ExternalCA(tmp_path / name, name).leaf(name, f"{name}.example.org", days=days)
+    ca = (tmp_path / name / "inter.pem").read_text() + (tmp_path / name / "root.pem").read_text()
+    r = upload(client, name, certificate, key, chain=ca, headers=JSON)
+    assert r.status_code == 200, r.text
+    return r.json()["certificate_id"]
+
+
+def row_of(client, cert_id, keyword) -> str:
+    """The certificate's row in the list page searched for `keyword` (its name or a domain)."""
+    page = client.get("/certificates", params={"keyword": keyword}).text
+    match = re.search(rf'<tr data-id="{cert_id}">(.*?)</tr>', page, re.S)
+    assert match, f"{cert_id} not in the list"
+    return match.group(1)
 
 
 def op_links(client, cert_id) -> list[str]:
@@ -462,6 +490,142 @@ def test_scheduler_works_at_once_after_a_process_whose_clock_ran_ahead(ops, sig)
     finally:
         if not ops.scm.running():
             restart(ops, 0)
+
+
+# --- Refusals over HTTP (RULES.md §3) -------------------------------------------------------------
+
+def test_free_multiple_domain_and_paid_certificates_refused_where_section_3_says(ops):
+    client = ops.login()
+    free = issued(ops, client, "DV_SSL_CERT_BASIC")
+    # Only /v3 is the API: the console deletes no issued free certificate, whatever it answers in.
+    refused(client, free, "delete", "An issued free certificate cannot be deleted from the console")
+    refused(client, free, "reissue", "A free certificate cannot be reissued")
+    refused(client, free, "renew", "A free certificate cannot be renewed", {"agree": "on"})
+    refused(client, free, "unsubscribe", "A free certificate cannot be unsubscribed", {"acknowledge": "on"})
+    assert status(ops, free) == "ISSUED"
+
+    base = uuid.uuid4().hex[:10] + ".com"
+    multiple = issued(ops, client, "DV_SSL_CERT", f"a.{base}", domain_type="MULTI_DOMAIN", domains=3, sans=f"b.{base}")
+    refused(client, multiple, "reissue", "not for multiple domains")
+    refused(client, multiple, "withdraw-domain-addition",
+            'Withdrawing the domain addition is not possible while the certificate is "Issued"')
+
+    paid = buy(client)[0]
+    refused(client, paid, "delete", 'Deleting a paid certificate is not possible while the certificate is "Pending application"')
+    apply(client, paid, f"www.{uuid.uuid4().hex[:10]}.com")
+    refused(client, paid, "delete",
+            'Deleting a paid certificate is not possible while the certificate is "Pending domain name verification"')
+    assert status(ops, paid) == "CHECKING"
+
+    # The details page's History lists the operations, refusals with their rule.
+    page = client.get(f"/certificates/{free}").text
+    history = page[page.index("<h2>History</h2>"):]
+    for action in ("scm:cert:apply", "scm:cert:delete", "scm:cert:unsubscribe"):
+        assert action in history, action
+    assert "refused" in history and "cannot be deleted from the console" in history
+
+
+def test_an_uploaded_certificate_is_neither_revoked_renewed_nor_unsubscribed(ops, tmp_path):
+    client = ops.login()
+    cert_id = uploaded(client, tmp_path, days=200)
+    assert status(ops, cert_id) == "UPLOAD"
+    refused(client, cert_id, "revoke", "Revocation is not possible for an uploaded certificate")
+    refused(client, cert_id, "renew", "Renewal is not possible for an uploaded certificate", {"agree": "on"})
+    refused(client, cert_id, "unsubscribe", "Unsubscribing is not possible for an uploaded certificate", {"acknowledge": "on"})
+
+
+def test_reissue_and_refund_windows_close_with_the_clock(ops):
+    client = ops.login()
+    digicert = issued(ops, client)
+    globalsign = issued(ops, client, brand="GLOBALSIGN")
+    paid = buy(client)[0]
+    try:
+        restart(ops, 6)
+        client = ops.login()
+        refused(client, globalsign, "reissue", "GlobalSign certificates can be reissued only within 5 days of issuance")
+        assert client.get(f"/certificates/{digicert}/reissue").status_code == 200
+        assert "reissue" in op_links(client, digicert) and "reissue" not in op_links(client, globalsign)
+        restart(ops, 26)
+        client = ops.login()
+        refused(client, digicert, "reissue", "DigiCert certificates can be reissued only within 25 days of issuance")
+        refused(client, paid, "unsubscribe", "only within 7 days (7 × 24 h) of payment", {"acknowledge": "on"})
+        assert status(ops, paid) == "PAID"
+    finally:
+        restart(ops, 0)
+
+
+def test_a_renewal_inherits_the_days_left_of_the_original(ops):
+    """RULES.md §6: the original expires on day D; the renewal, issued 5 days before D, expires on D one year later."""
+    client = ops.login()
+    domain = f"www.{uuid.uuid4().hex[:10]}.com"
+    original = issued(ops, client, domain=domain)
+    with ops.db() as db:
+        not_after = db.execute("SELECT not_after FROM certificates WHERE id = ?", (original,)).fetchone()[0]
+    try:
+        restart(ops, (not_after - time.time()) / 86400 - 5)
+        client = ops.login()
+        r = client.post(f"/certificates/{original}/renew", {
+            "cert_brand": "SYMANTEC", "cert_type": "DV_SSL_CERT", "domain_type": "SINGLE_DOMAIN", "domain_numbers": "1",
+            "domain": domain, "agree": "on"}, token=csrf(client), headers=JSON)
+        assert r.status_code == 200, r.text
+        renewal = r.json()["cert_id"]
+        apply(client, renewal, domain)
+        prove(ops, renewal)
+        wait_status(ops, renewal, "ISSUED")
+        with ops.db() as db:
+            renewed_until = db.execute("SELECT not_after FROM certificates WHERE id = ?", (renewal,)).fetchone()[0]
+        expiry = datetime.fromtimestamp(not_after, timezone.utc)
+        assert datetime.fromtimestamp(renewed_until, timezone.utc).date() == expiry.replace(year=expiry.year + 1).date()
+    finally:
+        restart(ops, 0)
+
+
+def test_an_uploaded_certificate_expires_through_the_scheduler(ops, tmp_path):
+    client = ops.login()
+    cert_id = uploaded(client, tmp_path, days=10)
+    with ops.db() as db:
+        name, not_after = db.execute("SELECT name, not_after FROM certificates WHERE id = ?", (cert_id,)).fetchone()
+    days_left = (not_after - time.time()) / 86400
+
+    def reminders() -> list[str]:
+        with ops.db() as db:
+            return [r[0] for r in db.execute("SELECT title FROM messages WHERE certificate_id = ? ORDER BY id", (cert_id,))]
+
+    try:
+        restart(ops, days_left - 5)  # inside the one-week reminder
+        deadline = time.time() + 20
+        while not any("expires in one week" in t for t in reminders()) and time.time() < deadline:
+            time.sleep(0.3)
+        assert sum("expires in one week" in t for t in reminders()) == 1, reminders()
+        client = ops.login()
+        row = row_of(client, cert_id, name)
+        assert "Hosted" in row and "Expire soon" in row
+        restart(ops, days_left + 0.5)
+        wait_status(ops, cert_id, "EXPIRED")
+        deadline = time.time() + 20
+        while not any("expires today" in t for t in reminders()) and time.time() < deadline:
+            time.sleep(0.3)
+        assert sum("expires today" in t for t in reminders()) == 1, reminders()
+        client = ops.login()
+        assert "Expire soon" not in row_of(client, cert_id, name)
+        refused(client, cert_id, "renew", "Renewal is not possible for an uploaded certificate", {"agree": "on"})
+    finally:
+        restart(ops, 0)
+
+
+def test_renew_is_refused_after_expiry(ops):
+    client = ops.login()
+    cert_id = issued(ops, client)
+    with ops.db() as db:
+        not_after = db.execute("SELECT not_after FROM certificates WHERE id = ?", (cert_id,)).fetchone()[0]
+    try:
+        restart(ops, (not_after - time.time()) / 86400 + 0.5)
+        wait_status(ops, cert_id, "EXPIRED")
+        client = ops.login()
+        refused(client, cert_id, "renew", 'Renewal is not possible while the certificate is "Expired"', {"agree": "on"})
+        assert "renew" not in op_links(client, cert_id)
+    finally:
+        restart(ops, 0)
 
 
 # --- Crash safety --------------------------------------------------------------------------------
