@@ -630,33 +630,72 @@ def test_renew_is_refused_after_expiry(ops):
 
 # --- Crash safety --------------------------------------------------------------------------------
 
+def issue_many(st, client, domains: list[str]) -> list[str]:
+    """DV certificates issued for `domains`, bought, applied for and proven together."""
+    ids = buy(client, count=len(domains))
+    for cert_id, domain in zip(ids, domains):
+        apply(client, cert_id, domain)
+    for cert_id in ids:
+        prove(st, cert_id)
+    for cert_id in ids:
+        wait_status(st, cert_id, "ISSUED")
+    return ids
+
+
 def test_kill_9_during_a_burst_leaves_old_or_new_states(ops):
     client = ops.login()
     ids = buy(client, count=20)
     for cert_id in ids[:10]:
         apply(client, cert_id, f"www.{uuid.uuid4().hex[:10]}.com")
+    to_revoke = issue_many(ops, client, [f"www.{uuid.uuid4().hex[:10]}.com" for _ in range(4)])
+    to_reissue = issue_many(ops, client, [f"www.{uuid.uuid4().hex[:10]}.com" for _ in range(4)])
+    hosts = [f"burst-{uuid.uuid4().hex[:8]}.example.com" for _ in range(3)]
+    for host in hosts:
+        r = client.post("/cloud/vod/resources", {"kind": "vod-domain", "name": host, "project": "default"},
+                        token=csrf(client), headers=JSON)
+        assert r.status_code == 200, r.text
+    to_deploy = issue_many(ops, client, hosts + hosts)  # two certificates for each host
+    with ops.db() as db:
+        resource_ids = {host: db.execute("SELECT id FROM cloud_resources WHERE name = ?", (host,)).fetchone()[0] for host in hosts}
+        domains = dict(db.execute(
+            f"SELECT id, domain FROM certificates WHERE id IN ({','.join('?' * len(to_reissue))})", to_reissue).fetchall())
     token = csrf(client)
     with sqlite3.connect(ops.db_path) as db:
         assert db.execute("PRAGMA quick_check").fetchone()[0] == "ok"
     stop = threading.Event()
 
-    def burst(cert_id: str, index: int):
+    def post(path, data):
+        client.post(path, data, token=token, headers=JSON, timeout=5)
+
+    def burst(operation):
         while not stop.is_set():
             try:
-                if index < 10:
-                    client.post(f"/certificates/{cert_id}/withdraw", {}, token=token, headers=JSON, timeout=5)
-                else:
-                    client.post(f"/certificates/{cert_id}/rename", {"name": f"renamed-{index}", "description": "x" * 50},
-                                token=token, headers=JSON, timeout=5)
-                    client.post(f"/certificates/{cert_id}/unsubscribe", {"acknowledge": "on"}, token=token,
-                                headers=JSON, timeout=5)
+                operation()
             except Exception:
                 return
 
-    threads = [threading.Thread(target=burst, args=(cert_id, i)) for i, cert_id in enumerate(ids)]
+    def first_ops(cert_id, index):
+        if index < 10:
+            post(f"/certificates/{cert_id}/withdraw", {})
+        else:
+            post(f"/certificates/{cert_id}/rename", {"name": f"renamed-{index}", "description": "x" * 50})
+            post(f"/certificates/{cert_id}/unsubscribe", {"acknowledge": "on"})
+
+    def deploy_both(host):
+        for cert_id in to_deploy[hosts.index(host)::len(hosts)]:
+            post(f"/certificates/{cert_id}/deploy", {"product": "VOD", "region": "", "resource": str(resource_ids[host])})
+
+    operations = [lambda c=c, i=i: first_ops(c, i) for i, c in enumerate(ids)]
+    operations += [lambda c=c: post(f"/certificates/{c}/revoke", {"reason": "burst"}) for c in to_revoke]
+    operations += [lambda c=c: post(f"/certificates/{c}/reissue", {
+        "csr_mode": "system", "domain": domains[c], "domain_method": "DNS", "key_algorithm": "EC_P256",
+        "applicant_name": "Alice Zhang", "applicant_phone": "+8613800000000", "applicant_email": "alice@applicant.test",
+        "agree": "on"}) for c in to_reissue]
+    operations += [lambda h=h: deploy_both(h) for h in hosts]
+    threads = [threading.Thread(target=burst, args=(operation,)) for operation in operations]
     for t in threads:
         t.start()
-    time.sleep(0.4)
+    time.sleep(0.6)
     ops.scm.stop(signal.SIGKILL)
     stop.set()
     for t in threads:
@@ -676,3 +715,30 @@ def test_kill_9_during_a_burst_leaves_old_or_new_states(ops):
                 assert row[0] == "PAID"
                 assert (row[1] == f"renamed-{i}") == (row[2] == "x" * 50), row
     restart(ops, 0)
+    time.sleep(2.5)  # one scheduler pass finishes what the CA had left (withdrawals, revocations)
+    with ops.db() as db:
+        def status_of(cert_id):
+            return db.execute("SELECT status FROM certificates WHERE id = ?", (cert_id,)).fetchone()[0]
+
+        for cert_id in ids[:10]:
+            assert status_of(cert_id) in ("CHECKING", "PAID"), cert_id
+        for cert_id in to_revoke:
+            assert status_of(cert_id) in ("ISSUED", "REVOKED"), cert_id
+            serial = db.execute("SELECT serial_number FROM certificates WHERE id = ?", (cert_id,)).fetchone()[0]
+            revoked = db.execute("SELECT count(*) FROM revoked_serials WHERE serial_number = ?", (serial,)).fetchone()[0]
+            assert revoked == (status_of(cert_id) == "REVOKED"), cert_id
+        for cert_id in to_reissue:
+            # REISSUING waits for the applicant's confirmation: its mail went out with the change.
+            assert status_of(cert_id) in ("ISSUED", "REISSUING"), cert_id
+            mails = db.execute("SELECT count(*) FROM mails WHERE certificate_id = ? AND action = 'confirm-reissue'",
+                               (cert_id,)).fetchone()[0]
+            assert (mails > 0) == (status_of(cert_id) == "REISSUING"), cert_id
+        # The edge presents exactly what each resource holds in the database.
+        for host in hosts:
+            held, pem, chain = db.execute(
+                "SELECT certificate_id, held_certificate_pem, held_chain_pem FROM cloud_resources WHERE name = ?", (host,)).fetchone()
+            served = (ops.data_dir / "edge" / f"{host}.pem").read_text()
+            if held is None:
+                assert served == (ops.data_dir / "edge" / "_fallback.pem").read_text(), host
+            else:
+                assert held in to_deploy and served.endswith(pem + chain), host
