@@ -257,6 +257,36 @@ public struct DeploymentService: Sendable {
         publishEdgeLoggingFailure()
     }
 
+    /// Signs, with the CA simulator, the certificate each demo resource set up for HTTPS holds
+    /// (the migration marks them): a product page and the edge then show a real certificate for
+    /// it, as a product already serving HTTPS would, until something is deployed there. Runs
+    /// when `scm serve` starts; each resource gets one certificate, once. Returns how many.
+    @discardableResult
+    public func installSeedCertificates() throws -> Int {
+        let pending = try context.database.read { try $0.resourcesAwaitingSeedCertificate() }
+        guard !pending.isEmpty else { return 0 }
+        let authority = CertificateAuthority(database: context.database, sealer: context.sealer)
+        let now = context.clock.now
+        var installed = 0
+        for resource in pending where !resource.domains.isEmpty {
+            let key = try PrivateKey(generating: .ecP256)
+            let csr = try CSR.create(key: key, commonName: resource.domains[0], subjectAlternativeNames: resource.domains)
+            let issued = try authority.issue(
+                csrPEM: csr, names: resource.domains, brand: CABrand.allCases[0], type: .dv, application: nil,
+                notBefore: now - .days(1), notAfter: now + .days(365))
+            var holding = resource
+            // Set up in the product before this manager knew it: no certificate ID, no "since".
+            holding.certificateName = "preinstalled-\(resource.name)"
+            holding.serialNumber = issued.info.serialNumberHex
+            holding.expiresAt = issued.info.notAfter
+            let held = HeldCertificate(
+                certificatePEM: issued.certificatePEM, chainPEM: issued.chainPEM,
+                sealedPrivateKey: try context.sealer.seal(Array(key.pem.utf8)))
+            if try context.database.write({ try $0.installSeedCertificate(holding, held: held) }) { installed += 1 }
+        }
+        return installed
+    }
+
     // MARK: - The TLS edge
 
     /// One publication at a time in this process: two deploys finishing together must not

@@ -158,6 +158,12 @@ extension StoreReader {
             })
     }
 
+    /// The demo resources still waiting for the certificate they are seeded with.
+    public func resourcesAwaitingSeedCertificate() throws -> [CloudResource] {
+        try Row.fetchAll(db, sql: "SELECT * FROM cloud_resources WHERE seed_certificate_pending = 1 ORDER BY id")
+            .map(CloudResource.init(row:))
+    }
+
     /// How many HTTPS listeners serve ELB certificate `id`.
     public func listenerCount(elbCertificateID id: Int64) throws -> Int {
         try Int.fetchOne(
@@ -230,6 +236,17 @@ extension StoreWriter {
                 resource.serialNumber, resource.expiresAt?.timeIntervalSince1970, resource.heldSince?.timeIntervalSince1970,
                 held.certificatePEM, held.chainPEM, held.sealedPrivateKey.map { Data($0) }, resource.id,
             ])
+    }
+
+    /// Gives a demo resource its seed certificate, once: false when it no longer waits for one
+    /// (another process installed it first).
+    public func installSeedCertificate(_ resource: CloudResource, held: HeldCertificate) throws -> Bool {
+        try db.execute(
+            sql: "UPDATE cloud_resources SET seed_certificate_pending = 0 WHERE id = ? AND seed_certificate_pending = 1",
+            arguments: [resource.id])
+        guard db.changesCount > 0 else { return false }
+        try updateHeldCertificate(resource, held: held)
+        return true
     }
 
     /// Removes a resource and what hangs off it (an ELB certificate's listeners).

@@ -122,4 +122,21 @@ extension AppDatabase {
                 WHERE certificate_id IN (SELECT certificate_id FROM certificate_materials);
                 """)
     }
+
+    /// Marks the demo resources that are set up for HTTPS (WAF and CDN domains with HTTPS on,
+    /// VOD domains, ELB certificates bound to a listener) and hold nothing: each gets a real
+    /// certificate from the CA simulator when `scm serve` starts (`installSeedCertificates`),
+    /// since signing needs the master key a migration does not have.
+    static func migrateCloudSeedCertificates(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE cloud_resources ADD COLUMN seed_certificate_pending INTEGER NOT NULL DEFAULT 0;
+                UPDATE cloud_resources SET seed_certificate_pending = 1
+                WHERE certificate_id IS NULL AND serial = ''
+                    AND ((kind IN ('waf-domain', 'cdn-domain') AND https_ready = 1)
+                        OR kind = 'vod-domain'
+                        OR (kind = 'elb-certificate'
+                            AND id IN (SELECT parent_id FROM cloud_resources WHERE kind = 'elb-listener')));
+                """)
+    }
 }

@@ -168,6 +168,7 @@ extension AppDatabase {
         migrator.registerMigration("v-cloud-edge", migrate: migrateCloudEdge)
         migrator.registerMigration("v-deployment-record-project", migrate: migrateDeploymentRecordProject)
         migrator.registerMigration("v-cloud-held-materials", migrate: migrateCloudHeldMaterials)
+        migrator.registerMigration("v-cloud-seed-certificates", migrate: migrateCloudSeedCertificates)
         return migrator
     }
 }

@@ -141,8 +141,31 @@ def serial(pem: str) -> str:
     return openssl("x509", "-noout", "-serial", input_text=pem).strip()
 
 
+def held_serial(life, name) -> str:
+    """The serial a resource holds, as openssl prints it."""
+    with life.db() as db:
+        pem = db.execute("SELECT held_certificate_pem FROM cloud_resources WHERE name = ? ORDER BY id LIMIT 1", (name,)).fetchone()[0]
+    return serial(pem)
+
+
+def test_seeded_resources_set_up_for_https_hold_a_real_certificate(life, console):
+    page = console.get("/cloud/vod").text
+    vod = resource(life, "video.example.com")
+    assert vod["serial"] and vod["certificate_id"] is None
+    assert "preinstalled-video.example.com" in page and vod["serial"] in page
+    chain = edge_chain(life, "video.example.com")
+    assert serial(chain[0]) == held_serial(life, "video.example.com") and len(chain) >= 2
+    assert "video.example.com" in openssl("x509", "-noout", "-ext", "subjectAltName", input_text=chain[0])
+    # Not set up for HTTPS: nothing held, so the edge has the fallback for it.
+    waf = console.get("/cloud/waf").text
+    with life.db() as db:
+        assert db.execute("SELECT count(*) FROM cloud_resources WHERE name = 'new.example.com' AND serial = ''").fetchone()[0] == 3
+    assert "preinstalled-new.example.com" not in waf and "preinstalled-shop.example.com" in waf
+
+
 def test_the_edge_presents_what_was_deployed_last(life, console, tmp_path):
-    fallback = edge_chain(life, "video.example.com")[0]
+    post_json(console, "/cloud/vod/resources", {"kind": "vod-domain", "name": "fresh.example.com", "project": "default"})
+    fallback = edge_chain(life, "fresh.example.com")[0]
     assert "no-certificate-deployed" in openssl("x509", "-noout", "-subject", input_text=fallback)
     assert serial(edge_chain(life, None)[0]) == serial(fallback)  # no SNI: the fallback too
 
@@ -268,8 +291,8 @@ def test_cdn_refuses_a_chain_without_an_intermediate(life, console, tmp_path):
     assert resp.status_code == 200, body
     assert body["results"][0]["deployed"] is False
     assert "CDN refuses a certificate whose chain is incomplete" in body["results"][0]["reason"]
-    assert "no-certificate-deployed" in openssl("x509", "-noout", "-subject",
-                                                input_text=edge_chain(life, "static.example.com")[0])
+    assert serial(edge_chain(life, "static.example.com")[0]) == held_serial(life, "static.example.com")
+    assert resource(life, "static.example.com")["certificate_id"] is None
     # VOD takes it: the rule is CDN's alone.
     resp, body = deploy(console, cert_id, "VOD", "", [resource(life, "vod.example.com")["id"]])
     assert body["results"][0]["deployed"] is True, body
