@@ -115,6 +115,45 @@ public struct CloudResource: Sendable, Equatable {
     public var holdsCertificate: Bool { !serialNumber.isEmpty }
 }
 
+/// A certificate in a product's certificate store, put there by a push (RULES.md §8): a copy of
+/// the certificate as it was pushed, which HTTPS settings of the product can then use.
+public struct StoredCertificate: Sendable, Equatable {
+    public var id: Int64
+    public var product: CloudProduct
+    /// Empty for CDN and VOD (global products).
+    public var region: String
+    public var project: String
+    public var certificateID: String
+    public var certificateName: String
+    public var domains: [String]
+    public var serialNumber: String
+    public var expiresAt: Date?
+    public var pushedAt: Date
+
+    public init(
+        id: Int64 = 0, product: CloudProduct, region: String, project: String, certificateID: String, certificateName: String,
+        domains: [String], serialNumber: String, expiresAt: Date?, pushedAt: Date
+    ) {
+        self.id = id
+        self.product = product
+        self.region = region
+        self.project = project
+        self.certificateID = certificateID
+        self.certificateName = certificateName
+        self.domains = domains
+        self.serialNumber = serialNumber
+        self.expiresAt = expiresAt
+        self.pushedAt = pushedAt
+    }
+
+    /// The store entry a push of `certificate` makes.
+    public init(pushing certificate: Certificate, to product: CloudProduct, region: String, project: String, at now: Date) {
+        self.init(
+            product: product, region: region, project: project, certificateID: certificate.id, certificateName: certificate.name,
+            domains: certificate.allDomains, serialNumber: certificate.serialNumber, expiresAt: certificate.notAfter, pushedAt: now)
+    }
+}
+
 /// Whether a certificate's chain has at least one intermediate: CDN refuses one without.
 public enum ChainState: Sendable, Equatable {
     case complete

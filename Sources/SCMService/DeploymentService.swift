@@ -118,8 +118,8 @@ public struct DeploymentService: Sendable {
         return chain.contains { $0.subject != $0.issuer } ? .complete : .incomplete
     }
 
-    /// Copies the certificate into `product`'s certificate store, once per product. A refusal is
-    /// recorded (push record and event) and thrown.
+    /// Copies the certificate (with its chain and sealed key) into `product`'s certificate store,
+    /// once per product. A refusal is recorded (push record and event) and thrown.
     @discardableResult
     public func push(
         certificateID: String, product: CloudProduct, region: String, project: String, by principal: Principal,
@@ -139,6 +139,9 @@ public struct DeploymentService: Sendable {
             } catch let refusal as Refusal {
                 return refusal
             }
+            try store.insert(
+                StoredCertificate(pushing: certificate, to: product, region: region, project: project, at: now),
+                held: HeldCertificate(try store.reader.materials(certificateID: certificate.id) ?? CertificateMaterials()))
             try store.insert(
                 DeploymentRecord(
                     kind: .push, at: now, actor: principal.name, certificateID: certificate.id, certificateName: certificate.name,
@@ -187,6 +190,11 @@ public struct DeploymentService: Sendable {
 
     private func projects(of product: CloudProduct, in store: StoreReader) throws -> [String] {
         Array(Set(try store.cloudProjects(product: product) + [Certificate.defaultProject])).sorted()
+    }
+
+    /// `product`'s certificate store (what pushes put there), newest first.
+    public func storedCertificates(product: CloudProduct, region: String? = nil, project: String? = nil) throws -> [StoredCertificate] {
+        try context.database.read { try $0.storedCertificates(product: product, region: region, project: project) }
     }
 
     public func resources(product: CloudProduct, region: String? = nil, project: String? = nil) throws -> [CloudResource] {

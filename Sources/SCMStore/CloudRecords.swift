@@ -158,6 +158,22 @@ extension StoreReader {
             })
     }
 
+    /// `product`'s certificate store, optionally of one region and one project, newest first.
+    public func storedCertificates(product: CloudProduct, region: String? = nil, project: String? = nil) throws -> [StoredCertificate] {
+        var sql = "SELECT * FROM cloud_certificate_store WHERE product = ?"
+        var arguments: StatementArguments = [product.rawValue]
+        if let region { sql += " AND region = ?"; arguments += [region] }
+        if let project { sql += " AND project = ?"; arguments += [project] }
+        return try Row.fetchAll(db, sql: sql + " ORDER BY id DESC", arguments: arguments).map { row in
+            StoredCertificate(
+                id: row["id"], product: CloudProduct(rawValue: row["product"]) ?? product, region: row["region"],
+                project: row["project"], certificateID: row["certificate_id"], certificateName: row["certificate_name"],
+                domains: (row["domains"] as String).split(separator: "\n").map(String.init), serialNumber: row["serial"],
+                expiresAt: (row["expires_at"] as Double?).map { Date(timeIntervalSince1970: $0) },
+                pushedAt: Date(timeIntervalSince1970: row["pushed_at"]))
+        }
+    }
+
     /// The demo resources still waiting for the certificate they are seeded with.
     public func resourcesAwaitingSeedCertificate() throws -> [CloudResource] {
         try Row.fetchAll(db, sql: "SELECT * FROM cloud_resources WHERE seed_certificate_pending = 1 ORDER BY id")
@@ -253,6 +269,21 @@ extension StoreWriter {
     public func deleteCloudResource(id: Int64) throws -> Bool {
         try db.execute(sql: "DELETE FROM cloud_resources WHERE id = ?", arguments: [id])
         return db.changesCount > 0
+    }
+
+    /// Puts a pushed certificate into its product's store with the copy of what was pushed.
+    public func insert(_ stored: StoredCertificate, held: HeldCertificate) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO cloud_certificate_store (product, region, project, certificate_id, certificate_name, domains, serial,
+                    expires_at, certificate_pem, chain_pem, sealed_private_key, pushed_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                stored.product.rawValue, stored.region, stored.project, stored.certificateID, stored.certificateName,
+                stored.domains.joined(separator: "\n"), stored.serialNumber, stored.expiresAt?.timeIntervalSince1970,
+                held.certificatePEM, held.chainPEM, held.sealedPrivateKey.map { Data($0) }, stored.pushedAt.timeIntervalSince1970,
+            ])
     }
 
     public func insert(_ record: DeploymentRecord) throws {

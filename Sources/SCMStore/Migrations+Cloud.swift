@@ -139,4 +139,28 @@ extension AppDatabase {
                             AND id IN (SELECT parent_id FROM cloud_resources WHERE kind = 'elb-listener')));
                 """)
     }
+
+    /// The products' certificate stores (RULES.md §8 Push): what a push copies, the certificate
+    /// with its chain and sealed key, per product, region and enterprise project.
+    static func migrateCloudCertificateStore(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE cloud_certificate_store (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    product TEXT NOT NULL CHECK (product IN ('WAF', 'ELB', 'CDN', 'VOD')),
+                    region TEXT NOT NULL DEFAULT '',
+                    project TEXT NOT NULL DEFAULT 'default',
+                    certificate_id TEXT NOT NULL,
+                    certificate_name TEXT NOT NULL DEFAULT '',
+                    domains TEXT NOT NULL DEFAULT '',
+                    serial TEXT NOT NULL DEFAULT '',
+                    expires_at REAL,
+                    certificate_pem TEXT NOT NULL DEFAULT '',
+                    chain_pem TEXT NOT NULL DEFAULT '',
+                    sealed_private_key BLOB,
+                    pushed_at REAL NOT NULL
+                );
+                CREATE INDEX cloud_certificate_store_product ON cloud_certificate_store(product, region, project);
+                """)
+    }
 }

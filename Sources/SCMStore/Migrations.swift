@@ -169,6 +169,7 @@ extension AppDatabase {
         migrator.registerMigration("v-deployment-record-project", migrate: migrateDeploymentRecordProject)
         migrator.registerMigration("v-cloud-held-materials", migrate: migrateCloudHeldMaterials)
         migrator.registerMigration("v-cloud-seed-certificates", migrate: migrateCloudSeedCertificates)
+        migrator.registerMigration("v-cloud-certificate-store", migrate: migrateCloudCertificateStore)
         return migrator
     }
 }

@@ -12,6 +12,7 @@ public enum SealedColumns {
         ("ca_authorities", "intermediate_sealed_key"),
         ("access_keys", "sealed_sk"),
         ("cloud_resources", "held_sealed_private_key"),
+        ("cloud_certificate_store", "sealed_private_key"),
     ]
 }
 

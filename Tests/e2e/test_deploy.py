@@ -102,6 +102,16 @@ def test_push_twice_the_second_fails(life, console, issued):
     resp, body = post_json(console, f"/certificates/{issued}/push", {"product": "CDN", "region": "", "project": "default"})
     assert resp.status_code >= 400
     assert "already pushed or uploaded to CDN" in body["error_msg"]
+    # The push copied the certificate into CDN's certificate store, once; the CDN page lists it.
+    with life.db() as db:
+        name, serial_number = db.execute("SELECT name, serial_number FROM certificates WHERE id = ?", (issued,)).fetchone()
+        stored = db.execute("SELECT certificate_pem, chain_pem, sealed_private_key FROM cloud_certificate_store "
+                            "WHERE certificate_id = ? AND product = 'CDN'", (issued,)).fetchall()
+    assert len(stored) == 1 and stored[0][0] == issued_pem(life, issued) and stored[0][1] and stored[0][2]
+    page = console.get("/cloud/cdn").text
+    store = page[page.index('id="certificate-store"'):]
+    assert name in store and serial_number in store and f'href="/certificates/{issued}"' in store
+    assert "Nothing pushed here yet." in console.get("/cloud/vod").text
     resp, body = post_json(console, f"/certificates/{issued}/push", {"product": "ELB", "region": "nowhere", "project": "default"})
     assert resp.status_code >= 400 and "per region" in body["error_msg"]
     page = console.get(f"/certificates/{issued}/push").text
@@ -333,6 +343,10 @@ def test_push_page_projects_and_resource_removal_follow_the_rules(life, console,
     assert resp.status_code == 200, body
     records = console.get("/cloud/records", params={"certificate_id": issued, "kind": "push", "product": "WAF"}).text
     assert "staging" in records
+    staging_store = console.get("/cloud/waf", params={"region": "cn-north-4", "project": "staging"}).text
+    assert f'href="/certificates/{issued}"' in staging_store[staging_store.index('id="certificate-store"'):]
+    other_region = console.get("/cloud/waf", params={"region": "cn-east-3"}).text
+    assert f'href="/certificates/{issued}"' not in other_region[other_region.index('id="certificate-store"'):]
 
     # Removing a resource answers JSON when asked, and only on its own product's page.
     staging = resource(life, "staging.example.com")["id"]
