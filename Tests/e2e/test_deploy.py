@@ -213,6 +213,12 @@ def test_the_edge_presents_what_was_deployed_last(life, console, tmp_path):
                                                 input_text=edge_chain(life, "clips.example.com")[0])
 
 
+def rebuild_edge(console, name):
+    """Any change of the simulators rewrites the edge: here, adding a VOD domain."""
+    resp, body = post_json(console, "/cloud/vod/resources", {"kind": "vod-domain", "name": name, "project": "default"})
+    assert resp.status_code == 200, body
+
+
 def test_a_product_keeps_what_was_deployed_through_a_reissue(life, console):
     """A reissue stores its new key first and its new certificate later: neither reaches a
     product (its page, the edge) until the certificate is deployed again, and no rebuild of the
@@ -226,16 +232,12 @@ def test_a_product_keeps_what_was_deployed_through_a_reissue(life, console):
     held = resource(life, host)["serial"]
     assert serial(edge_chain(life, host)[0]) == deployed_serial
 
-    def rebuild_edge(name):
-        resp, body = post_json(console, "/cloud/vod/resources", {"kind": "vod-domain", "name": name, "project": "default"})
-        assert resp.status_code == 200, body
-
     console.get(f"/certificates/{cert_id}/reissue")
     resp = console.post(f"/certificates/{cert_id}/reissue", {
         **APPLICANT, "csr_mode": "system", "domain": host, "domain_method": "DNS", "key_algorithm": "EC_P256"}, headers=JSON)
     assert resp.status_code == 200, resp.text
     assert status_of(life, cert_id) == "REISSUING"
-    rebuild_edge("rebuild-1.example.com")
+    rebuild_edge(console, "rebuild-1.example.com")
     assert serial(edge_chain(life, host)[0]) == deployed_serial  # a handshake, not "alert internal error"
 
     with life.db() as db:
@@ -247,7 +249,7 @@ def test_a_product_keeps_what_was_deployed_through_a_reissue(life, console):
     wait_for(life, cert_id, "ISSUED")
     reissued_serial = serial(issued_pem(life, cert_id))
     assert reissued_serial != deployed_serial
-    rebuild_edge("rebuild-2.example.com")
+    rebuild_edge(console, "rebuild-2.example.com")
     assert serial(edge_chain(life, host)[0]) == deployed_serial
     assert resource(life, host)["serial"] == held and held in console.get("/cloud/vod").text
 
@@ -255,6 +257,34 @@ def test_a_product_keeps_what_was_deployed_through_a_reissue(life, console):
     assert [r["deployed"] for r in body["results"]] == [True], body
     assert serial(edge_chain(life, host)[0]) == reissued_serial
     assert resource(life, host)["serial"] != held
+
+
+def test_a_product_keeps_what_was_deployed_through_a_domain_addition(life, console):
+    host = "addition.example.com"
+    post_json(console, "/cloud/vod/resources", {"kind": "vod-domain", "name": host, "project": "default"})
+    cert_id = buy(console, cert_type="DV_SSL_CERT", domain_type="MULTI_DOMAIN", domain_numbers="3")
+    resp, body = post_json(console, f"/certificates/{cert_id}/apply", {
+        **APPLICANT, "domain": host, "sans": "addition-2.example.com", "csr_mode": "system", "key_algorithm": "RSA_2048",
+        "domain_method": "DNS", "ca_hash_algorithm": "DEFAULT"})
+    assert resp.status_code == 200, body
+    prove(life, cert_id)
+    wait_for(life, cert_id, "ISSUED")
+    resp, body = deploy(console, cert_id, "VOD", "", [resource(life, host)["id"]])
+    assert [r["deployed"] for r in body["results"]] == [True], body
+    deployed_serial = serial(issued_pem(life, cert_id))
+
+    resp, body = post_json(console, f"/certificates/{cert_id}/add-domains",
+                           {"sans": "addition-3.example.com", "email": "ops@example.org"})
+    assert resp.status_code == 200, body
+    prove(life, cert_id)
+    wait_for(life, cert_id, "ISSUED")
+    added_serial = serial(issued_pem(life, cert_id))
+    assert added_serial != deployed_serial
+    rebuild_edge(console, "rebuild-3.example.com")
+    assert serial(edge_chain(life, host)[0]) == deployed_serial
+    resp, body = deploy(console, cert_id, "VOD", "", [resource(life, host)["id"]])
+    assert [r["deployed"] for r in body["results"]] == [True], body
+    assert serial(edge_chain(life, host)[0]) == added_serial
 
 
 def test_a_certificate_applied_for_with_an_uploaded_csr_is_not_deployed(life, console, tmp_path):
