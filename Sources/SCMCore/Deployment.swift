@@ -110,6 +110,48 @@ public struct CloudResource: Sendable, Equatable {
     }
 
     public var product: CloudProduct { kind.product }
+
+    /// Whether it holds a certificate (deployed from here, or one it was set up with).
+    public var holdsCertificate: Bool { !serialNumber.isEmpty }
+}
+
+/// A certificate in a product's certificate store, put there by a push (RULES.md §8): a copy of
+/// the certificate as it was pushed, which HTTPS settings of the product can then use.
+public struct StoredCertificate: Sendable, Equatable {
+    public var id: Int64
+    public var product: CloudProduct
+    /// Empty for CDN and VOD (global products).
+    public var region: String
+    public var project: String
+    public var certificateID: String
+    public var certificateName: String
+    public var domains: [String]
+    public var serialNumber: String
+    public var expiresAt: Date?
+    public var pushedAt: Date
+
+    public init(
+        id: Int64 = 0, product: CloudProduct, region: String, project: String, certificateID: String, certificateName: String,
+        domains: [String], serialNumber: String, expiresAt: Date?, pushedAt: Date
+    ) {
+        self.id = id
+        self.product = product
+        self.region = region
+        self.project = project
+        self.certificateID = certificateID
+        self.certificateName = certificateName
+        self.domains = domains
+        self.serialNumber = serialNumber
+        self.expiresAt = expiresAt
+        self.pushedAt = pushedAt
+    }
+
+    /// The store entry a push of `certificate` makes.
+    public init(pushing certificate: Certificate, to product: CloudProduct, region: String, project: String, at now: Date) {
+        self.init(
+            product: product, region: region, project: project, certificateID: certificate.id, certificateName: certificate.name,
+            domains: certificate.allDomains, serialNumber: certificate.serialNumber, expiresAt: certificate.notAfter, pushedAt: now)
+    }
 }
 
 /// Whether a certificate's chain has at least one intermediate: CDN refuses one without.
@@ -177,12 +219,19 @@ public func deployed(_ certificate: Certificate, to resource: CloudResource, at 
 }
 
 /// Whether `certificate` may be pushed into `product`'s certificate store (RULES.md §8): WAF and
-/// ELB need a region, and a product takes a certificate once.
+/// ELB need a region, the store belongs to one of the product's enterprise projects
+/// (`productProjects`), and a product takes a certificate once.
 public func checkPush(
-    of certificate: Certificate, to product: CloudProduct, region: String, alreadyInProduct: Bool, now: Date,
-    channel: Certificate.Channel = .console
+    of certificate: Certificate, to product: CloudProduct, region: String, project: String, productProjects: [String],
+    alreadyInProduct: Bool, now: Date, channel: Certificate.Channel = .console
 ) throws {
     try check(.push, on: certificate, now: now, channel: channel)
+    guard productProjects.contains(project) else {
+        throw Refusal(
+            .pushFailed,
+            "Enterprise project: \(product.rawValue) has no project \"\(project)\"; choose one of \(productProjects.joined(separator: ", ")).",
+            field: "project")
+    }
     if product.needsRegion {
         guard CloudProduct.regions.contains(region) else {
             throw Refusal(
@@ -196,13 +245,15 @@ public func checkPush(
 }
 
 /// The host names the products' shared TLS edge answers for (issue 6), each with the ID of the
-/// certificate it presents: of the resources serving a name, the one that got its certificate
-/// last; nil (the edge's fallback certificate) when none holds one deployed from here. A domain
-/// resource serves its own name, an ELB certificate bound to a listener its domain set. Wildcard
-/// names are left out: a client never asks for `*.example.com` by name.
-public func edgeAssignments(_ resources: [CloudResource]) -> [String: String?] {
+/// resource whose certificate it presents: of the resources serving a name, the one that got its
+/// certificate last; nil (the edge's fallback certificate) when none holds one. The edge presents
+/// what that resource holds, not the certificate's current files: a reissue or a domain addition
+/// changes a product's resources only when it is deployed again. A domain resource serves its own
+/// name, an ELB certificate bound to a listener its domain set. Wildcard names are left out: a
+/// client never asks for `*.example.com` by name.
+public func edgeAssignments(_ resources: [CloudResource]) -> [String: Int64?] {
     let boundELBCertificates = Set(resources.filter { $0.kind == .elbListener }.compactMap(\.parentID))
-    var assignments: [String: (certificateID: String?, since: Date?)] = [:]
+    var assignments: [String: (resourceID: Int64?, since: Date?)] = [:]
     for resource in resources {
         let names: [String] =
             switch resource.kind {
@@ -210,17 +261,16 @@ public func edgeAssignments(_ resources: [CloudResource]) -> [String: String?] {
             case .elbCertificate: boundELBCertificates.contains(resource.id) ? resource.domains : []
             case .elbLoadBalancer, .elbListener: []
             }
-        let holding = resource.certificateID.map { ($0, resource.heldSince) }
         for name in names.map({ $0.lowercased() }) where !name.contains("*") {
-            guard let (certificateID, since) = holding else {
+            guard resource.holdsCertificate else {
                 if assignments[name] == nil { assignments[name] = (nil, nil) }
                 continue
             }
             let current = assignments[name]
-            if current?.certificateID == nil || (since ?? .distantPast) >= (current?.since ?? .distantPast) {
-                assignments[name] = (certificateID, since)
+            if current?.resourceID == nil || (resource.heldSince ?? .distantPast) >= (current?.since ?? .distantPast) {
+                assignments[name] = (resource.id, resource.heldSince)
             }
         }
     }
-    return assignments.mapValues(\.certificateID)
+    return assignments.mapValues(\.resourceID)
 }

@@ -62,7 +62,9 @@ public struct DeploymentService: Sendable {
         guard let certificate = try store.reader.certificate(id: certificateID) else {
             throw Refusal(.notFound, "There is no certificate with ID \(certificateID).")
         }
-        let chain = Self.chainState(try store.reader.materials(certificateID: certificateID)?.chainPEM ?? "")
+        // What every resource deployed to now keeps, whatever later happens to the certificate.
+        let held = HeldCertificate(try store.reader.materials(certificateID: certificateID) ?? CertificateMaterials())
+        let chain = Self.chainState(held.chainPEM)
         let resources = try store.reader.cloudResources(product: product, region: product.needsRegion ? region : nil)
         var outcomes: [Outcome] = []
         for target in targets {
@@ -78,7 +80,7 @@ public struct DeploymentService: Sendable {
                 do {
                     let listeners = try store.reader.listenerCount(elbCertificateID: resource.id)
                     try checkDeployment(of: certificate, chain: chain, to: resource, listenerCount: listeners, now: now, channel: channel)
-                    try store.updateHeldCertificate(deployed(certificate, to: resource, at: now))
+                    try store.updateHeldCertificate(deployed(certificate, to: resource, at: now), held: held)
                 } catch let refusal as Refusal {
                     failure = refusal.message
                 }
@@ -116,8 +118,8 @@ public struct DeploymentService: Sendable {
         return chain.contains { $0.subject != $0.issuer } ? .complete : .incomplete
     }
 
-    /// Copies the certificate into `product`'s certificate store, once per product. A refusal is
-    /// recorded (push record and event) and thrown.
+    /// Copies the certificate (with its chain and sealed key) into `product`'s certificate store,
+    /// once per product. A refusal is recorded (push record and event) and thrown.
     @discardableResult
     public func push(
         certificateID: String, product: CloudProduct, region: String, project: String, by principal: Principal,
@@ -131,10 +133,15 @@ public struct DeploymentService: Sendable {
             let certificate = try store.reader.certificate(id: certificateID) ?? loaded
             do {
                 let present = try store.reader.isInProduct(certificateID: certificate.id, product: product)
-                try checkPush(of: certificate, to: product, region: region, alreadyInProduct: present, now: now, channel: channel)
+                try checkPush(
+                    of: certificate, to: product, region: region, project: project,
+                    productProjects: try projects(of: product, in: store.reader), alreadyInProduct: present, now: now, channel: channel)
             } catch let refusal as Refusal {
                 return refusal
             }
+            try store.insert(
+                StoredCertificate(pushing: certificate, to: product, region: region, project: project, at: now),
+                held: HeldCertificate(try store.reader.materials(certificateID: certificate.id) ?? CertificateMaterials()))
             try store.insert(
                 DeploymentRecord(
                     kind: .push, at: now, actor: principal.name, certificateID: certificate.id, certificateName: certificate.name,
@@ -174,6 +181,20 @@ public struct DeploymentService: Sendable {
     /// The latest records, newest first (the push page shows 10).
     public func records(_ filter: DeploymentRecordFilter) throws -> [DeploymentRecord] {
         try context.database.read { try $0.deploymentRecords(filter) }
+    }
+
+    /// The enterprise projects of `product`: those its resources are in, and always `default`.
+    public func projects(of product: CloudProduct) throws -> [String] {
+        try context.database.read { try projects(of: product, in: $0) }
+    }
+
+    private func projects(of product: CloudProduct, in store: StoreReader) throws -> [String] {
+        Array(Set(try store.cloudProjects(product: product) + [Certificate.defaultProject])).sorted()
+    }
+
+    /// `product`'s certificate store (what pushes put there), newest first.
+    public func storedCertificates(product: CloudProduct, region: String? = nil, project: String? = nil) throws -> [StoredCertificate] {
+        try context.database.read { try $0.storedCertificates(product: product, region: region, project: project) }
     }
 
     public func resources(product: CloudProduct, region: String? = nil, project: String? = nil) throws -> [CloudResource] {
@@ -230,16 +251,48 @@ public struct DeploymentService: Sendable {
         return id
     }
 
-    public func removeResource(id: Int64, by principal: Principal) throws {
+    /// Removes resource `id` of `product` (a page of one product removes only that product's resources).
+    public func removeResource(id: Int64, of product: CloudProduct, by principal: Principal) throws {
         try context.database.write { store in
-            guard let resource = try store.reader.cloudResource(id: id), try store.deleteCloudResource(id: id) else {
-                throw Refusal(.notFound, "There is no resource \(id).")
+            guard let resource = try store.reader.cloudResource(id: id), resource.product == product, try store.deleteCloudResource(id: id)
+            else {
+                throw Refusal(.notFound, "There is no \(product.rawValue) resource \(id).")
             }
             try store.append(
                 Event(at: context.clock.now, actor: principal.name, action: "cloud:resource:remove", target: String(id),
                       detail: "\(resource.product.rawValue) \(resource.kind.displayName) \(resource.name)", remoteAddress: principal.remoteAddress))
         }
         publishEdgeLoggingFailure()
+    }
+
+    /// Signs, with the CA simulator, the certificate each demo resource set up for HTTPS holds
+    /// (the migration marks them): a product page and the edge then show a real certificate for
+    /// it, as a product already serving HTTPS would, until something is deployed there. Runs
+    /// when `scm serve` starts; each resource gets one certificate, once. Returns how many.
+    @discardableResult
+    public func installSeedCertificates() throws -> Int {
+        let pending = try context.database.read { try $0.resourcesAwaitingSeedCertificate() }
+        guard !pending.isEmpty else { return 0 }
+        let authority = CertificateAuthority(database: context.database, sealer: context.sealer)
+        let now = context.clock.now
+        var installed = 0
+        for resource in pending where !resource.domains.isEmpty {
+            let key = try PrivateKey(generating: .ecP256)
+            let csr = try CSR.create(key: key, commonName: resource.domains[0], subjectAlternativeNames: resource.domains)
+            let issued = try authority.issue(
+                csrPEM: csr, names: resource.domains, brand: CABrand.allCases[0], type: .dv, application: nil,
+                notBefore: now - .days(1), notAfter: now + .days(365))
+            var holding = resource
+            // Set up in the product before this manager knew it: no certificate ID, no "since".
+            holding.certificateName = "preinstalled-\(resource.name)"
+            holding.serialNumber = issued.info.serialNumberHex
+            holding.expiresAt = issued.info.notAfter
+            let held = HeldCertificate(
+                certificatePEM: issued.certificatePEM, chainPEM: issued.chainPEM,
+                sealedPrivateKey: try context.sealer.seal(Array(key.pem.utf8)))
+            if try context.database.write({ try $0.installSeedCertificate(holding, held: held) }) { installed += 1 }
+        }
+        return installed
     }
 
     // MARK: - The TLS edge
@@ -249,26 +302,21 @@ public struct DeploymentService: Sendable {
     private static let edgeLock = NSLock()
 
     /// Rewrites the TLS edge from what the resources hold now (`edgeAssignments`): each name gets
-    /// the key, certificate and chain of its certificate, or the fallback. Runs at start and
-    /// after every change; the database stays the truth, the edge is rebuilt from it.
+    /// the key, certificate and chain deployed to its resource, or the fallback. Runs at start
+    /// and after every change; the database stays the truth, the edge is rebuilt from it.
     public func publishEdge() throws {
         guard let edge = context.edge else { return }
         Self.edgeLock.lock()
         defer { Self.edgeLock.unlock() }
         let authority = CertificateAuthority(database: context.database, sealer: context.sealer)
         let fallback = try edge.fallbackBundle(authority: authority, now: context.clock.now)
-        let assignments = try context.database.read { edgeAssignments(try $0.allCloudResources()) }
-        let certificateIDs = Set(assignments.values.compactMap { $0 })
-        let materials = try context.database.read { store in
-            try certificateIDs.reduce(into: [String: CertificateMaterials]()) { $0[$1] = try store.materials(certificateID: $1) }
-        }
-        let keys = DownloadService(context: context)
+        let (resources, held) = try context.database.read { store in (try store.allCloudResources(), try store.heldCertificates()) }
         var bundles: [String: String] = [:]
-        for (name, certificateID) in assignments {
-            if let certificateID, let held = materials[certificateID], let key = openKey(held, of: certificateID, keys: keys) {
-                bundles[name] = key.pem + held.certificatePEM + held.chainPEM
-            } else if certificateID != nil, let served = edge.bundle(for: name) {
-                // Deleted from the manager since it was deployed: the product keeps what it holds.
+        for (name, resourceID) in edgeAssignments(resources) {
+            if let resourceID, let deployed = held[resourceID], let key = openKey(deployed, of: resourceID) {
+                bundles[name] = key.pem + deployed.certificatePEM + deployed.chainPEM
+            } else if resourceID != nil, let served = edge.bundle(for: name) {
+                // Its key does not open (logged): the name keeps what it serves.
                 bundles[name] = served
             } else {
                 bundles[name] = fallback
@@ -277,11 +325,18 @@ public struct DeploymentService: Sendable {
         try edge.publish(bundles)
     }
 
-    /// The key of a deployed certificate; a key that does not open is logged and the name keeps
-    /// what it serves, so that one bad value does not stop every other name's update.
-    private func openKey(_ materials: CertificateMaterials, of certificateID: String, keys: DownloadService) -> PrivateKey? {
-        do { return try keys.openKey(materials) } catch {
-            context.logger.error("TLS edge: the key of a deployed certificate does not open", metadata: ["certificate": "\(certificateID)", "error": "\(error)"])
+    /// The key a resource holds; a key that does not open is logged and the name keeps what it
+    /// serves, so that one bad value does not stop every other name's update.
+    private func openKey(_ held: HeldCertificate, of resourceID: Int64) -> PrivateKey? {
+        guard let sealed = held.sealedPrivateKey else {
+            context.logger.error("TLS edge: a resource holds a certificate without its key", metadata: ["resource": "\(resourceID)"])
+            return nil
+        }
+        do {
+            return try PrivateKey(pem: String(decoding: try context.sealer.open(sealed), as: UTF8.self))
+        } catch {
+            context.logger.error(
+                "TLS edge: the key a resource holds does not open", metadata: ["resource": "\(resourceID)", "error": "\(error)"])
             return nil
         }
     }

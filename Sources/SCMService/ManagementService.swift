@@ -153,14 +153,17 @@ public struct ManagementService: Sendable {
     // MARK: Cancel privacy authorization
 
     /// Erases the applicant and organization data for good (RULES.md §3): the applications row
-    /// and the draft (the file has `secure_delete` on, so the bytes are overwritten), the CA's
-    /// mails that carry them and the notice address of a domain addition; then folds the WAL
-    /// into the main file so no old copy of the pages remains beside it.
+    /// and the draft (the file has `secure_delete` on, so the bytes are overwritten), every copy
+    /// of the contacts sent about the certificate (the CA's mails and the expiry reminders in the
+    /// mailbox, addressed to the applicant; the reminder texts in the SMS outbox, to the
+    /// applicant's phone) and the notice address of a domain addition; then folds the WAL into
+    /// the main file so no old copy of the pages remains beside it.
     public func cancelPrivacy(certificateID: String, by principal: Principal) throws -> Certificate {
         let certificate = try context.perform(.cancelPrivacy, certificateID: certificateID, by: principal) { certificate, store, _ in
             try store.eraseApplication(certificateID: certificate.id)
             try store.deleteDraft(certificateID: certificate.id)
             try store.deleteMails(certificateID: certificate.id)
+            try store.deleteSMS(certificateID: certificate.id)
             try store.deleteDomainAddition(certificateID: certificate.id)
             certificate.privacyCancelled = true
         }

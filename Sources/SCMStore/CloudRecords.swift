@@ -68,6 +68,26 @@ public struct DeploymentRecordFilter: Sendable, Equatable {
     }
 }
 
+/// What a resource holds, as it was deployed to it: the certificate, its chain and its private
+/// key sealed under the master key (nil for a certificate whose key is not here). The TLS edge
+/// presents exactly this, whatever happened to the certificate in the manager since.
+public struct HeldCertificate: Sendable, Equatable {
+    public var certificatePEM: String
+    public var chainPEM: String
+    public var sealedPrivateKey: [UInt8]?
+
+    public init(certificatePEM: String, chainPEM: String, sealedPrivateKey: [UInt8]?) {
+        self.certificatePEM = certificatePEM
+        self.chainPEM = chainPEM
+        self.sealedPrivateKey = sealedPrivateKey
+    }
+
+    /// The certificate's files as they are now: what a deployment copies into the resource.
+    public init(_ materials: CertificateMaterials) {
+        self.init(certificatePEM: materials.certificatePEM, chainPEM: materials.chainPEM, sealedPrivateKey: materials.sealedPrivateKey)
+    }
+}
+
 extension CloudResource {
     init(row: Row) {
         let domains = (row["domains"] as String).split(separator: "\n").map(String.init)
@@ -98,6 +118,12 @@ extension StoreReader {
             .map(CloudResource.init(row:))
     }
 
+    /// The enterprise projects `product`'s resources are in, sorted.
+    public func cloudProjects(product: CloudProduct) throws -> [String] {
+        try String.fetchAll(
+            db, sql: "SELECT DISTINCT project FROM cloud_resources WHERE product = ? ORDER BY project", arguments: [product.rawValue])
+    }
+
     public func cloudResource(id: Int64) throws -> CloudResource? {
         try Row.fetchOne(db, sql: "SELECT * FROM cloud_resources WHERE id = ?", arguments: [id]).map(CloudResource.init(row:))
     }
@@ -110,6 +136,48 @@ extension StoreReader {
             db, sql: "SELECT * FROM cloud_resources WHERE certificate_id IN (\(marks)) ORDER BY id",
             arguments: StatementArguments(certificateIDs)
         ).map(CloudResource.init(row:))
+    }
+
+    /// What each resource holding a certificate holds, by resource ID (the TLS edge's input).
+    public func heldCertificates() throws -> [Int64: HeldCertificate] {
+        let rows = try Row.fetchAll(
+            db,
+            sql: """
+                SELECT id, held_certificate_pem, held_chain_pem, held_sealed_private_key FROM cloud_resources
+                WHERE held_certificate_pem != ''
+                """)
+        return Dictionary(
+            uniqueKeysWithValues: rows.map { row in
+                let sealed: Data? = row["held_sealed_private_key"]
+                return (
+                    row["id"] as Int64,
+                    HeldCertificate(
+                        certificatePEM: row["held_certificate_pem"], chainPEM: row["held_chain_pem"],
+                        sealedPrivateKey: sealed.map { [UInt8]($0) })
+                )
+            })
+    }
+
+    /// `product`'s certificate store, optionally of one region and one project, newest first.
+    public func storedCertificates(product: CloudProduct, region: String? = nil, project: String? = nil) throws -> [StoredCertificate] {
+        var sql = "SELECT * FROM cloud_certificate_store WHERE product = ?"
+        var arguments: StatementArguments = [product.rawValue]
+        if let region { sql += " AND region = ?"; arguments += [region] }
+        if let project { sql += " AND project = ?"; arguments += [project] }
+        return try Row.fetchAll(db, sql: sql + " ORDER BY id DESC", arguments: arguments).map { row in
+            StoredCertificate(
+                id: row["id"], product: CloudProduct(rawValue: row["product"]) ?? product, region: row["region"],
+                project: row["project"], certificateID: row["certificate_id"], certificateName: row["certificate_name"],
+                domains: (row["domains"] as String).split(separator: "\n").map(String.init), serialNumber: row["serial"],
+                expiresAt: (row["expires_at"] as Double?).map { Date(timeIntervalSince1970: $0) },
+                pushedAt: Date(timeIntervalSince1970: row["pushed_at"]))
+        }
+    }
+
+    /// The demo resources still waiting for the certificate they are seeded with.
+    public func resourcesAwaitingSeedCertificate() throws -> [CloudResource] {
+        try Row.fetchAll(db, sql: "SELECT * FROM cloud_resources WHERE seed_certificate_pending = 1 ORDER BY id")
+            .map(CloudResource.init(row:))
     }
 
     /// How many HTTPS listeners serve ELB certificate `id`.
@@ -169,25 +237,53 @@ extension StoreWriter {
         return db.lastInsertedRowID
     }
 
-    /// Stores the certificate a resource holds now and (ELB) its domain set.
-    public func updateHeldCertificate(_ resource: CloudResource) throws {
+    /// Stores the certificate a resource holds now, its (ELB) domain set and the copy of what
+    /// was deployed (`held`), so that the resource keeps it while the certificate changes.
+    public func updateHeldCertificate(_ resource: CloudResource, held: HeldCertificate) throws {
         try db.execute(
             sql: """
                 UPDATE cloud_resources
-                SET domains = ?, certificate_id = ?, certificate_name = ?, serial = ?, expires_at = ?, held_since = ?
+                SET domains = ?, certificate_id = ?, certificate_name = ?, serial = ?, expires_at = ?, held_since = ?,
+                    held_certificate_pem = ?, held_chain_pem = ?, held_sealed_private_key = ?
                 WHERE id = ?
                 """,
             arguments: [
                 resource.domains.joined(separator: "\n"), resource.certificateID, resource.certificateName,
                 resource.serialNumber, resource.expiresAt?.timeIntervalSince1970, resource.heldSince?.timeIntervalSince1970,
-                resource.id,
+                held.certificatePEM, held.chainPEM, held.sealedPrivateKey.map { Data($0) }, resource.id,
             ])
+    }
+
+    /// Gives a demo resource its seed certificate, once: false when it no longer waits for one
+    /// (another process installed it first).
+    public func installSeedCertificate(_ resource: CloudResource, held: HeldCertificate) throws -> Bool {
+        try db.execute(
+            sql: "UPDATE cloud_resources SET seed_certificate_pending = 0 WHERE id = ? AND seed_certificate_pending = 1",
+            arguments: [resource.id])
+        guard db.changesCount > 0 else { return false }
+        try updateHeldCertificate(resource, held: held)
+        return true
     }
 
     /// Removes a resource and what hangs off it (an ELB certificate's listeners).
     public func deleteCloudResource(id: Int64) throws -> Bool {
         try db.execute(sql: "DELETE FROM cloud_resources WHERE id = ?", arguments: [id])
         return db.changesCount > 0
+    }
+
+    /// Puts a pushed certificate into its product's store with the copy of what was pushed.
+    public func insert(_ stored: StoredCertificate, held: HeldCertificate) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO cloud_certificate_store (product, region, project, certificate_id, certificate_name, domains, serial,
+                    expires_at, certificate_pem, chain_pem, sealed_private_key, pushed_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                stored.product.rawValue, stored.region, stored.project, stored.certificateID, stored.certificateName,
+                stored.domains.joined(separator: "\n"), stored.serialNumber, stored.expiresAt?.timeIntervalSince1970,
+                held.certificatePEM, held.chainPEM, held.sealedPrivateKey.map { Data($0) }, stored.pushedAt.timeIntervalSince1970,
+            ])
     }
 
     public func insert(_ record: DeploymentRecord) throws {

@@ -176,4 +176,9 @@ extension StoreWriter {
             sql: "INSERT INTO sms_outbox (phone, text, certificate_id, created_at) VALUES (?, ?, ?, ?)",
             arguments: [sms.phone, sms.text, sms.certificateID, sms.createdAt.timeIntervalSince1970])
     }
+
+    /// Removes the text messages sent about a certificate: each carries the applicant's phone.
+    public func deleteSMS(certificateID: String) throws {
+        try db.execute(sql: "DELETE FROM sms_outbox WHERE certificate_id = ?", arguments: [certificateID])
+    }
 }

@@ -103,4 +103,64 @@ extension AppDatabase {
                 SET certificate_project = (SELECT enterprise_project FROM certificates c WHERE c.id = certificate_id);
                 """)
     }
+
+    /// What each resource holds, kept with the resource: the PEM and the sealed key of the
+    /// deployment itself. The certificate's own files change with a reissue or a domain addition
+    /// (new key first, new certificate later); a product keeps what was deployed to it until the
+    /// next deployment, and the TLS edge is rebuilt from this. Existing deployments take the
+    /// certificate's files as they are now.
+    static func migrateCloudHeldMaterials(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE cloud_resources ADD COLUMN held_certificate_pem TEXT NOT NULL DEFAULT '';
+                ALTER TABLE cloud_resources ADD COLUMN held_chain_pem TEXT NOT NULL DEFAULT '';
+                ALTER TABLE cloud_resources ADD COLUMN held_sealed_private_key BLOB;
+                UPDATE cloud_resources
+                SET held_certificate_pem = (SELECT certificate_pem FROM certificate_materials WHERE certificate_id = cloud_resources.certificate_id),
+                    held_chain_pem = (SELECT chain_pem FROM certificate_materials WHERE certificate_id = cloud_resources.certificate_id),
+                    held_sealed_private_key = (SELECT sealed_private_key FROM certificate_materials WHERE certificate_id = cloud_resources.certificate_id)
+                WHERE certificate_id IN (SELECT certificate_id FROM certificate_materials);
+                """)
+    }
+
+    /// Marks the demo resources that are set up for HTTPS (WAF and CDN domains with HTTPS on,
+    /// VOD domains, ELB certificates bound to a listener) and hold nothing: each gets a real
+    /// certificate from the CA simulator when `scm serve` starts (`installSeedCertificates`),
+    /// since signing needs the master key a migration does not have.
+    static func migrateCloudSeedCertificates(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                ALTER TABLE cloud_resources ADD COLUMN seed_certificate_pending INTEGER NOT NULL DEFAULT 0;
+                UPDATE cloud_resources SET seed_certificate_pending = 1
+                WHERE certificate_id IS NULL AND serial = ''
+                    AND ((kind IN ('waf-domain', 'cdn-domain') AND https_ready = 1)
+                        OR kind = 'vod-domain'
+                        OR (kind = 'elb-certificate'
+                            AND id IN (SELECT parent_id FROM cloud_resources WHERE kind = 'elb-listener')));
+                """)
+    }
+
+    /// The products' certificate stores (RULES.md §8 Push): what a push copies, the certificate
+    /// with its chain and sealed key, per product, region and enterprise project.
+    static func migrateCloudCertificateStore(_ db: Database) throws {
+        try db.execute(
+            sql: """
+                CREATE TABLE cloud_certificate_store (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    product TEXT NOT NULL CHECK (product IN ('WAF', 'ELB', 'CDN', 'VOD')),
+                    region TEXT NOT NULL DEFAULT '',
+                    project TEXT NOT NULL DEFAULT 'default',
+                    certificate_id TEXT NOT NULL,
+                    certificate_name TEXT NOT NULL DEFAULT '',
+                    domains TEXT NOT NULL DEFAULT '',
+                    serial TEXT NOT NULL DEFAULT '',
+                    expires_at REAL,
+                    certificate_pem TEXT NOT NULL DEFAULT '',
+                    chain_pem TEXT NOT NULL DEFAULT '',
+                    sealed_private_key BLOB,
+                    pushed_at REAL NOT NULL
+                );
+                CREATE INDEX cloud_certificate_store_product ON cloud_certificate_store(product, region, project);
+                """)
+    }
 }

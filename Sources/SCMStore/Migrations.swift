@@ -178,6 +178,9 @@ extension AppDatabase {
                 )
                 """)
         }
+        migrator.registerMigration("v-cloud-held-materials", migrate: migrateCloudHeldMaterials)
+        migrator.registerMigration("v-cloud-seed-certificates", migrate: migrateCloudSeedCertificates)
+        migrator.registerMigration("v-cloud-certificate-store", migrate: migrateCloudCertificateStore)
         return migrator
     }
 }

@@ -11,6 +11,8 @@ public enum SealedColumns {
         ("ca_authorities", "root_sealed_key"),
         ("ca_authorities", "intermediate_sealed_key"),
         ("access_keys", "sealed_sk"),
+        ("cloud_resources", "held_sealed_private_key"),
+        ("cloud_certificate_store", "sealed_private_key"),
     ]
 }
 
@@ -20,12 +22,13 @@ extension StoreWriter {
     public func resealAll(_ reseal: ([UInt8]) throws -> [UInt8]) throws -> Int {
         var count = 0
         for (table, column) in SealedColumns.all {
-            let rows = try Row.fetchAll(db, sql: "SELECT rowid, \(column) FROM \(table) WHERE \(column) IS NOT NULL")
+            // Named explicitly: in a table with an INTEGER PRIMARY KEY, `rowid` comes back under that column's name.
+            let rows = try Row.fetchAll(db, sql: "SELECT rowid AS sealed_rowid, \(column) FROM \(table) WHERE \(column) IS NOT NULL")
             for row in rows {
                 let sealed: Data = row[column]
                 let resealed = try reseal([UInt8](sealed))
                 try db.execute(
-                    sql: "UPDATE \(table) SET \(column) = ? WHERE rowid = ?", arguments: [Data(resealed), row["rowid"] as Int64])
+                    sql: "UPDATE \(table) SET \(column) = ? WHERE rowid = ?", arguments: [Data(resealed), row["sealed_rowid"] as Int64])
                 count += 1
             }
         }

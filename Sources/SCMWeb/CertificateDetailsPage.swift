@@ -24,6 +24,16 @@ struct CertificateDetailsPage {
         let state: String
     }
 
+    /// A resource of a product simulator that holds the certificate now (issue 6 Records).
+    struct DeployedResource {
+        let product: String
+        let productHref: String
+        let region: String
+        let kind: String
+        let name: String
+        let since: String
+    }
+
     let layout: Layout
     let id: String
     let name: String
@@ -50,9 +60,13 @@ struct CertificateDetailsPage {
     let certificatePEM: String?
     let chainPEM: String?
     let history: [HistoryEntry]
+    let deployedResources: [DeployedResource]
     let operations: [OperationLink]
 
-    init(details: CertificateDetails, now: Date, layout: Layout, operations row: CertificateListPage.Row) {
+    /// `deployed`: the resources holding the certificate now, as `/v3/scm/deployed-resources` answers.
+    init(
+        details: CertificateDetails, deployed: [CloudResource], now: Date, layout: Layout, operations row: CertificateListPage.Row
+    ) {
         let c = details.certificate
         self.layout = layout
         id = c.id
@@ -114,6 +128,14 @@ struct CertificateDetailsPage {
             HistoryEntry(
                 at: WebApp.formatDateTime($0.at), actor: $0.actor, action: $0.action, result: $0.result.rawValue,
                 failed: $0.result != .success, detail: $0.detail)
+        }
+        deployedResources = deployed.map { resource in
+            let product = resource.product
+            return DeployedResource(
+                product: product.rawValue,
+                productHref: "/cloud/\(product.rawValue.lowercased())" + (product.needsRegion ? "?region=\(resource.region)" : ""),
+                region: resource.region.isEmpty ? "global" : resource.region, kind: resource.kind.displayName, name: resource.name,
+                since: resource.heldSince.map(WebApp.formatDateTime) ?? "–")
         }
         operations = row.operations + row.more
     }

@@ -88,8 +88,9 @@ extension WebApp {
     func showCertificate(_ context: inout RequestContext) throws -> HTTPResponse {
         let details = try certificates.details(id: context.parameter("id"), by: context.principal)
         let now = self.context.clock.now
+        let deployed = try deployments.deployedResources(certificateIDs: [details.certificate.id], products: CloudProduct.allCases)
         let model = CertificateDetailsPage(
-            details: details, now: now,
+            details: details, deployed: deployed[details.certificate.id] ?? [], now: now,
             layout: layout(
                 title: details.certificate.name, session: context.session, section: "certificates",
                 crumbs: [

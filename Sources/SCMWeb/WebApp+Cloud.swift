@@ -47,13 +47,32 @@ extension WebApp {
     /// The rows of `resources` for the viewer of `request`: the certificates they hold are
     /// named only where the viewer may see their enterprise project (issue 8).
     func resourceRows(_ resources: [CloudResource], for request: RequestContext) throws -> [CloudResourceRow] {
+        let concealed = try concealedCertificates(resources.compactMap(\.certificateID), for: request)
+        return resources.map { Self.resourceRow($0, namingCertificate: !concealed.contains($0.certificateID ?? "")) }
+    }
+
+    /// Of `ids`, the certificates in enterprise projects the viewer of `request` may not see.
+    func concealedCertificates(_ ids: [String], for request: RequestContext) throws -> Set<String> {
         let permissions = request.permissions
-        let concealed: Set<String> = try context.database.read { store in
-            try Set(resources.compactMap(\.certificateID).filter { id in
+        return try context.database.read { store in
+            try Set(ids.filter { id in
                 try store.enterpriseProject(ofCertificate: id).map { !permissions.canSee(project: $0) } ?? false
             })
         }
-        return resources.map { Self.resourceRow($0, namingCertificate: !concealed.contains($0.certificateID ?? "")) }
+    }
+
+    /// The product's certificate store as its page shows it, concealed as `resourceRows` does.
+    func storeRows(_ stored: [StoredCertificate], for request: RequestContext) throws -> [StoredCertificateRow] {
+        let concealed = try concealedCertificates(stored.map(\.certificateID), for: request)
+        return stored.map { entry in
+            let named = !concealed.contains(entry.certificateID)
+            return StoredCertificateRow(
+                certificateName: named ? entry.certificateName : "A certificate of another enterprise project",
+                certificateHref: named ? "/certificates/\(entry.certificateID)" : nil,
+                region: entry.region.isEmpty ? "global" : entry.region, project: entry.project,
+                domains: entry.domains.joined(separator: ", "), serial: entry.serialNumber,
+                expiry: entry.expiresAt.map(Self.formatDate) ?? "", pushedAt: Self.formatDateTime(entry.pushedAt))
+        }
     }
 
     // MARK: Product pages
@@ -63,16 +82,19 @@ extension WebApp {
         let region = query["region"].flatMap { $0.isEmpty ? nil : $0 }
         let project = query["project"].flatMap { $0.isEmpty ? nil : $0 }
         let resources = try deployments.resources(product: product, region: region, project: project)
+        let stored = try deployments.storedCertificates(product: product, region: product.needsRegion ? region : nil, project: project)
         let page = CloudProductPage(
             layout: cloudLayout(request, product.rawValue, crumbs: [Crumb(title: product.rawValue, href: nil)]),
             product: product.rawValue, productName: product.displayName, path: "/cloud/" + product.rawValue.lowercased(),
             regional: product.needsRegion, errors: errors,
             regions: [SelectOption(value: "", label: "All regions", selected: region == nil)]
                 + CloudProduct.regions.map { SelectOption(value: $0, label: $0, selected: $0 == region) },
-            projects: ["", "default", "production"].map { SelectOption(value: $0, label: $0.isEmpty ? "All projects" : $0, selected: $0 == (project ?? "")) },
+            projects: ([""] + (try deployments.projects(of: product))).map {
+                SelectOption(value: $0, label: $0.isEmpty ? "All projects" : $0, selected: $0 == (project ?? ""))
+            },
             kinds: CloudResourceKind.allCases.filter { $0.product == product }.map { SelectOption(value: $0.rawValue, label: $0.displayName, selected: false) },
             addRegions: CloudProduct.regions.map { SelectOption(value: $0, label: $0, selected: false) },
-            rows: try resourceRows(resources, for: request))
+            rows: try resourceRows(resources, for: request), storeRows: try storeRows(stored, for: request))
         return .html(templates.render(page, "cloud-product"), status: status)
     }
 
@@ -98,9 +120,20 @@ extension WebApp {
     }
 
     func removeCloudResource(_ request: inout RequestContext, _ product: CloudProduct) throws -> HTTPResponse {
-        guard let id = Int64(request.parameter("rid")) else { throw Refusal(.notFound, "There is no such resource.") }
-        try deployments.removeResource(id: id, by: request.principal)
-        return redirect(to: "/cloud/\(product.rawValue.lowercased())", flash: "Resource \(id) removed.")
+        let captured = request
+        return try submit(
+            request,
+            perform: {
+                guard let id = Int64(captured.parameter("rid")) else {
+                    throw Refusal(.notFound, "There is no \(product.rawValue) resource \(captured.parameter("rid")).")
+                }
+                try deployments.removeResource(id: id, of: product, by: captured.principal)
+                return ("/cloud/\(product.rawValue.lowercased())", "Resource \(id) removed.", ["id": id, "removed": true])
+            },
+            reshow: { errors in
+                var copy = captured
+                return String(decoding: try showCloudProduct(&copy, product, errors: errors).body, as: UTF8.self)
+            })
     }
 
     // MARK: Deploy
@@ -152,6 +185,7 @@ extension WebApp {
 
     func showPush(_ request: inout RequestContext, errors: FormErrors = .none, pushed: CloudProduct? = nil, status: Int = 200) throws -> HTTPResponse {
         let certificate = try certificates.details(id: request.parameter("id"), by: request.principal).certificate
+        try check(.push, on: certificate, now: context.clock.now)
         let values = request.request.method == "POST" ? request.request.form : request.request.query
         let product = Self.product(values["product"]) ?? .cdn
         let region = values["region"] ?? CloudProduct.regions[0]
@@ -165,7 +199,7 @@ extension WebApp {
             certificateID: certificate.id, certificateName: certificate.name, errors: errors,
             products: CloudProduct.allCases.map { SelectOption(value: $0.rawValue, label: "\($0.rawValue) — \($0.displayName)", selected: $0 == product) },
             regions: CloudProduct.regions.map { SelectOption(value: $0, label: $0, selected: $0 == region) },
-            projects: ["default", "production"].map { SelectOption(value: $0, label: $0, selected: $0 == project) },
+            projects: try deployments.projects(of: product).map { SelectOption(value: $0, label: $0, selected: $0 == project) },
             pushed: pushed.map { PushPage.Pushed(product: $0.rawValue, configureHref: "/cloud/" + $0.rawValue.lowercased()) },
             records: records.map(Self.recordRow))
         return .html(templates.render(page, "push"), status: status)
@@ -251,6 +285,19 @@ struct CloudProductPage {
     let kinds: [SelectOption]
     let addRegions: [SelectOption]
     let rows: [CloudResourceRow]
+    let storeRows: [StoredCertificateRow]
+}
+
+/// One certificate of a product's certificate store (pushed there).
+struct StoredCertificateRow {
+    let certificateName: String
+    let certificateHref: String?
+    let region: String
+    let project: String
+    let domains: String
+    let serial: String
+    let expiry: String
+    let pushedAt: String
 }
 
 /// `GET /certificates/{id}/deploy`: product → region → the covered targets; then the results.

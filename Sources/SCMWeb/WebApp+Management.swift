@@ -89,7 +89,6 @@ extension WebApp {
         let id = request.parameter("id")
         let form = request.request.form
         let principal = request.principal
-        let wantsAPIChannel = request.request.wantsJSON
         return try submit(
             request,
             perform: {
@@ -112,7 +111,8 @@ extension WebApp {
                         : "Revocation requested: the CA waits for the applicant to confirm the e-mail it sent."
                     return (details, message, ["status": c.status.rawValue])
                 case .delete:
-                    try management.delete(certificateID: id, channel: wantsAPIChannel ? .api : .console, by: principal)
+                    // A console page is the console, whatever it answers in: only /v3 is the API (RULES.md §3).
+                    try management.delete(certificateID: id, channel: .console, by: principal)
                     return ("/certificates", "Certificate \(id) deleted.", ["cert_id": id, "deleted": true])
                 case .unsubscribe:
                     let refund = try management.unsubscribe(

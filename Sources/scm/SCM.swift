@@ -112,7 +112,9 @@ struct Serve: ParsableCommand {
             throw ExitCode(1)
         }
         try CAService(context: context).ensureAuthorities()
-        DeploymentService(context: context).publishEdgeLoggingFailure()
+        let deployments = DeploymentService(context: context)
+        try deployments.installSeedCertificates()
+        deployments.publishEdgeLoggingFailure()
         let scheduler = Scheduler(context: context)
         scheduler.start(every: schedulerInterval)
         FileHandle.standardError.write(Data("scm: listening on \(listen) with \(threads) threads\n".utf8))

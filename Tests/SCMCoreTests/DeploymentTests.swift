@@ -71,6 +71,7 @@ struct DeploymentTests {
             var held = resource(kind, name, domains: domains)
             held.id = id
             held.certificateID = certificate
+            held.serialNumber = certificate.map { "serial-of-\($0)" } ?? ""
             held.heldSince = since.map { now + $0 }
             return held
         }
@@ -84,17 +85,27 @@ struct DeploymentTests {
             holding(.elbCertificate, "cert-unbound", id: 5, certificate: "scs-unbound", since: 90, domains: ["shop.example.com"]),
             listener,
         ])
-        #expect(assignments["www.example.com"] == .some("scs-new"))
+        #expect(assignments["www.example.com"] == .some(1))
         #expect(assignments["video.example.com"] == .some(nil))
-        #expect(assignments["api.example.com"] == .some("scs-elb"))
+        #expect(assignments["api.example.com"] == .some(4))
         #expect(assignments["shop.example.com"] == nil)
         #expect(assignments["*.example.com"] == nil)
         #expect(assignments.count == 3)
     }
 
     @Test func pushOncePerProductWithARegionForWAFAndELB() throws {
-        try checkPush(of: certificate(.issued), to: .cdn, region: "", alreadyInProduct: false, now: now)
-        #expect(refusal { try checkPush(of: certificate(.issued), to: .elb, region: "", alreadyInProduct: false, now: now) }?.field == "region")
-        #expect(refusal { try checkPush(of: certificate(.issued), to: .waf, region: "cn-east-3", alreadyInProduct: true, now: now) }?.message.contains("already pushed") == true)
+        let projects = ["default", "production"]
+        func push(to product: CloudProduct, region: String, project: String = "default", alreadyInProduct: Bool = false) throws {
+            try checkPush(
+                of: certificate(.issued), to: product, region: region, project: project, productProjects: projects,
+                alreadyInProduct: alreadyInProduct, now: now)
+        }
+        try push(to: .cdn, region: "")
+        try push(to: .waf, region: "cn-east-3", project: "production")
+        #expect(refusal { try push(to: .elb, region: "") }?.field == "region")
+        #expect(refusal { try push(to: .waf, region: "cn-east-3", alreadyInProduct: true) }?.message.contains("already pushed") == true)
+        let unknown = refusal { try push(to: .elb, region: "cn-east-3", project: "staging") }
+        #expect(unknown?.field == "project")
+        #expect(unknown?.message == "Enterprise project: ELB has no project \"staging\"; choose one of default, production.")
     }
 }

@@ -34,7 +34,21 @@ import Testing
         let database = try AppDatabase.inMemory()
         let old = try KeySealer(masterKey: SecureRandom.bytes(32)), new = try KeySealer(masterKey: SecureRandom.bytes(32))
         _ = try DemoSeeder(context: context(database, sealer: old)).seed(count: 20)
-        let before = try sealedValues(database).flatMap { $0 }
+        // The products' copies too: the seeded resources' certificates and a certificate store entry.
+        try DeploymentService(context: context(database, sealer: old)).installSeedCertificates()
+        try database.write { store in
+            let held = try #require(try store.reader.heldCertificates().values.first)
+            try store.insert(
+                StoredCertificate(
+                    product: .cdn, region: "", project: "default", certificateID: "scs1", certificateName: "pushed", domains: [],
+                    serialNumber: "", expiresAt: nil, pushedAt: Date()),
+                held: held)
+        }
+        let columns = try sealedValues(database)
+        for (index, (table, column)) in SealedColumns.all.enumerated() where table.hasPrefix("cloud_") {
+            #expect(!columns[index].isEmpty, "\(table).\(column)")
+        }
+        let before = columns.flatMap { $0 }
         #expect(!before.isEmpty)
         let plaintexts = try before.map { try old.open([UInt8]($0)) }
         let count = try KeyRotation.reseal(database, from: old, to: new, at: Date())

@@ -41,6 +41,41 @@ import Testing
         #expect(certificates[0].subjectAlternativeNames == [TLSEdge.fallbackHost])
     }
 
+    @Test func theDemoResourcesSetUpForHTTPSHoldARealCertificateOnce() throws {
+        let context = ServiceContext(
+            database: try AppDatabase.inMemory(), clock: SystemClock(), identifiers: RandomIdentifiers(),
+            logger: Logger(label: "test"), sealer: try KeySealer(masterKey: SecureRandom.bytes(32)), reviewScale: 0,
+            edge: TLSEdge(directory: directory))
+        let deployments = DeploymentService(context: context)
+        let installed = try deployments.installSeedCertificates()
+        #expect(try deployments.installSeedCertificates() == 0)
+        let (resources, held) = try context.database.read { (try $0.allCloudResources(), try $0.heldCertificates()) }
+        func ready(_ resource: CloudResource) -> Bool {
+            switch resource.kind {
+            case .wafDomain, .cdnDomain: resource.httpsReady
+            case .vodDomain: true
+            case .elbCertificate: !resource.name.hasPrefix("cert-unbound")
+            case .elbLoadBalancer, .elbListener: false
+            }
+        }
+        #expect(installed == resources.filter(ready).count)
+        #expect(resources.contains { !ready($0) && [.wafDomain, .cdnDomain].contains($0.kind) })
+        for resource in resources {
+            #expect(resource.holdsCertificate == ready(resource), "\(resource.name)")
+            guard ready(resource), let copy = held[resource.id], let sealed = copy.sealedPrivateKey else { continue }
+            let info = try X509.parse(pem: copy.certificatePEM)
+            #expect(Set(info.subjectAlternativeNames) == Set(resource.domains))
+            #expect(info.serialNumberHex == resource.serialNumber && info.notAfter == resource.expiresAt)
+            #expect(resource.certificateName == "preinstalled-\(resource.name)" && resource.certificateID == nil)
+            let key = try PrivateKey(pem: String(decoding: try context.sealer.open(sealed), as: UTF8.self))
+            #expect(X509.keyMatches(certificatePEM: copy.certificatePEM, key: key))
+        }
+        // The edge presents them: a seeded name gets its resource's certificate, not the fallback.
+        try deployments.publishEdge()
+        let served = try X509.parseBundle(String(contentsOfFile: directory + "/video.example.com.pem", encoding: .utf8))
+        #expect(served.first?.subjectAlternativeNames == ["video.example.com"])
+    }
+
     @Test func publishingKeepsExactlyTheServedHostNames() throws {
         let edge = TLSEdge(directory: directory)
         try edge.publish(["www.example.com": "one", "api.example.com": "two", "../escape": "x", "*.example.com": "w", "A.example.com": "u", "b\u{301}.example.com": "c"])

@@ -48,7 +48,9 @@ import Testing
         try browser.context.database.write { store in
             let resources = try store.reader.cloudResources(product: .vod)
             for (resource, certificate) in zip(resources, [dev, other]) {
-                try store.updateHeldCertificate(deployed(certificate, to: resource, at: Date()))
+                try store.updateHeldCertificate(
+                    deployed(certificate, to: resource, at: Date()),
+                    held: HeldCertificate(certificatePEM: "", chainPEM: "", sealedPrivateKey: nil))
             }
         }
         let page = browser.get("/cloud/vod")
@@ -56,6 +58,22 @@ import Testing
         #expect(page.html.contains("/certificates/\(dev.id)"))
         #expect(!page.html.contains(other.id))
         #expect(page.html.contains("A certificate of another enterprise project"))
+    }
+
+    /// The certificate store on a product page conceals certificates the same way.
+    @Test func productCertificateStoresNameOnlyVisibleCertificates() throws {
+        try browser.context.database.write { store in
+            for certificate in [dev, other] {
+                try store.insert(
+                    StoredCertificate(pushing: certificate, to: .cdn, region: "", project: "default", at: Date()),
+                    held: HeldCertificate(certificatePEM: "", chainPEM: "", sealedPrivateKey: nil))
+            }
+        }
+        let page = browser.get("/cloud/cdn")
+        let store = try #require(page.html.range(of: "id=\"certificate-store\"")).upperBound
+        #expect(page.html[store...].contains("/certificates/\(dev.id)"))
+        #expect(!page.html.contains(other.id) && !page.html.contains(other.name))
+        #expect(page.html[store...].contains("A certificate of another enterprise project"))
     }
 
     @Test func listsAndCountsHoldOnlyTheGrantedProject() throws {

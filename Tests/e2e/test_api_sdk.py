@@ -19,7 +19,7 @@ import requests
 
 from conftest import REPO, run_scm
 from conftest import make_stack, stop_stack
-from test_lifecycle import add_record, authority, ensure_zone
+from test_lifecycle import add_record, authority, ensure_zone, post_json
 
 from huaweicloudsdkcore.auth.credentials import GlobalCredentials
 from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
@@ -190,9 +190,35 @@ def test_life_cycle_buy_apply_prove_issue_export_verify(api, client, console, tm
             service_name="CDN", resources=[DeployedResource(domain_name="www.api-life.com")])))  # noqa: F405
     assert [(f.resource, f.failure_info) for f in deployment.failure_list] == [
         ("www.api-life.com", "www.api-life.com is not added to CDN.")]
-    deployed = client.list_deployed_resources(ListDeployedResourcesRequest(  # noqa: F405
-        body=ListDeployedResourcesRequestBody(certificate_ids=[cert_id], service_names=["ALL"])))  # noqa: F405
-    assert deployed.results[0].certificate_id == cert_id and deployed.results[0].total_num == 0
+    def deployed_resources():
+        answer = client.list_deployed_resources(ListDeployedResourcesRequest(  # noqa: F405
+            body=ListDeployedResourcesRequestBody(certificate_ids=[cert_id], service_names=["ALL"])))  # noqa: F405
+        assert answer.results[0].certificate_id == cert_id
+        return answer.results[0]
+
+    def details_section():
+        page = console.get(f"/certificates/{cert_id}").text
+        return page[page.index('id="deployed-resources"'):page.index("<h2>History</h2>")]
+
+    assert deployed_resources().total_num == 0
+    assert "No product resource holds this certificate." in details_section()
+    # Once CDN has the domain, a deployment puts the certificate there, and both the API and the
+    # details page say where it is.
+    resp, body = post_json(console, "/cloud/cdn/resources", {"kind": "cdn-domain", "name": "www.api-life.com", "project": "default",
+                                                             "https_ready": "on"})
+    assert resp.status_code == 200, body
+    deployment = client.deploy_certificate(DeployCertificateRequest(  # noqa: F405
+        certificate_id=cert_id, body=DeployCertificateRequestBody(  # noqa: F405
+            service_name="CDN", resources=[DeployedResource(domain_name="www.api-life.com")])))  # noqa: F405
+    assert deployment.failure_list == []
+    held = deployed_resources()
+    assert held.total_num == 1
+    (service,) = held.deployed_resources
+    assert (service.service, service.resource_num, service.resource_location) == ("CDN", 1, "global")
+    (region,) = service.region_resources
+    assert region.region_id == "global" and [r.resource_name for r in region.resources] == ["www.api-life.com"]
+    section = details_section()
+    assert all(text in section for text in ('href="/cloud/cdn"', "Accelerated domain", "www.api-life.com", "UTC")), section
 
     # Wrong state: applying again for an issued certificate.
     refused(lambda: apply(client, cert_id, "www.api-life.com"), 400, "SCM.0010", ["Issued"])

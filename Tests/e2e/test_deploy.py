@@ -7,9 +7,10 @@ import subprocess
 import pytest
 
 from test_lifecycle import (
-    APPLICANT, COMPANY, add_record, authority, buy, ensure_zone, issued_pem, openssl, post_json, status_of, validations,
-    wait_for,
+    APPLICANT, COMPANY, JSON, add_record, authority, buy, ensure_zone, issued_pem, openssl, post_json, status_of,
+    validations, wait_for,
 )
+from test_management import prove
 
 
 def issue_multi(life, console, names):
@@ -101,6 +102,16 @@ def test_push_twice_the_second_fails(life, console, issued):
     resp, body = post_json(console, f"/certificates/{issued}/push", {"product": "CDN", "region": "", "project": "default"})
     assert resp.status_code >= 400
     assert "already pushed or uploaded to CDN" in body["error_msg"]
+    # The push copied the certificate into CDN's certificate store, once; the CDN page lists it.
+    with life.db() as db:
+        name, serial_number = db.execute("SELECT name, serial_number FROM certificates WHERE id = ?", (issued,)).fetchone()
+        stored = db.execute("SELECT certificate_pem, chain_pem, sealed_private_key FROM cloud_certificate_store "
+                            "WHERE certificate_id = ? AND product = 'CDN'", (issued,)).fetchall()
+    assert len(stored) == 1 and stored[0][0] == issued_pem(life, issued) and stored[0][1] and stored[0][2]
+    page = console.get("/cloud/cdn").text
+    store = page[page.index('id="certificate-store"'):]
+    assert name in store and serial_number in store and f'href="/certificates/{issued}"' in store
+    assert "Nothing pushed here yet." in console.get("/cloud/vod").text
     resp, body = post_json(console, f"/certificates/{issued}/push", {"product": "ELB", "region": "nowhere", "project": "default"})
     assert resp.status_code >= 400 and "per region" in body["error_msg"]
     page = console.get(f"/certificates/{issued}/push").text
@@ -140,8 +151,31 @@ def serial(pem: str) -> str:
     return openssl("x509", "-noout", "-serial", input_text=pem).strip()
 
 
+def held_serial(life, name) -> str:
+    """The serial a resource holds, as openssl prints it."""
+    with life.db() as db:
+        pem = db.execute("SELECT held_certificate_pem FROM cloud_resources WHERE name = ? ORDER BY id LIMIT 1", (name,)).fetchone()[0]
+    return serial(pem)
+
+
+def test_seeded_resources_set_up_for_https_hold_a_real_certificate(life, console):
+    page = console.get("/cloud/vod").text
+    vod = resource(life, "video.example.com")
+    assert vod["serial"] and vod["certificate_id"] is None
+    assert "preinstalled-video.example.com" in page and vod["serial"] in page
+    chain = edge_chain(life, "video.example.com")
+    assert serial(chain[0]) == held_serial(life, "video.example.com") and len(chain) >= 2
+    assert "video.example.com" in openssl("x509", "-noout", "-ext", "subjectAltName", input_text=chain[0])
+    # Not set up for HTTPS: nothing held, so the edge has the fallback for it.
+    waf = console.get("/cloud/waf").text
+    with life.db() as db:
+        assert db.execute("SELECT count(*) FROM cloud_resources WHERE name = 'new.example.com' AND serial = ''").fetchone()[0] == 3
+    assert "preinstalled-new.example.com" not in waf and "preinstalled-shop.example.com" in waf
+
+
 def test_the_edge_presents_what_was_deployed_last(life, console, tmp_path):
-    fallback = edge_chain(life, "video.example.com")[0]
+    post_json(console, "/cloud/vod/resources", {"kind": "vod-domain", "name": "fresh.example.com", "project": "default"})
+    fallback = edge_chain(life, "fresh.example.com")[0]
     assert "no-certificate-deployed" in openssl("x509", "-noout", "-subject", input_text=fallback)
     assert serial(edge_chain(life, None)[0]) == serial(fallback)  # no SNI: the fallback too
 
@@ -178,6 +212,79 @@ def test_the_edge_presents_what_was_deployed_last(life, console, tmp_path):
     assert "no-certificate-deployed" in openssl("x509", "-noout", "-subject",
                                                 input_text=edge_chain(life, "clips.example.com")[0])
 
+
+def rebuild_edge(console, name):
+    """Any change of the simulators rewrites the edge: here, adding a VOD domain."""
+    resp, body = post_json(console, "/cloud/vod/resources", {"kind": "vod-domain", "name": name, "project": "default"})
+    assert resp.status_code == 200, body
+
+
+def test_a_product_keeps_what_was_deployed_through_a_reissue(life, console):
+    """A reissue stores its new key first and its new certificate later: neither reaches a
+    product (its page, the edge) until the certificate is deployed again, and no rebuild of the
+    edge in between pairs the new key with the old certificate."""
+    host = "reissued.example.com"
+    post_json(console, "/cloud/vod/resources", {"kind": "vod-domain", "name": host, "project": "default"})
+    cert_id = issue_dv(life, console, "SINGLE_DOMAIN", host)
+    resp, body = deploy(console, cert_id, "VOD", "", [resource(life, host)["id"]])
+    assert [r["deployed"] for r in body["results"]] == [True], body
+    deployed_serial = serial(issued_pem(life, cert_id))
+    held = resource(life, host)["serial"]
+    assert serial(edge_chain(life, host)[0]) == deployed_serial
+
+    console.get(f"/certificates/{cert_id}/reissue")
+    resp = console.post(f"/certificates/{cert_id}/reissue", {
+        **APPLICANT, "csr_mode": "system", "domain": host, "domain_method": "DNS", "key_algorithm": "EC_P256"}, headers=JSON)
+    assert resp.status_code == 200, resp.text
+    assert status_of(life, cert_id) == "REISSUING"
+    rebuild_edge(console, "rebuild-1.example.com")
+    assert serial(edge_chain(life, host)[0]) == deployed_serial  # a handshake, not "alert internal error"
+
+    with life.db() as db:
+        mail_id, token = db.execute("SELECT id, action_token FROM mails WHERE certificate_id = ? AND action = 'confirm-reissue'",
+                                    (cert_id,)).fetchone()
+    console.get("/cloud/mail")
+    assert console.post(f"/cloud/mail/{mail_id}/follow", {"token": token}).status_code == 303
+    prove(life, cert_id)
+    wait_for(life, cert_id, "ISSUED")
+    reissued_serial = serial(issued_pem(life, cert_id))
+    assert reissued_serial != deployed_serial
+    rebuild_edge(console, "rebuild-2.example.com")
+    assert serial(edge_chain(life, host)[0]) == deployed_serial
+    assert resource(life, host)["serial"] == held and held in console.get("/cloud/vod").text
+
+    resp, body = deploy(console, cert_id, "VOD", "", [resource(life, host)["id"]])
+    assert [r["deployed"] for r in body["results"]] == [True], body
+    assert serial(edge_chain(life, host)[0]) == reissued_serial
+    assert resource(life, host)["serial"] != held
+
+
+def test_a_product_keeps_what_was_deployed_through_a_domain_addition(life, console):
+    host = "addition.example.com"
+    post_json(console, "/cloud/vod/resources", {"kind": "vod-domain", "name": host, "project": "default"})
+    cert_id = buy(console, cert_type="DV_SSL_CERT", domain_type="MULTI_DOMAIN", domain_numbers="3")
+    resp, body = post_json(console, f"/certificates/{cert_id}/apply", {
+        **APPLICANT, "domain": host, "sans": "addition-2.example.com", "csr_mode": "system", "key_algorithm": "RSA_2048",
+        "domain_method": "DNS", "ca_hash_algorithm": "DEFAULT"})
+    assert resp.status_code == 200, body
+    prove(life, cert_id)
+    wait_for(life, cert_id, "ISSUED")
+    resp, body = deploy(console, cert_id, "VOD", "", [resource(life, host)["id"]])
+    assert [r["deployed"] for r in body["results"]] == [True], body
+    deployed_serial = serial(issued_pem(life, cert_id))
+
+    resp, body = post_json(console, f"/certificates/{cert_id}/add-domains",
+                           {"sans": "addition-3.example.com", "email": "ops@example.org"})
+    assert resp.status_code == 200, body
+    prove(life, cert_id)
+    wait_for(life, cert_id, "ISSUED")
+    added_serial = serial(issued_pem(life, cert_id))
+    assert added_serial != deployed_serial
+    rebuild_edge(console, "rebuild-3.example.com")
+    assert serial(edge_chain(life, host)[0]) == deployed_serial
+    resp, body = deploy(console, cert_id, "VOD", "", [resource(life, host)["id"]])
+    assert [r["deployed"] for r in body["results"]] == [True], body
+    assert serial(edge_chain(life, host)[0]) == added_serial
 
 
 def test_a_certificate_applied_for_with_an_uploaded_csr_is_not_deployed(life, console, tmp_path):
@@ -224,8 +331,8 @@ def test_cdn_refuses_a_chain_without_an_intermediate(life, console, tmp_path):
     assert resp.status_code == 200, body
     assert body["results"][0]["deployed"] is False
     assert "CDN refuses a certificate whose chain is incomplete" in body["results"][0]["reason"]
-    assert "no-certificate-deployed" in openssl("x509", "-noout", "-subject",
-                                                input_text=edge_chain(life, "static.example.com")[0])
+    assert serial(edge_chain(life, "static.example.com")[0]) == held_serial(life, "static.example.com")
+    assert resource(life, "static.example.com")["certificate_id"] is None
     # VOD takes it: the rule is CDN's alone.
     resp, body = deploy(console, cert_id, "VOD", "", [resource(life, "vod.example.com")["id"]])
     assert body["results"][0]["deployed"] is True, body
@@ -244,3 +351,69 @@ def test_resources_are_added_with_checked_normalized_domains(life, console):
     # Served at the edge under the name a client sends.
     assert "no-certificate-deployed" in openssl("x509", "-noout", "-subject",
                                                 input_text=edge_chain(life, "media.example.com")[0])
+
+
+def test_push_page_projects_and_resource_removal_follow_the_rules(life, console, issued):
+    # The push page itself refuses a certificate that cannot be pushed.
+    paid = buy(console)
+    page = console.get(f"/certificates/{paid}/push")
+    assert page.status_code in (400, 409) and "Pushing is not possible while the certificate is" in page.text, page.text[:500]
+
+    # Enterprise projects are the product's own: a new one appears once a resource is in it.
+    resp, body = post_json(console, "/cloud/waf/resources", {"kind": "waf-domain", "name": "staging.example.com",
+                                                               "region": "cn-north-4", "project": "staging"})
+    assert resp.status_code == 200, body
+    assert 'value="staging"' in console.get("/cloud/waf").text
+    assert 'value="staging"' not in console.get("/cloud/cdn").text
+    assert 'value="staging"' in console.get(f"/certificates/{issued}/push", params={"product": "WAF"}).text
+    resp, body = post_json(console, f"/certificates/{issued}/push", {"product": "WAF", "region": "cn-north-4", "project": "nowhere"})
+    assert resp.status_code == 400, body
+    assert body["error_msg"] == 'Enterprise project: WAF has no project "nowhere"; choose one of default, production, staging.'
+    resp, body = post_json(console, f"/certificates/{issued}/push", {"product": "WAF", "region": "cn-north-4", "project": "staging"})
+    assert resp.status_code == 200, body
+    records = console.get("/cloud/records", params={"certificate_id": issued, "kind": "push", "product": "WAF"}).text
+    assert "staging" in records
+    staging_store = console.get("/cloud/waf", params={"region": "cn-north-4", "project": "staging"}).text
+    assert f'href="/certificates/{issued}"' in staging_store[staging_store.index('id="certificate-store"'):]
+    other_region = console.get("/cloud/waf", params={"region": "cn-east-3"}).text
+    assert f'href="/certificates/{issued}"' not in other_region[other_region.index('id="certificate-store"'):]
+
+    # Removing a resource answers JSON when asked, and only on its own product's page.
+    staging = resource(life, "staging.example.com")["id"]
+    resp, body = post_json(console, f"/cloud/vod/resources/{staging}/delete", {})
+    assert resp.status_code == 404 and body["error_msg"] == f"There is no VOD resource {staging}.", body
+    resp, body = post_json(console, f"/cloud/waf/resources/{staging}/delete", {})
+    assert resp.status_code == 200 and body == {"id": staging, "removed": True}, body
+    resp, body = post_json(console, f"/cloud/waf/resources/{staging}/delete", {})
+    assert resp.status_code == 404 and body["error_msg"] == f"There is no WAF resource {staging}.", body
+
+
+def test_records_filters_and_the_push_page_keeps_the_latest_ten(life, console, issued):
+    for _ in range(11):  # refused (already pushed to CDN), and recorded as failures
+        resp, body = post_json(console, f"/certificates/{issued}/push", {"product": "CDN", "region": "", "project": "default"})
+        assert resp.status_code == 400, body
+    page = console.get(f"/certificates/{issued}/push").text
+    table = page[page.index('class="data-table push-records"'):]
+    table = table[:table.index("</table>")]
+    assert len(re.findall(r'<tr><td class="nowrap">', table)) == 10
+    with life.db() as db:
+        pushes = db.execute("SELECT count(*) FROM deployment_records WHERE certificate_id = ? AND kind = 'push'", (issued,)).fetchone()[0]
+    assert pushes > 10
+
+    def rows(**params) -> list[str]:
+        page = console.get("/cloud/records", params={"certificate_id": issued, **params}).text
+        return re.findall(r'<tr><td class="nowrap">.*?</tr>', page, re.S)
+
+    everything = rows()
+    by_kind = {kind: rows(kind=kind) for kind in ("deploy", "push")}
+    assert by_kind["deploy"] and all("<td>Deploy</td>" in r for r in by_kind["deploy"])
+    assert by_kind["push"] and all("<td>Push</td>" in r for r in by_kind["push"])
+    assert len(by_kind["deploy"]) + len(by_kind["push"]) == len(everything)
+    elb = rows(product="ELB")
+    assert elb and all("<td>ELB</td>" in r for r in elb) and len(elb) < len(everything)
+    failed, succeeded = rows(result="failure"), rows(result="success")
+    assert failed and all("Failed: " in r for r in failed)
+    assert succeeded and all("Succeeded" in r and "Failed: " not in r for r in succeeded)
+    assert len(failed) + len(succeeded) == len(everything)
+    both = rows(kind="push", result="success", product="CDN")
+    assert len(both) == 1 and "<td>CDN</td>" in both[0]

@@ -14,11 +14,13 @@ import subprocess
 import threading
 import time
 import uuid
+from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
 
 from conftest import ScmServe, Stack, dismantle, started_stack
+from test_files import ExternalCA, upload
 
 JSON = {"Accept": "application/json"}
 
@@ -48,10 +50,10 @@ def csrf(client) -> str:
     return client.csrf_token()
 
 
-def buy(client, cert_type="DV_SSL_CERT", domain_type="SINGLE_DOMAIN", domains=1, count=1) -> list[str]:
+def buy(client, cert_type="DV_SSL_CERT", domain_type="SINGLE_DOMAIN", domains=1, count=1, brand="SYMANTEC") -> list[str]:
     token = csrf(client)
     r = client.post("/certificates/buy", {
-        "cert_brand": "SYMANTEC", "cert_type": cert_type, "domain_type": domain_type,
+        "cert_brand": brand, "cert_type": cert_type, "domain_type": domain_type,
         "domain_numbers": str(domains), "effective_time": "1", "order_number": str(count), "agree": "on",
     }, token=token, headers=JSON)
     assert r.status_code == 200, r.text
@@ -59,12 +61,12 @@ def buy(client, cert_type="DV_SSL_CERT", domain_type="SINGLE_DOMAIN", domains=1,
 
 
 def apply(client, cert_id, domain, email="alice@applicant.test", phone="+8613800000000", sans="",
-          company="Example Ltd"):
+          company="Example Ltd", unit="", name="Alice Zhang"):
     token = csrf(client)
     r = client.post(f"/certificates/{cert_id}/apply", {
         "csr_mode": "system", "domain": domain, "sans": sans, "key_algorithm": "RSA_2048",
-        "domain_method": "DNS", "company_name": company, "country": "CN", "company_province": "Guangdong",
-        "company_city": "Shenzhen", "applicant_name": "Alice Zhang", "applicant_phone": phone,
+        "domain_method": "DNS", "company_name": company, "company_unit": unit, "country": "CN",
+        "company_province": "Guangdong", "company_city": "Shenzhen", "applicant_name": name, "applicant_phone": phone,
         "applicant_email": email, "agree": "on", "action": "submit",
     }, token=token, headers=JSON)
     assert r.status_code == 200, r.text
@@ -118,12 +120,53 @@ def wait_status(st: Stack, cert_id: str, wanted: str, timeout: float = 20) -> No
     raise AssertionError(f"{cert_id} is {status(st, cert_id)}, not {wanted}")
 
 
-def issued(st, client, cert_type="DV_SSL_CERT", domain=None, **kw) -> str:
-    cert_id = buy(client, cert_type)[0]
+def issued(st, client, cert_type="DV_SSL_CERT", domain=None, brand="SYMANTEC", domain_type="SINGLE_DOMAIN", domains=1,
+           **kw) -> str:
+    cert_id = buy(client, cert_type, domain_type, domains, brand=brand)[0]
     apply(client, cert_id, domain or f"www.{uuid.uuid4().hex[:10]}.com", **kw)
     prove(st, cert_id)
     wait_status(st, cert_id, "ISSUED")
     return cert_id
+
+
+def verify_organization(st, client, cert_id) -> None:
+    """OV/EV: answer the organization mail unless the organization was reused (RULES.md §5),
+    then wait for the issue."""
+    deadline = time.time() + 20
+    while status(st, cert_id) not in ("CHECKING_ORG", "ISSUED") and time.time() < deadline:
+        time.sleep(0.2)
+    if status(st, cert_id) == "CHECKING_ORG":
+        with st.db() as db:
+            mail_id, token = db.execute(
+                "SELECT id, action_token FROM mails WHERE certificate_id = ? AND action = 'verify-organization'", (cert_id,)).fetchone()
+        client.get("/cloud/mail")
+        client.post(f"/cloud/mail/{mail_id}/follow", {"token": token})
+    wait_status(st, cert_id, "ISSUED")
+
+
+def refused(client, cert_id, operation, words, data=None) -> None:
+    """The operation over HTTP is refused with a message containing `words`."""
+    r = client.post(f"/certificates/{cert_id}/{operation}", data or {}, token=csrf(client), headers=JSON)
+    assert r.status_code in (400, 409), f"{operation}: {r.status_code} {r.text[:300]}"
+    assert words in r.json()["error_msg"], f"{operation}: {r.json()['error_msg']}"
+
+
+def uploaded(client, tmp_path, days: int) -> str:
+    """An external certificate valid `days` from now, uploaded: its ID."""
+    name = f"external-{uuid.uuid4().hex[:8]}"
+    certificate, key = ExternalCA(tmp_path / name, name).leaf(name, f"{name}.example.org", days=days)
+    ca = (tmp_path / name / "inter.pem").read_text() + (tmp_path / name / "root.pem").read_text()
+    r = upload(client, name, certificate, key, chain=ca, headers=JSON)
+    assert r.status_code == 200, r.text
+    return r.json()["certificate_id"]
+
+
+def row_of(client, cert_id, keyword) -> str:
+    """The certificate's row in the list page searched for `keyword` (its name or a domain)."""
+    page = client.get("/certificates", params={"keyword": keyword}).text
+    match = re.search(rf'<tr data-id="{cert_id}">(.*?)</tr>', page, re.S)
+    assert match, f"{cert_id} not in the list"
+    return match.group(1)
 
 
 def op_links(client, cert_id) -> list[str]:
@@ -298,17 +341,7 @@ def test_add_domains_same_expiry_and_withdrawal(ops):
     base = uuid.uuid4().hex[:10] + ".com"
     apply(client, cert_id, f"a.{base}", sans=f"b.{base}")
     prove(ops, cert_id)
-    # The organization of an earlier OV test may be reused (RULES.md §5), skipping its mail.
-    deadline = time.time() + 20
-    while status(ops, cert_id) not in ("CHECKING_ORG", "ISSUED") and time.time() < deadline:
-        time.sleep(0.2)
-    if status(ops, cert_id) == "CHECKING_ORG":
-        with ops.db() as db:
-            mail_id, token = db.execute(
-                "SELECT id, action_token FROM mails WHERE certificate_id = ? AND action = 'verify-organization'", (cert_id,)).fetchone()
-        client.get("/cloud/mail")
-        client.post(f"/cloud/mail/{mail_id}/follow", {"token": token})
-    wait_status(ops, cert_id, "ISSUED")
+    verify_organization(ops, client, cert_id)
     with ops.db() as db:
         expiry = db.execute("SELECT not_after FROM certificates WHERE id = ?", (cert_id,)).fetchone()[0]
     assert "add-domains" in op_links(client, cert_id)
@@ -358,25 +391,43 @@ def test_rename_project_auto_renew_and_refusals(ops):
 # --- Privacy -----------------------------------------------------------------------------------
 
 def test_cancel_privacy_erases_the_bytes(ops):
+    """Every copy of the contact and organization data goes: the application, the CA's mails and
+    the expiry reminders sent by e-mail and SMS before the cancellation."""
     client = ops.login()
     marker = uuid.uuid4().hex[:12]
+    letters = "".join(chr(ord("a") + int(c, 16)) for c in marker)
     email = f"privacy-{marker}@applicant.test"
     phone = "+86139" + str(int(marker[:8], 16))[:8].rjust(8, "0")
-    cert_id = buy(client)[0]
+    company, unit, name = f"Privacy {letters} Ltd", f"Unit {letters}", f"Mei {letters}"
+    cert_id = buy(client, "OV_SSL_CERT")[0]
     r = client.post(f"/certificates/{cert_id}/cancel-privacy", {}, token=csrf(client), headers=JSON)
     assert r.status_code == 400 and "only after an application" in r.json()["error_msg"]
-    apply(client, cert_id, f"www.{marker}.com", email=email, phone=phone)
+    apply(client, cert_id, f"www.{marker}.com", email=email, phone=phone, company=company, unit=unit, name=name)
     r = client.post(f"/certificates/{cert_id}/cancel-privacy", {}, token=csrf(client), headers=JSON)
     assert r.status_code == 400 and "while the CA is reviewing" in r.json()["error_msg"]
     prove(ops, cert_id)
-    wait_status(ops, cert_id, "ISSUED")
-    assert 'action="/certificates/%s/cancel-privacy"' % cert_id in client.get(f"/certificates/{cert_id}").text
-    r = client.post(f"/certificates/{cert_id}/cancel-privacy", {}, token=csrf(client))
-    assert r.status_code == 303
-    data = file_bytes(ops.db_path, Path(str(ops.db_path) + "-wal"))
-    for secret in (email, phone, f"privacy-{marker}"):
-        assert secret.encode() not in data, f"{secret} still in the database file"
-    assert "contact and organization details were deleted" in client.get(f"/certificates/{cert_id}").text
+    verify_organization(ops, client, cert_id)
+    with ops.db() as db:
+        not_after = db.execute("SELECT not_after FROM certificates WHERE id = ?", (cert_id,)).fetchone()[0]
+    try:
+        restart(ops, (not_after - time.time()) / 86400 - 50)  # inside the two-month reminder
+        deadline, texts = time.time() + 20, 0
+        while texts == 0 and time.time() < deadline:
+            time.sleep(0.3)
+            with ops.db() as db:
+                texts = db.execute("SELECT count(*) FROM sms_outbox WHERE phone = ?", (phone,)).fetchone()[0]
+                mails = db.execute("SELECT count(*) FROM mails WHERE recipient = ? AND subject LIKE '%expire%'", (email,)).fetchone()[0]
+        assert texts == 1 and mails == 1, "the reminder was not sent by SMS and e-mail"
+        client = ops.login()
+        assert 'action="/certificates/%s/cancel-privacy"' % cert_id in client.get(f"/certificates/{cert_id}").text
+        r = client.post(f"/certificates/{cert_id}/cancel-privacy", {}, token=csrf(client))
+        assert r.status_code == 303
+        data = file_bytes(ops.db_path, Path(str(ops.db_path) + "-wal"))
+        for secret in (email, phone, f"privacy-{marker}", company, unit, name, letters):
+            assert secret.encode() not in data, f"{secret} still in the database file"
+        assert "contact and organization details were deleted" in client.get(f"/certificates/{cert_id}").text
+    finally:
+        restart(ops, 0)
 
 
 # --- Time: reminders, renew, expiry --------------------------------------------------------------
@@ -441,35 +492,210 @@ def test_scheduler_works_at_once_after_a_process_whose_clock_ran_ahead(ops, sig)
             restart(ops, 0)
 
 
+# --- Refusals over HTTP (RULES.md §3) -------------------------------------------------------------
+
+def test_free_multiple_domain_and_paid_certificates_refused_where_section_3_says(ops):
+    client = ops.login()
+    free = issued(ops, client, "DV_SSL_CERT_BASIC")
+    # Only /v3 is the API: the console deletes no issued free certificate, whatever it answers in.
+    refused(client, free, "delete", "An issued free certificate cannot be deleted from the console")
+    refused(client, free, "reissue", "A free certificate cannot be reissued")
+    refused(client, free, "renew", "A free certificate cannot be renewed", {"agree": "on"})
+    refused(client, free, "unsubscribe", "A free certificate cannot be unsubscribed", {"acknowledge": "on"})
+    assert status(ops, free) == "ISSUED"
+
+    base = uuid.uuid4().hex[:10] + ".com"
+    multiple = issued(ops, client, "DV_SSL_CERT", f"a.{base}", domain_type="MULTI_DOMAIN", domains=3, sans=f"b.{base}")
+    refused(client, multiple, "reissue", "not for multiple domains")
+    refused(client, multiple, "withdraw-domain-addition",
+            'Withdrawing the domain addition is not possible while the certificate is "Issued"')
+
+    paid = buy(client)[0]
+    refused(client, paid, "delete", 'Deleting a paid certificate is not possible while the certificate is "Pending application"')
+    apply(client, paid, f"www.{uuid.uuid4().hex[:10]}.com")
+    refused(client, paid, "delete",
+            'Deleting a paid certificate is not possible while the certificate is "Pending domain name verification"')
+    assert status(ops, paid) == "CHECKING"
+
+    # The details page's History lists the operations, refusals with their rule.
+    page = client.get(f"/certificates/{free}").text
+    history = page[page.index("<h2>History</h2>"):]
+    for action in ("scm:cert:apply", "scm:cert:delete", "scm:cert:unsubscribe"):
+        assert action in history, action
+    assert "refused" in history and "cannot be deleted from the console" in history
+
+
+def test_an_uploaded_certificate_is_neither_revoked_renewed_nor_unsubscribed(ops, tmp_path):
+    client = ops.login()
+    cert_id = uploaded(client, tmp_path, days=200)
+    assert status(ops, cert_id) == "UPLOAD"
+    refused(client, cert_id, "revoke", "Revocation is not possible for an uploaded certificate")
+    refused(client, cert_id, "renew", "Renewal is not possible for an uploaded certificate", {"agree": "on"})
+    refused(client, cert_id, "unsubscribe", "Unsubscribing is not possible for an uploaded certificate", {"acknowledge": "on"})
+
+
+def test_reissue_and_refund_windows_close_with_the_clock(ops):
+    client = ops.login()
+    digicert = issued(ops, client)
+    globalsign = issued(ops, client, brand="GLOBALSIGN")
+    paid = buy(client)[0]
+    try:
+        restart(ops, 6)
+        client = ops.login()
+        refused(client, globalsign, "reissue", "GlobalSign certificates can be reissued only within 5 days of issuance")
+        assert client.get(f"/certificates/{digicert}/reissue").status_code == 200
+        assert "reissue" in op_links(client, digicert) and "reissue" not in op_links(client, globalsign)
+        restart(ops, 26)
+        client = ops.login()
+        refused(client, digicert, "reissue", "DigiCert certificates can be reissued only within 25 days of issuance")
+        refused(client, paid, "unsubscribe", "only within 7 days (7 × 24 h) of payment", {"acknowledge": "on"})
+        assert status(ops, paid) == "PAID"
+    finally:
+        restart(ops, 0)
+
+
+def test_a_renewal_inherits_the_days_left_of_the_original(ops):
+    """RULES.md §6: the original expires on day D; the renewal, issued 5 days before D, expires on D one year later."""
+    client = ops.login()
+    domain = f"www.{uuid.uuid4().hex[:10]}.com"
+    original = issued(ops, client, domain=domain)
+    with ops.db() as db:
+        not_after = db.execute("SELECT not_after FROM certificates WHERE id = ?", (original,)).fetchone()[0]
+    try:
+        restart(ops, (not_after - time.time()) / 86400 - 5)
+        client = ops.login()
+        r = client.post(f"/certificates/{original}/renew", {
+            "cert_brand": "SYMANTEC", "cert_type": "DV_SSL_CERT", "domain_type": "SINGLE_DOMAIN", "domain_numbers": "1",
+            "domain": domain, "agree": "on"}, token=csrf(client), headers=JSON)
+        assert r.status_code == 200, r.text
+        renewal = r.json()["cert_id"]
+        apply(client, renewal, domain)
+        prove(ops, renewal)
+        wait_status(ops, renewal, "ISSUED")
+        with ops.db() as db:
+            renewed_until = db.execute("SELECT not_after FROM certificates WHERE id = ?", (renewal,)).fetchone()[0]
+        expiry = datetime.fromtimestamp(not_after, timezone.utc)
+        assert datetime.fromtimestamp(renewed_until, timezone.utc).date() == expiry.replace(year=expiry.year + 1).date()
+    finally:
+        restart(ops, 0)
+
+
+def test_an_uploaded_certificate_expires_through_the_scheduler(ops, tmp_path):
+    client = ops.login()
+    cert_id = uploaded(client, tmp_path, days=10)
+    with ops.db() as db:
+        name, not_after = db.execute("SELECT name, not_after FROM certificates WHERE id = ?", (cert_id,)).fetchone()
+    days_left = (not_after - time.time()) / 86400
+
+    def reminders() -> list[str]:
+        with ops.db() as db:
+            return [r[0] for r in db.execute("SELECT title FROM messages WHERE certificate_id = ? ORDER BY id", (cert_id,))]
+
+    try:
+        restart(ops, days_left - 5)  # inside the one-week reminder
+        deadline = time.time() + 20
+        while not any("expires in one week" in t for t in reminders()) and time.time() < deadline:
+            time.sleep(0.3)
+        assert sum("expires in one week" in t for t in reminders()) == 1, reminders()
+        client = ops.login()
+        row = row_of(client, cert_id, name)
+        assert "Hosted" in row and "Expire soon" in row
+        restart(ops, days_left + 0.5)
+        wait_status(ops, cert_id, "EXPIRED")
+        deadline = time.time() + 20
+        while not any("expires today" in t for t in reminders()) and time.time() < deadline:
+            time.sleep(0.3)
+        assert sum("expires today" in t for t in reminders()) == 1, reminders()
+        client = ops.login()
+        assert "Expire soon" not in row_of(client, cert_id, name)
+        refused(client, cert_id, "renew", "Renewal is not possible for an uploaded certificate", {"agree": "on"})
+    finally:
+        restart(ops, 0)
+
+
+def test_renew_is_refused_after_expiry(ops):
+    client = ops.login()
+    cert_id = issued(ops, client)
+    with ops.db() as db:
+        not_after = db.execute("SELECT not_after FROM certificates WHERE id = ?", (cert_id,)).fetchone()[0]
+    try:
+        restart(ops, (not_after - time.time()) / 86400 + 0.5)
+        wait_status(ops, cert_id, "EXPIRED")
+        client = ops.login()
+        refused(client, cert_id, "renew", 'Renewal is not possible while the certificate is "Expired"', {"agree": "on"})
+        assert "renew" not in op_links(client, cert_id)
+    finally:
+        restart(ops, 0)
+
+
 # --- Crash safety --------------------------------------------------------------------------------
+
+def issue_many(st, client, domains: list[str]) -> list[str]:
+    """DV certificates issued for `domains`, bought, applied for and proven together."""
+    ids = buy(client, count=len(domains))
+    for cert_id, domain in zip(ids, domains):
+        apply(client, cert_id, domain)
+    for cert_id in ids:
+        prove(st, cert_id)
+    for cert_id in ids:
+        wait_status(st, cert_id, "ISSUED")
+    return ids
+
 
 def test_kill_9_during_a_burst_leaves_old_or_new_states(ops):
     client = ops.login()
     ids = buy(client, count=20)
     for cert_id in ids[:10]:
         apply(client, cert_id, f"www.{uuid.uuid4().hex[:10]}.com")
+    to_revoke = issue_many(ops, client, [f"www.{uuid.uuid4().hex[:10]}.com" for _ in range(4)])
+    to_reissue = issue_many(ops, client, [f"www.{uuid.uuid4().hex[:10]}.com" for _ in range(4)])
+    hosts = [f"burst-{uuid.uuid4().hex[:8]}.example.com" for _ in range(3)]
+    for host in hosts:
+        r = client.post("/cloud/vod/resources", {"kind": "vod-domain", "name": host, "project": "default"},
+                        token=csrf(client), headers=JSON)
+        assert r.status_code == 200, r.text
+    to_deploy = issue_many(ops, client, hosts + hosts)  # two certificates for each host
+    with ops.db() as db:
+        resource_ids = {host: db.execute("SELECT id FROM cloud_resources WHERE name = ?", (host,)).fetchone()[0] for host in hosts}
+        domains = dict(db.execute(
+            f"SELECT id, domain FROM certificates WHERE id IN ({','.join('?' * len(to_reissue))})", to_reissue).fetchall())
     token = csrf(client)
     with sqlite3.connect(ops.db_path) as db:
         assert db.execute("PRAGMA quick_check").fetchone()[0] == "ok"
     stop = threading.Event()
 
-    def burst(cert_id: str, index: int):
+    def post(path, data):
+        client.post(path, data, token=token, headers=JSON, timeout=5)
+
+    def burst(operation):
         while not stop.is_set():
             try:
-                if index < 10:
-                    client.post(f"/certificates/{cert_id}/withdraw", {}, token=token, headers=JSON, timeout=5)
-                else:
-                    client.post(f"/certificates/{cert_id}/rename", {"name": f"renamed-{index}", "description": "x" * 50},
-                                token=token, headers=JSON, timeout=5)
-                    client.post(f"/certificates/{cert_id}/unsubscribe", {"acknowledge": "on"}, token=token,
-                                headers=JSON, timeout=5)
+                operation()
             except Exception:
                 return
 
-    threads = [threading.Thread(target=burst, args=(cert_id, i)) for i, cert_id in enumerate(ids)]
+    def first_ops(cert_id, index):
+        if index < 10:
+            post(f"/certificates/{cert_id}/withdraw", {})
+        else:
+            post(f"/certificates/{cert_id}/rename", {"name": f"renamed-{index}", "description": "x" * 50})
+            post(f"/certificates/{cert_id}/unsubscribe", {"acknowledge": "on"})
+
+    def deploy_both(host):
+        for cert_id in to_deploy[hosts.index(host)::len(hosts)]:
+            post(f"/certificates/{cert_id}/deploy", {"product": "VOD", "region": "", "resource": str(resource_ids[host])})
+
+    operations = [lambda c=c, i=i: first_ops(c, i) for i, c in enumerate(ids)]
+    operations += [lambda c=c: post(f"/certificates/{c}/revoke", {"reason": "burst"}) for c in to_revoke]
+    operations += [lambda c=c: post(f"/certificates/{c}/reissue", {
+        "csr_mode": "system", "domain": domains[c], "domain_method": "DNS", "key_algorithm": "EC_P256",
+        "applicant_name": "Alice Zhang", "applicant_phone": "+8613800000000", "applicant_email": "alice@applicant.test",
+        "agree": "on"}) for c in to_reissue]
+    operations += [lambda h=h: deploy_both(h) for h in hosts]
+    threads = [threading.Thread(target=burst, args=(operation,)) for operation in operations]
     for t in threads:
         t.start()
-    time.sleep(0.4)
+    time.sleep(0.6)
     ops.scm.stop(signal.SIGKILL)
     stop.set()
     for t in threads:
@@ -489,3 +715,30 @@ def test_kill_9_during_a_burst_leaves_old_or_new_states(ops):
                 assert row[0] == "PAID"
                 assert (row[1] == f"renamed-{i}") == (row[2] == "x" * 50), row
     restart(ops, 0)
+    time.sleep(2.5)  # one scheduler pass finishes what the CA had left (withdrawals, revocations)
+    with ops.db() as db:
+        def status_of(cert_id):
+            return db.execute("SELECT status FROM certificates WHERE id = ?", (cert_id,)).fetchone()[0]
+
+        for cert_id in ids[:10]:
+            assert status_of(cert_id) in ("CHECKING", "PAID"), cert_id
+        for cert_id in to_revoke:
+            assert status_of(cert_id) in ("ISSUED", "REVOKED"), cert_id
+            serial = db.execute("SELECT serial_number FROM certificates WHERE id = ?", (cert_id,)).fetchone()[0]
+            revoked = db.execute("SELECT count(*) FROM revoked_serials WHERE serial_number = ?", (serial,)).fetchone()[0]
+            assert revoked == (status_of(cert_id) == "REVOKED"), cert_id
+        for cert_id in to_reissue:
+            # REISSUING waits for the applicant's confirmation: its mail went out with the change.
+            assert status_of(cert_id) in ("ISSUED", "REISSUING"), cert_id
+            mails = db.execute("SELECT count(*) FROM mails WHERE certificate_id = ? AND action = 'confirm-reissue'",
+                               (cert_id,)).fetchone()[0]
+            assert (mails > 0) == (status_of(cert_id) == "REISSUING"), cert_id
+        # The edge presents exactly what each resource holds in the database.
+        for host in hosts:
+            held, pem, chain = db.execute(
+                "SELECT certificate_id, held_certificate_pem, held_chain_pem FROM cloud_resources WHERE name = ?", (host,)).fetchone()
+            served = (ops.data_dir / "edge" / f"{host}.pem").read_text()
+            if held is None:
+                assert served == (ops.data_dir / "edge" / "_fallback.pem").read_text(), host
+            else:
+                assert held in to_deploy and served.endswith(pem + chain), host
