@@ -337,6 +337,52 @@ public struct PermissionSet: Sendable, Equatable {
     }
 }
 
+/// Whose CSRs a caller may act on for one action (`Principal.csrScope(for:)`), as the store
+/// filters a query by them.
+public enum CSRScope: Sendable, Equatable {
+    /// Every CSR: the action is allowed in every enterprise project.
+    case every
+    /// Only the CSRs this user made or uploaded.
+    case ownedBy(Int64)
+    /// None at all.
+    case none
+
+    public func contains(ownerID: Int64?) -> Bool {
+        switch self {
+        case .every: true
+        case .ownedBy(let user): ownerID == user
+        case .none: false
+        }
+    }
+}
+
+extension Principal {
+    /// CSRs belong to no enterprise project, so a grant for one project cannot reach them: a
+    /// caller allowed `action` in every project may do it on every CSR; one allowed it only in
+    /// some projects (or denied it in some), only on the CSRs they made or uploaded themselves.
+    /// Otherwise a user granted one project would read, rename and export the keys of everyone's.
+    public func csrScope(for action: Action) -> CSRScope {
+        if permissions.projects(allowing: action) == .everything { return .every }
+        guard permissions.allows(action), let user = userReference else { return .none }
+        return .ownedBy(user)
+    }
+
+    /// RULES.md §9 for one CSR, as for a certificate: one the caller may neither see nor list is
+    /// answered as missing (its id does not leak); visible but `action` not allowed on it, as
+    /// forbidden with the reason.
+    public func authorize(_ action: Action, onCSR csr: StoredCSR) throws(Refusal) {
+        guard csrScope(for: .csrGet).contains(ownerID: csr.ownerID) || csrScope(for: .csrList).contains(ownerID: csr.ownerID) else {
+            throw Refusal(.notFound, "There is no CSR with ID \(csr.id).")
+        }
+        if let refusal = permissions.refusal(for: action) { throw refusal }
+        guard csrScope(for: action).contains(ownerID: csr.ownerID) else {
+            throw Refusal(
+                .forbidden,
+                "You may not do this: CSRs belong to no enterprise project, and your policies allow \(action) only in some projects, so only on the CSRs you created yourself.")
+        }
+    }
+}
+
 /// The enterprise projects a caller may see for one action, as the store filters a query by
 /// them (an `IN` or a `NOT IN` on the project column).
 public enum ProjectScope: Sendable, Equatable {

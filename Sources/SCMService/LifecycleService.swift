@@ -65,7 +65,7 @@ public struct LifecycleService: Sendable {
         }
         let loaded = try context.loadCertificate(certificateID)
         try check(.apply, on: loaded, now: context.clock.now)
-        let (form, storedCSR) = try resolveCSR(submitted)
+        let (form, storedCSR) = try resolveCSR(submitted, by: principal)
         let application = try validate(form, for: loaded, originalCompanyName: try originalCompanyName(of: loaded))
 
         return try context.perform(
@@ -114,8 +114,9 @@ public struct LifecycleService: Sendable {
         }
     }
 
-    /// For an uploaded or existing CSR, the domain fields come from the CSR (RULES.md §4).
-    func resolveCSR(_ form: ApplicationForm) throws -> (ApplicationForm, StoredCSR?) {
+    /// For an uploaded or existing CSR, the domain fields come from the CSR (RULES.md §4). An
+    /// existing CSR must be one `principal` may read: applying with it puts its key in a certificate.
+    func resolveCSR(_ form: ApplicationForm, by principal: Principal) throws -> (ApplicationForm, StoredCSR?) {
         var form = form
         switch CSRSource(rawValue: form.csrMode) {
         case .uploaded:
@@ -129,7 +130,9 @@ public struct LifecycleService: Sendable {
             fillDomains(&form, names: info.domainNames)
             return (form, nil)
         case .existing:
-            guard let stored = try context.database.read({ try $0.csr(id: form.csrID) }) else {
+            guard let stored = try context.database.read({ try $0.csr(id: form.csrID) }),
+                principal.csrScope(for: .csrGet).contains(ownerID: stored.ownerID)
+            else {
                 throw RefusalList([.invalid(ApplicationField.csrID, "Choose a CSR from the CSR list.")])
             }
             fillDomains(&form, names: [stored.domainName] + stored.sans.filter { $0 != stored.domainName })

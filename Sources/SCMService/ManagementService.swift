@@ -323,7 +323,7 @@ public struct ManagementService: Sendable {
         let lifecycle = LifecycleService(context: context)
         let loaded = try context.loadCertificate(certificateID)
         try check(.reissue, on: loaded, now: context.clock.now)
-        let (form, storedCSR) = try lifecycle.resolveCSR(submitted)
+        let (form, storedCSR) = try lifecycle.resolveCSR(submitted, by: principal)
         let application = try validate(form, for: loaded)
         let certificate = try context.perform(
             "scm:cert:reissue", certificateID: certificateID, by: principal,

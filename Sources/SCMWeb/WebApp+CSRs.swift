@@ -36,7 +36,7 @@ extension WebApp {
         }
         let result = try CSRService(context: context).list(
             name: name.isEmpty ? nil : name, keyAlgorithm: algorithm?.rawValue, offset: (pageNumber - 1) * limit,
-            limit: limit)
+            limit: limit, by: request.principal)
 
         func url(page: Int) -> String {
             let pairs = [
@@ -166,18 +166,18 @@ extension WebApp {
     // MARK: One CSR
 
     func showCSR(_ request: inout RequestContext) throws -> HTTPResponse {
-        let csr = try CSRService(context: context).csr(id: request.parameter("id"))
+        let csr = try CSRService(context: context).csr(id: request.parameter("id"), by: request.principal)
         return .html(try csrDetails(request, csr: csr, errors: .none))
     }
 
     func downloadCSR(_ request: inout RequestContext) throws -> HTTPResponse {
-        let csr = try CSRService(context: context).csr(id: request.parameter("id"))
+        let csr = try CSRService(context: context).csr(id: request.parameter("id"), by: request.principal)
         return Self.attachment(csr.pem, contentType: "application/pkcs10", filename: csr.name + ".csr")
     }
 
     func renameCSR(_ request: inout RequestContext) throws -> HTTPResponse {
         let service = CSRService(context: context)
-        let csr = try service.csr(id: request.parameter("id"))
+        let csr = try service.csr(id: request.parameter("id"), for: .csrUpdate, by: request.principal)
         let name = request.request.form["name"] ?? ""
         let principal = request.principal
         return try submit(
@@ -191,7 +191,7 @@ extension WebApp {
 
     func deleteCSR(_ request: inout RequestContext) throws -> HTTPResponse {
         let service = CSRService(context: context)
-        let csr = try service.csr(id: request.parameter("id"))
+        let csr = try service.csr(id: request.parameter("id"), for: .csrDelete, by: request.principal)
         let principal = request.principal
         return try submit(
             request,

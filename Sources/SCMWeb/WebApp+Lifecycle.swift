@@ -130,7 +130,7 @@ extension WebApp {
     func applyPage(
         _ request: RequestContext, certificate: Certificate, form: ApplicationForm, mailbox: String, errors: FormErrors, hasDraft: Bool
     ) throws -> ApplyPage {
-        let csrs = try CSRService(context: context).list(limit: 50).items
+        let csrs = try CSRService(context: context).list(limit: 50, by: request.principal).items
         return ApplyPage(
             layout: layout(
                 title: "Apply for \(certificate.name)", session: request.session, section: "certificates",

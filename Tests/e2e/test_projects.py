@@ -11,11 +11,13 @@ import re
 
 import pytest
 from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
-from huaweicloudsdkscm.v3 import (DeleteCertificateRequest, ListCertificatesRequest, ShowCertificateRequest,
-                                  UnsubscribeCertificateRequest)
+from huaweicloudsdkscm.v3 import (CreateCsrRequest, CreateCsrRequestBody, DeleteCertificateRequest, DeleteCsrRequest,
+                                  ListCertificatesRequest, ListCsrRequest, ShowCertificateRequest, ShowCsrPrivateKeyRequest,
+                                  ShowCsrRequest, UnsubscribeCertificateRequest, UpdateCsrRequest, UpdateCSRRequestBody)
 
 from conftest import make_stack, row_ids, run_scm, stop_stack, total_count
 from test_api_sdk import buy, make_client
+from test_lifecycle import APPLICANT
 from test_security import create_user
 
 
@@ -29,7 +31,7 @@ def proj():
     st = make_stack()
     try:
         st.seed(10)  # default, production and staging certificates
-        admin_client = make_client(st, *access_key(st, "admin"))
+        admin_client = st.admin_client = make_client(st, *access_key(st, "admin"))
         st.dev_ids = buy(admin_client, order_number=3, enterprise_project_id="dev")
         admin = st.login()
         admin.get("/users/groups")
@@ -104,3 +106,49 @@ def test_its_own_dev_certificates_are_fully_usable(proj):
     with proj.db() as db:
         assert db.execute("SELECT name FROM certificates WHERE id = ?", (first,)).fetchone()[0] == "dev-renamed"
         assert db.execute("SELECT count(*) FROM certificates WHERE id = ?", (second,)).fetchone()[0] == 0
+
+
+def create_csr(client, name: str) -> str:
+    return client.create_csr(CreateCsrRequest(body=CreateCsrRequestBody(
+        name=name, domain_name=f"www.{name}.com", private_key_algo="EC_P256", usage="PERSONAL"))).id
+
+
+def test_csrs_of_other_users_are_missing_to_a_project_scoped_user(proj):
+    """CSRs belong to no project: a user granted one project acts only on the CSRs they made."""
+    theirs = create_csr(proj.admin_client, "admins-csr")
+    mine = create_csr(proj.dev_client, "dev1-csr")
+
+    listed = proj.dev_client.list_csr(ListCsrRequest(limit=50, offset=0))
+    assert [c.id for c in listed.csr_list] == [mine] and listed.total == 1
+    for call in (lambda: proj.dev_client.show_csr(ShowCsrRequest(id=theirs)),
+                 lambda: proj.dev_client.show_csr_private_key(ShowCsrPrivateKeyRequest(id=theirs)),
+                 lambda: proj.dev_client.update_csr(UpdateCsrRequest(id=theirs, body=UpdateCSRRequestBody(name="taken"))),
+                 lambda: proj.dev_client.delete_csr(DeleteCsrRequest(id=theirs))):
+        with pytest.raises(ClientRequestException) as info:
+            call()
+        assert info.value.status_code == 404, info.value
+    assert "BEGIN PRIVATE KEY" in proj.dev_client.show_csr_private_key(ShowCsrPrivateKeyRequest(id=mine)).private_key
+
+    page = proj.dev.get("/csrs", params={"limit": "50"}).text
+    assert mine in page and theirs not in page
+    for path in (f"/csrs/{theirs}", f"/csrs/{theirs}/download"):
+        assert proj.dev.get(path).status_code == 404, path
+    token = proj.dev.csrf_token(page)
+    assert proj.dev.post(f"/csrs/{theirs}/rename", {"name": "taken"}, token=token).status_code == 404
+    assert proj.dev.post(f"/csrs/{theirs}/delete", {}, token=token).status_code == 404
+
+    # Nor can the admin's CSR (and so its key) be put into one of dev1's certificates.
+    cert_id = proj.dev_ids[2]
+    apply_page = proj.dev.get(f"/certificates/{cert_id}/apply").text
+    assert mine in apply_page and theirs not in apply_page
+    r = proj.dev.post(f"/certificates/{cert_id}/apply", {
+        **APPLICANT, "csr_mode": "existing", "csr_id": theirs, "domain_method": "DNS"},
+        token=proj.dev.csrf_token(apply_page), headers={"Accept": "application/json"})
+    assert r.status_code == 400 and {e["field"] for e in r.json()["errors"]} == {"csr_id"}, r.text[:500]
+
+    # The administrator's unscoped grant still reaches every CSR; nothing of theirs changed.
+    assert proj.admin_client.show_csr(ShowCsrRequest(id=theirs)).name == "admins-csr"
+    assert proj.admin_client.show_csr(ShowCsrRequest(id=mine)).name == "dev1-csr"
+    with proj.db() as db:
+        assert db.execute("SELECT count(*) FROM events WHERE target = ? AND action = 'scm:cert:download'",
+                          (theirs,)).fetchone()[0] == 0
