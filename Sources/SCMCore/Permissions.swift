@@ -337,12 +337,12 @@ public struct PermissionSet: Sendable, Equatable {
     }
 }
 
-/// Whose CSRs a caller may act on for one action (`Principal.csrScope(for:)`), as the store
-/// filters a query by them.
-public enum CSRScope: Sendable, Equatable {
-    /// Every CSR: the action is allowed in every enterprise project.
+/// Whose records a caller may act on for one action, for what belongs to a user rather than to an
+/// enterprise project (CSRs, orders, audit events): `Principal.ownerScope(for:)`.
+public enum OwnerScope: Sendable, Equatable {
+    /// Every user's: the action is allowed in every enterprise project.
     case every
-    /// Only the CSRs this user made or uploaded.
+    /// Only this user's own.
     case ownedBy(Int64)
     /// None at all.
     case none
@@ -357,11 +357,11 @@ public enum CSRScope: Sendable, Equatable {
 }
 
 extension Principal {
-    /// CSRs belong to no enterprise project, so a grant for one project cannot reach them: a
-    /// caller allowed `action` in every project may do it on every CSR; one allowed it only in
-    /// some projects (or denied it in some), only on the CSRs they made or uploaded themselves.
-    /// Otherwise a user granted one project would read, rename and export the keys of everyone's.
-    public func csrScope(for action: Action) -> CSRScope {
+    /// CSRs, orders and audit events belong to no enterprise project, so a grant for one project
+    /// cannot reach them: a caller allowed `action` in every project may act on everyone's; one
+    /// allowed it only in some projects (or denied it in some), only on their own. Otherwise a
+    /// user granted one project would read the CSR keys, orders and activity of every project.
+    public func ownerScope(for action: Action) -> OwnerScope {
         if permissions.projects(allowing: action) == .everything { return .every }
         guard permissions.allows(action), let user = userReference else { return .none }
         return .ownedBy(user)
@@ -371,11 +371,11 @@ extension Principal {
     /// answered as missing (its id does not leak); visible but `action` not allowed on it, as
     /// forbidden with the reason.
     public func authorize(_ action: Action, onCSR csr: StoredCSR) throws(Refusal) {
-        guard csrScope(for: .csrGet).contains(ownerID: csr.ownerID) || csrScope(for: .csrList).contains(ownerID: csr.ownerID) else {
+        guard ownerScope(for: .csrGet).contains(ownerID: csr.ownerID) || ownerScope(for: .csrList).contains(ownerID: csr.ownerID) else {
             throw Refusal(.notFound, "There is no CSR with ID \(csr.id).")
         }
         if let refusal = permissions.refusal(for: action) { throw refusal }
-        guard csrScope(for: action).contains(ownerID: csr.ownerID) else {
+        guard ownerScope(for: action).contains(ownerID: csr.ownerID) else {
             throw Refusal(
                 .forbidden,
                 "You may not do this: CSRs belong to no enterprise project, and your policies allow \(action) only in some projects, so only on the CSRs you created yourself.")

@@ -133,7 +133,7 @@ public struct StoredCSR: Sendable, Equatable {
     /// Nil when the CSR was uploaded without its key.
     public var sealedPrivateKey: [UInt8]?
     /// The user who made or uploaded it; nil for the system. What a project-scoped caller may
-    /// act on (`Principal.csrScope(for:)`).
+    /// act on (`Principal.ownerScope(for:)`).
     public var ownerID: Int64?
     public var createdAt: Date
     public var updatedAt: Date

@@ -148,7 +148,7 @@ public struct CSRService: Sendable {
         name: String? = nil, keyAlgorithm: String? = nil, offset: Int = 0, limit: Int = 50, by principal: Principal
     ) throws -> Page<StoredCSR> {
         try context.database.read {
-            try $0.csrs(name: name, keyAlgorithm: keyAlgorithm, scope: principal.csrScope(for: .csrList), offset: offset, limit: limit)
+            try $0.csrs(name: name, keyAlgorithm: keyAlgorithm, scope: principal.ownerScope(for: .csrList), offset: offset, limit: limit)
         }
     }
 

@@ -131,7 +131,7 @@ public struct LifecycleService: Sendable {
             return (form, nil)
         case .existing:
             guard let stored = try context.database.read({ try $0.csr(id: form.csrID) }),
-                principal.csrScope(for: .csrGet).contains(ownerID: stored.ownerID)
+                principal.ownerScope(for: .csrGet).contains(ownerID: stored.ownerID)
             else {
                 throw RefusalList([.invalid(ApplicationField.csrID, "Choose a CSR from the CSR list.")])
             }

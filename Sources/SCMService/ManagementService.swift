@@ -401,7 +401,8 @@ public struct ManagementService: Sendable {
         try context.database.read { try $0.messages(userID: principal.isAdmin ? nil : principal.userID) }
     }
 
-    public func orders() throws -> [Order] {
-        try context.database.read { try $0.orders() }
+    /// The orders `principal` may list: everyone's with an unscoped grant, else their own purchases.
+    public func orders(for principal: Principal) throws -> [Order] {
+        try context.database.read { try $0.orders(scope: principal.ownerScope(for: .orderList)) }
     }
 }

@@ -40,9 +40,14 @@ extension StoreReader {
         try Row.fetchOne(db, sql: "SELECT * FROM orders WHERE id = ?", arguments: [id]).map(Order.init(row:))
     }
 
-    public func orders(limit: Int = 200) throws -> [Order] {
-        try Row.fetchAll(db, sql: "SELECT * FROM orders ORDER BY created_at DESC LIMIT ?", arguments: [limit])
-            .map(Order.init(row:))
+    /// The newest orders of the buyers in `scope`.
+    public func orders(scope: OwnerScope, limit: Int = 200) throws -> [Order] {
+        let owners = scope.condition(on: "user_id")
+        let arguments = StatementArguments((owners?.userIDs ?? []) + [Int64(limit)])
+        return try Row.fetchAll(
+            db, sql: "SELECT * FROM orders\(owners.map { " WHERE " + $0.sql } ?? "") ORDER BY created_at DESC LIMIT ?",
+            arguments: arguments
+        ).map(Order.init(row:))
     }
 }
 

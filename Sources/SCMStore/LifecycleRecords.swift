@@ -79,16 +79,13 @@ extension StoreReader {
 
     /// One page of the CSRs in `scope`, newest first.
     public func csrs(
-        name: String? = nil, keyAlgorithm: String? = nil, scope: CSRScope, offset: Int = 0, limit: Int = 50
+        name: String? = nil, keyAlgorithm: String? = nil, scope: OwnerScope, offset: Int = 0, limit: Int = 50
     ) throws -> Page<StoredCSR> {
         var conditions: [String] = []
         var arguments: StatementArguments = []
-        switch scope {
-        case .every: break
-        case .ownedBy(let user):
-            conditions.append("owner_id = ?")
-            _ = arguments.append(contentsOf: [user])
-        case .none: conditions.append("0")
+        if let owner = scope.condition(on: "owner_id") {
+            conditions.append(owner.sql)
+            _ = arguments.append(contentsOf: StatementArguments(owner.userIDs))
         }
         if let name, !name.isEmpty {
             conditions.append("name LIKE ? ESCAPE '\\'")

@@ -39,6 +39,8 @@ struct AuditPage {
     let next: String?
     let chainIntact: Bool
     let chainText: String
+    /// The caller's grants cover only some projects: the page lists their own events only.
+    let ownOnly: Bool
 }
 
 struct UsersPage {
@@ -222,7 +224,7 @@ extension WebApp {
         do { until = try Self.auditDate(untilText, field: "until").map { $0 + 86_400 } } catch let r as Refusal { refusals.append(r) }
         let query = AuditQuery(
             actor: actor, action: action, target: target, result: result, from: from, until: until,
-            offset: (page - 1) * limit, limit: limit)
+            owners: request.principal.ownerScope(for: .auditList), offset: (page - 1) * limit, limit: limit)
         let (events, total, chain) = try context.database.read { store in
             let found = refusals.isEmpty ? try store.auditEvents(query) : ([], 0)
             return (found.0, found.1, try store.verifyAuditChain())
@@ -255,7 +257,7 @@ extension WebApp {
             },
             total: total, rangeText: "\(first)–\(query.offset + events.count)",
             previous: page > 1 ? link(page - 1) : nil, next: query.offset + events.count < total ? link(page + 1) : nil,
-            chainIntact: intact, chainText: chainText)
+            chainIntact: intact, chainText: chainText, ownOnly: query.owners != .every)
         return .html(templates.render(view, "audit"), status: refusals.isEmpty ? 200 : 400)
     }
 

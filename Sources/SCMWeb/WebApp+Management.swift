@@ -321,12 +321,14 @@ extension WebApp {
     // MARK: Orders, messages
 
     func showOrders(_ request: inout RequestContext) throws -> HTTPResponse {
-        let orders = try management.orders()
+        let orders = try management.orders(for: request.principal)
+        let ownOnly = request.principal.ownerScope(for: .orderList) != .every
         let kinds: [Order.Kind: String] = [.purchase: "Purchase", .renewal: "Renewal", .refund: "Refund"]
         let page = OrdersPage(
             layout: layout(
                 title: "Orders", session: request.session, section: "orders",
                 crumbs: [Crumb(title: "SSL Certificate Manager", href: nil), Crumb(title: "Orders", href: nil)], flash: request.flash),
+            ownOnly: ownOnly,
             rows: orders.map { order in
                 OrdersPage.Row(
                     id: order.id, kind: kinds[order.kind] ?? order.kind.rawValue, summary: order.summary,

@@ -152,3 +152,27 @@ def test_csrs_of_other_users_are_missing_to_a_project_scoped_user(proj):
     with proj.db() as db:
         assert db.execute("SELECT count(*) FROM events WHERE target = ? AND action = 'scm:cert:download'",
                           (theirs,)).fetchone()[0] == 0
+
+
+def test_audit_log_and_orders_show_a_project_scoped_user_only_their_own(proj):
+    """Events and orders belong to no project: with a grant for "dev" only, dev1 reads its own."""
+    with proj.db() as db:
+        all_events = db.execute("SELECT count(*) FROM events").fetchone()[0]
+        own_events = db.execute("SELECT count(*) FROM events WHERE actor = 'dev1'").fetchone()[0]
+        admins_orders = {i for (i,) in db.execute("SELECT id FROM orders WHERE user_id IS NOT (SELECT id FROM users WHERE name = 'dev1')")}
+    assert own_events and admins_orders and all_events > own_events
+    page = proj.dev.get("/audit").text
+    assert total_count(page) == own_events and "own-only" in page
+    actors = set(re.findall(r'<tr data-id="\d+"><td class="mono">\d+</td><td>[^<]*</td><td>([^<]*)</td>', page))
+    assert actors == {"dev1"}, actors
+    assert proj.other_id not in page
+    # Filtering by another user finds nothing rather than their events.
+    assert total_count(proj.dev.get("/audit", params={"actor": "admin"}).text) == 0
+
+    orders = proj.dev.get("/orders").text
+    assert "own-only" in orders and not any(order in orders for order in admins_orders)
+
+    admin = proj.login()
+    assert total_count(admin.get("/audit").text) >= all_events
+    admin_orders = admin.get("/orders").text
+    assert "own-only" not in admin_orders and all(order in admin_orders for order in admins_orders)
