@@ -40,4 +40,44 @@ extension WebApp {
         }
         try permissions.authorize(action, onCertificate: id, in: project)
     }
+
+    /// A refusal by policy (403) is an audited action of its own, `refused`, with the action and
+    /// the reason: a denied key export or delete attempt must show in the audit log, not only in
+    /// the caller's browser. Every page, form and API call that is refused passes here.
+    func auditRefusal(_ refusal: Refusal, of route: Router.Route, in request: RequestContext) {
+        guard refusal.code == .forbidden else { return }
+        let principal = request.principal
+        record(Event(
+            at: context.clock.now, actor: principal.name, action: route.action?.rawValue ?? "", target: Self.target(of: route, request.parameters),
+            result: .refused, detail: refusal.message, remoteAddress: principal.remoteAddress))
+    }
+
+    /// An API call whose signature was refused (401), audited with the access key it named (and
+    /// the key's user when the key exists), never the signature: repeated failures with one key
+    /// are how a leaked or guessed key shows up.
+    func auditSignatureFailure(
+        _ failure: SDKSignature.Failure, request: HTTPRequest, route: Router.Route, parameters: [String: String], keyOwner: User?
+    ) {
+        let accessKey = request.header("authorization").flatMap { try? SDKSignature.Authorization(header: $0).accessKey }
+        let named = accessKey.map { "access key \($0.prefix(64))" } ?? "no access key"
+        record(Event(
+            at: context.clock.now, actor: keyOwner?.name ?? "anonymous", action: route.action?.rawValue ?? "",
+            target: Self.target(of: route, parameters), result: .refused,
+            detail: "API signature refused (\(named)): \(failure.reason)", remoteAddress: request.remoteAddress))
+    }
+
+    /// The id a refused route was about: its certificate, or the record its `:id` names.
+    private static func target(of route: Router.Route, _ parameters: [String: String]) -> String {
+        route.certificateCapture.flatMap { parameters[$0] } ?? parameters["id"] ?? ""
+    }
+
+    /// Appends an audit event outside the refused request's work; a failure to write it is logged
+    /// and does not turn the refusal into a server error.
+    private func record(_ event: Event) {
+        do {
+            try context.database.write { try $0.append(event) }
+        } catch {
+            context.logger.error("could not audit a refusal", metadata: ["action": "\(event.action)", "error": "\(error)"])
+        }
+    }
 }

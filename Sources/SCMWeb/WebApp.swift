@@ -98,24 +98,19 @@ public struct WebApp: Sendable {
                 return failure(error, request: request, requestID: requestID, session: session)
             }
         }
+        let flash = request.cookies[Self.flashCookie].flatMap { $0.removingPercentEncoding }
+        var requestContext = RequestContext(
+            request: request, parameters: parameters, session: session, requestID: requestID, flash: flash)
+        requestContext.permissions = permissions
         do {
             try authorize(route, parameters: parameters, permissions: permissions)
-        } catch let refusal as Refusal {
-            return errorPage(status: Self.status(for: refusal), message: refusal.message, request: request, session: session)
-        } catch {
-            return failure(error, request: request, requestID: requestID, session: session)
-        }
-        let flash = request.cookies[Self.flashCookie].flatMap { $0.removingPercentEncoding }
-        var context = RequestContext(
-            request: request, parameters: parameters, session: session, requestID: requestID, flash: flash)
-        context.permissions = permissions
-        do {
-            var response = try route.handler(&context)
+            var response = try route.handler(&requestContext)
             if flash != nil, response.status == 200 {
                 response.setCookie(Self.flashCookie, "", maxAge: 0)
             }
             return response
         } catch let refusal as Refusal {
+            auditRefusal(refusal, of: route, in: requestContext)
             return errorPage(status: Self.status(for: refusal), message: refusal.message, request: request, session: session)
         } catch {
             return failure(error, request: request, requestID: requestID, session: session)

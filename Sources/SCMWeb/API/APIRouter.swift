@@ -96,8 +96,8 @@ extension WebApp {
     func respondToAPI(_ request: HTTPRequest, route: Router.Route, parameters: [String: String], requestID: String) -> HTTPResponse {
         let keys = AccessKeyService(context: context)
         let user: User
+        var found: User?
         do {
-            var found: User?
             let accessKey = try SDKSignature.verify(request, now: context.clock.now) { accessKey in
                 guard let credentials = try keys.credentials(for: accessKey) else { return nil }
                 found = credentials.user
@@ -107,6 +107,7 @@ extension WebApp {
             user = signedUser
             try keys.noteUse(accessKey)
         } catch let failure as SDKSignature.Failure {
+            auditSignatureFailure(failure, request: request, route: route, parameters: parameters, keyOwner: found)
             return .json(
                 [
                     "error_code": "APIGW.0301", "error_msg": "Incorrect IAM authentication information: \(failure.reason)",
@@ -133,6 +134,7 @@ extension WebApp {
                     "error_msg": refusals.map(\.message).joined(separator: " "),
                 ], status: refusals.map(Self.status(for:)).max() ?? 400)
         } catch let refusal as Refusal {
+            auditRefusal(refusal, of: route, in: requestContext)
             return .json(["error_code": APIErrorCode.code(for: refusal), "error_msg": refusal.message], status: Self.status(for: refusal))
         } catch {
             return apiFailure(error, request: request, requestID: requestID)
