@@ -225,10 +225,8 @@ extension WebApp {
         let query = AuditQuery(
             actor: actor, action: action, target: target, result: result, from: from, until: until,
             owners: request.principal.ownerScope(for: .auditList), offset: (page - 1) * limit, limit: limit)
-        let (events, total, chain) = try context.database.read { store in
-            let found = refusals.isEmpty ? try store.auditEvents(query) : ([], 0)
-            return (found.0, found.1, try store.verifyAuditChain())
-        }
+        let (events, total) = refusals.isEmpty ? try context.database.read { try $0.auditEvents(query) } : ([], 0)
+        let chain = try context.database.verifyAuditChain()
         func link(_ number: Int) -> String {
             var items = [("actor", actor), ("action", action), ("target", target), ("result", result?.rawValue ?? ""),
                          ("from", fromText), ("until", untilText)].filter { !$0.1.isEmpty }
@@ -242,6 +240,8 @@ extension WebApp {
             (intact, chainText) = (true, "The hash chain of all \(entries) entries verifies: no entry was edited or removed.")
         case .broken(let id, let reason):
             (intact, chainText) = (false, "The hash chain is broken at event \(id): \(reason).")
+        case .truncated(let entries, let anchored):
+            (intact, chainText) = (false, AuditVerification.truncationText(entries: entries, anchored: anchored))
         }
         let first = total == 0 ? 0 : query.offset + 1
         let view = AuditPage(

@@ -11,6 +11,7 @@ import hashlib
 import html
 import re
 import signal
+import shutil
 import sqlite3
 import urllib.parse
 
@@ -377,20 +378,43 @@ def test_ten_wrong_passwords_lock_the_login(sec):
     assert client.get("/certificates").status_code != 200
 
 
-def test_audit_verify_detects_an_edited_row(sec, tmp_path):
-    assert run_scm("audit", "verify", "--data-dir", str(sec.data_dir)).stdout.startswith("ok ")
+def copy_of_data(sec, tmp_path):
+    """The database and its keys directory (the audit key and anchor), as a backup would hold them."""
     copy_dir = tmp_path / "copy"
     copy_dir.mkdir()
     with sec.db() as source, sqlite3.connect(copy_dir / "scm.sqlite") as target:
         source.backup(target)
+    shutil.copytree(sec.data_dir / "keys", copy_dir / "keys")
+    return copy_dir
+
+
+def test_audit_verify_detects_an_edited_row(sec, tmp_path):
+    assert run_scm("audit", "verify", "--data-dir", str(sec.data_dir)).stdout.startswith("ok ")
+    copy_dir = copy_of_data(sec, tmp_path)
     with sqlite3.connect(copy_dir / "scm.sqlite") as db:
         db.execute("DROP TRIGGER events_no_update")
-        victim = db.execute("SELECT id FROM events WHERE action = 'login' ORDER BY id LIMIT 1 OFFSET 2").fetchone()[0]
+        victim = db.execute("SELECT id FROM events ORDER BY id LIMIT 1 OFFSET 2").fetchone()[0]
         db.execute("UPDATE events SET detail = 'nothing happened here' WHERE id = ?", (victim,))
     proc = run_scm("audit", "verify", "--data-dir", str(copy_dir), check=False)
     assert proc.returncode == 1
     assert f"broken at event {victim}" in proc.stdout
     assert run_scm("audit", "verify", "--data-dir", str(sec.data_dir)).stdout.startswith("ok ")
+
+
+def test_audit_verify_detects_the_newest_rows_cut_off(sec, tmp_path):
+    copy_dir = copy_of_data(sec, tmp_path)
+    with sqlite3.connect(copy_dir / "scm.sqlite") as db:
+        db.execute("DROP TRIGGER events_no_delete")
+        last = db.execute("SELECT max(id) FROM events").fetchone()[0]
+        db.execute("DELETE FROM events WHERE id > ?", (last - 3,))
+    proc = run_scm("audit", "verify", "--data-dir", str(copy_dir), check=False)
+    assert proc.returncode == 1 and proc.stdout.startswith("truncated: "), proc.stdout
+    assert "the newest 3 entries were removed" in proc.stdout
+    # Without the keys directory nothing can be vouched for, and no key is made up.
+    (copy_dir / "keys" / "audit.key").unlink()
+    proc = run_scm("audit", "verify", "--data-dir", str(copy_dir), check=False)
+    assert proc.returncode == 2 and "no audit key" in proc.stdout
+    assert not (copy_dir / "keys" / "audit.key").exists()
 
 
 def test_a_missing_master_key_is_not_replaced_while_sealed_keys_need_it(tmp_path):
