@@ -189,7 +189,7 @@ extension WebApp {
     }
 
     private func iamLayout(_ request: RequestContext, _ title: String, section: String, crumbs: [Crumb]) -> Layout {
-        layout(title: title, session: request.session, section: section, crumbs: crumbs, flash: request.flash)
+        layout(title: title, request: request, section: section, crumbs: crumbs, flash: request.flash)
     }
 
     // MARK: Audit log

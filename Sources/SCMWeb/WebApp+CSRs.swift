@@ -50,7 +50,7 @@ extension WebApp {
         let to = min(pageNumber * limit, result.total)
         let model = CSRListPage(
             layout: layout(
-                title: "CSRs", session: request.session, section: "csrs",
+                title: "CSRs", request: request, section: "csrs",
                 crumbs: [
                     Crumb(title: "SSL Certificate Manager", href: "/certificates"), Crumb(title: "CSRs", href: nil),
                 ],
@@ -115,7 +115,7 @@ extension WebApp {
         let usage = values["usage"] ?? StoredCSR.Usage.personal.rawValue
         let model = NewCSRPage(
             layout: layout(
-                title: "Create CSR", session: request.session, section: "csrs",
+                title: "Create CSR", request: request, section: "csrs",
                 crumbs: [Crumb(title: "CSRs", href: "/csrs"), Crumb(title: "Create CSR", href: nil)],
                 flash: request.flash),
             errors: errors, name: values["name"] ?? "", domainName: values["domain_name"] ?? "",
@@ -155,7 +155,7 @@ extension WebApp {
     private func uploadCSRForm(_ request: RequestContext, values: FormData, errors: FormErrors) -> String {
         let model = UploadCSRPage(
             layout: layout(
-                title: "Upload CSR", session: request.session, section: "csrs",
+                title: "Upload CSR", request: request, section: "csrs",
                 crumbs: [Crumb(title: "CSRs", href: "/csrs"), Crumb(title: "Upload CSR", href: nil)],
                 flash: request.flash),
             errors: errors, name: values["name"] ?? "", csr: values["csr"] ?? "",
@@ -232,7 +232,7 @@ extension WebApp {
         ]
         let model = CSRDetailsPage(
             layout: layout(
-                title: csr.name, session: request.session, section: "csrs",
+                title: csr.name, request: request, section: "csrs",
                 crumbs: [Crumb(title: "CSRs", href: "/csrs"), Crumb(title: csr.name, href: nil)], flash: request.flash),
             errors: errors, id: csr.id, name: csr.name, newName: newName ?? csr.name, fields: fields,
             domains: [csr.domainName] + csr.sans, pem: csr.pem, downloadHref: "/csrs/\(csr.id)/download",

@@ -144,6 +144,15 @@ public struct WebApp: Sendable {
         return .html(templates.render(page, "error"), status: status)
     }
 
+    /// The frame of a page for the request's user, with `may` filled from their policies so the
+    /// page offers no button the server would refuse (issue 8).
+    func layout(title: String, request: RequestContext, section: String = "", crumbs: [Crumb] = [], flash: String? = nil) -> Layout {
+        var frame = layout(title: title, session: request.session, section: section, crumbs: crumbs, flash: flash)
+        frame.may = Layout.may(request.permissions)
+        return frame
+    }
+
+    /// The frame of a page without the caller's policies (error pages): `may` allows nothing.
     func layout(title: String, session: Session?, section: String = "", crumbs: [Crumb] = [], flash: String? = nil) -> Layout {
         // One indexed count per page (`messages_unread`); a failed count only hides the badge.
         let unread = session.flatMap { session in

@@ -144,6 +144,16 @@ def test_read_only_user_walks_every_route_and_nothing_changes(sec):
     # No button the auditor may not use, and no key leaves.
     page = auditor.get("/certificates").text
     assert "/delete\"" not in page and "/download\"" not in page
+    # Every form on every page the auditor reaches is one they may use: their own account, inbox
+    # and sign-out. Whatever else a read-only user would post, the server refuses.
+    auditor_pages, auditor_forms = crawl(auditor)
+    assert len(auditor_pages) >= 25, len(auditor_pages)
+    offered = sorted(action for action, _ in auditor_forms if not action.startswith(OWN_ROUTES))
+    assert not offered, f"forms offered to a read-only user: {offered}"
+    creates = ('href="/csrs/new"', 'href="/csrs/upload"', 'href="/certificates/buy"', 'href="/certificates/upload"')
+    for path in auditor_pages:
+        text = auditor.get(path).text
+        assert not any(link in text for link in creates), f"{path} offers a create link to a read-only user"
 
 
 def test_deny_on_delete_blocks_delete_and_nothing_else(sec):

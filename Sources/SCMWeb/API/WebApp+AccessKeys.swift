@@ -52,7 +52,7 @@ extension WebApp {
         }
         let page = AccessKeysPage(
             layout: layout(
-                title: "Access Keys", session: context.session, section: "users",
+                title: "Access Keys", request: context, section: "users",
                 crumbs: [Crumb(title: "Users", href: nil), Crumb(title: "Access Keys", href: nil)], flash: context.flash),
             rows: rows, canCreate: keys.count < AccessKeyService.maximumKeysPerUser, maximum: AccessKeyService.maximumKeysPerUser,
             newKey: newKey, error: error)
