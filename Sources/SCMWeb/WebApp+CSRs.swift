@@ -158,8 +158,7 @@ extension WebApp {
                 title: "Upload CSR", request: request, section: "csrs",
                 crumbs: [Crumb(title: "CSRs", href: "/csrs"), Crumb(title: "Upload CSR", href: nil)],
                 flash: request.flash),
-            errors: errors, name: values["name"] ?? "", csr: values["csr"] ?? "",
-            privateKey: values["private_key"] ?? "")
+            errors: errors, name: values["name"] ?? "", csr: values["csr"] ?? "")
         return templates.render(model, "csr-upload")
     }
 

@@ -72,7 +72,7 @@ extension WebApp {
             errors: errors, name: values.name,
             // A file that is not text came back as base64: not worth showing in the textarea again.
             certificate: Self.textareaValue(values.certificate), chain: Self.textareaValue(values.chain),
-            privateKey: Self.textareaValue(values.privateKey), project: values.project)
+            project: values.project)
         return templates.render(page, "upload")
     }
 
