@@ -63,7 +63,7 @@ extension WebApp {
         record(Event(
             at: context.clock.now, actor: keyOwner?.name ?? "anonymous", action: route.action?.rawValue ?? "",
             target: Self.target(of: route, parameters), result: .refused,
-            detail: "API signature refused (\(named)): \(failure.reason)", remoteAddress: request.remoteAddress))
+            detail: "API signature refused (\(named)): \(failure.detail ?? failure.reason)", remoteAddress: request.remoteAddress))
     }
 
     /// The id a refused route was about: its certificate, or the record its `:id` names.

@@ -24,7 +24,7 @@ extension WebApp {
         let limit = try context.pageLimit(context.queryInt("limit", range: 0...1000))
         let offset = try context.queryInt("offset", range: 0...Int(Int32.max)) ?? 0
         let page = try csrService.list(
-            name: context.request.query["name"], keyAlgorithm: context.request.query["private_key_algo"], offset: offset, limit: limit,
+            name: context.apiQuery["name"], keyAlgorithm: context.apiQuery["private_key_algo"], offset: offset, limit: limit,
             by: context.principal)
         return .ok(["csr_list": .array(page.items.map { APIFormat.csr($0) }), "total": .int(Int64(page.total))])
     }

@@ -103,7 +103,7 @@ extension WebApp {
                 found = credentials.user
                 return credentials.secret
             }
-            guard let signedUser = found else { throw SDKSignature.Failure(reason: "verify aksk signature fail") }
+            guard let signedUser = found else { throw SDKSignature.Failure(reason: SDKSignature.signatureMismatch) }
             user = signedUser
             try keys.noteUse(accessKey)
         } catch let failure as SDKSignature.Failure {
@@ -157,6 +157,11 @@ extension APIResult {
 }
 
 extension RequestContext {
+    /// The query as its signature covered it (sdk-auth.md §4 step 4): percent-decoded, a `+`
+    /// a plus. Read as a form would (`+` a space), `name=a+b` would be signed as one value and
+    /// acted on as another.
+    var apiQuery: FormData { FormData(urlEncoded: request.rawQuery, plusIsSpace: false) }
+
     /// The JSON object body of an API call; an empty body is an empty object.
     var jsonBody: JSONObject {
         get throws { try JSONObject(body: request.body) }
@@ -164,7 +169,7 @@ extension RequestContext {
 
     /// A query parameter that must be one of `allowed` (case-sensitive, as the SDK sends them).
     func queryChoice(_ name: String, _ allowed: [String]) throws -> String? {
-        guard let value = request.query[name] else { return nil }
+        guard let value = apiQuery[name] else { return nil }
         guard allowed.contains(value) else {
             throw APIError.badRequest("The query parameter \(name) must be one of \(allowed.joined(separator: ", ")), not \"\(value)\".")
         }
@@ -172,7 +177,7 @@ extension RequestContext {
     }
 
     func queryInt(_ name: String, range: ClosedRange<Int>) throws -> Int? {
-        guard let value = request.query[name] else { return nil }
+        guard let value = apiQuery[name] else { return nil }
         guard let number = Int(value), range.contains(number) else {
             throw APIError.badRequest("The query parameter \(name) must be an integer from \(range.lowerBound) to \(range.upperBound), not \"\(value)\".")
         }
@@ -180,7 +185,7 @@ extension RequestContext {
     }
 
     func queryBool(_ name: String) throws -> Bool? {
-        guard let value = request.query[name] else { return nil }
+        guard let value = apiQuery[name] else { return nil }
         switch value {
         case "true": return true
         case "false": return false
