@@ -15,15 +15,10 @@ from huaweicloudsdkscm.v3 import (CreateCsrRequest, CreateCsrRequestBody, Delete
                                   ListCertificatesRequest, ListCsrRequest, ShowCertificateRequest, ShowCsrPrivateKeyRequest,
                                   ShowCsrRequest, UnsubscribeCertificateRequest, UpdateCsrRequest, UpdateCSRRequestBody)
 
-from conftest import make_stack, row_ids, run_scm, stop_stack, total_count
+from conftest import access_key, make_stack, row_ids, stop_stack, total_count
 from test_api_sdk import buy, make_client
 from test_lifecycle import APPLICANT
 from test_security import create_user
-
-
-def access_key(st, name: str) -> tuple[str, str]:
-    out = run_scm("user", "access-key", "create", "--data-dir", str(st.data_dir), "--name", name).stdout
-    return re.search(r"access key: (\S+)", out).group(1), re.search(r"secret key: (\S+)", out).group(1)
 
 
 @pytest.fixture(scope="module")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 import re
 import signal
 import shutil
@@ -16,10 +17,11 @@ import sqlite3
 import urllib.parse
 
 import pytest
+import requests
 
 from test_files import ExternalCA, upload
-from conftest import (ADMIN_NAME, ADMIN_PASSWORD, SERVE_ARGS, Console, ScmServe, Stack, dismantle, links, run_scm,
-                      started_stack)
+from conftest import (ADMIN_NAME, ADMIN_PASSWORD, SERVE_ARGS, Console, ScmServe, Stack, access_key, dismantle, links,
+                      run_scm, started_stack)
 
 XSS = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>']
 # What must never come back, and what the escaped text looks like on a page.
@@ -156,7 +158,10 @@ def test_read_only_user_walks_every_route_and_nothing_changes(sec):
         assert not any(link in text for link in creates), f"{path} offers a create link to a read-only user"
 
 
-def test_deny_on_delete_blocks_delete_and_nothing_else(sec):
+@pytest.fixture(scope="module")
+def careful(sec):
+    """A user whose group holds SCM FullAccess and a custom policy denying scm:cert:delete: its
+    name and password."""
     admin = sec.admin
     admin.get("/policies/new")
     document = '{"Version":"1.1","Statement":[{"Effect":"Deny","Action":["scm:cert:delete"]}]}'
@@ -170,14 +175,19 @@ def test_deny_on_delete_blocks_delete_and_nothing_else(sec):
         admin.get("/users/groups")
         r = admin.post(f"/users/groups/{group}/policies", {"policy": str(policies[name]), "project": ""})
         assert r.status_code == 303, r.text[:500]
-    password = create_user(admin, "careful1", "careful")
+    return "careful1", create_user(admin, "careful1", "careful")
+
+
+def test_deny_on_delete_blocks_delete_and_nothing_else(sec, careful):
+    admin = sec.admin
+    name, password = careful
     # A certificate the administrator may delete: the list offers it.
     listing = admin.get("/certificates", params={"limit": "50"}).text
     deletable = re.findall(r'href="/certificates/([^"/]+)/delete"', listing)
     assert deletable, "no deletable certificate in the seed"
     cert_id = deletable[0]
 
-    user = sec.login("careful1", password)
+    user = sec.login(name, password)
     page = user.get("/certificates", params={"limit": "50"}).text
     assert "/delete\"" not in page
     assert user.get(f"/certificates/{cert_id}/delete").status_code == 403
@@ -193,6 +203,85 @@ def test_deny_on_delete_blocks_delete_and_nothing_else(sec):
     assert r.status_code == 303, r.text[:500]
     with sec.db() as db:
         assert db.execute("SELECT name FROM certificates WHERE id = ?", (cert_id,)).fetchone()[0] == "careful-renamed"
+
+
+def sample(schema: dict):
+    """A value of the JSON schema's type, for a body whose content does not matter."""
+    kind = schema.get("type")
+    if kind == "object":
+        return {name: sample(field) for name, field in schema.get("properties", {}).items()
+                if name in schema.get("required", [])}
+    return {"string": "x", "integer": 1, "boolean": True, "array": [], "number": 1}.get(kind, "x") \
+        if kind != "array" or "items" not in schema else [sample(schema["items"])]
+
+
+def test_read_only_access_key_walks_every_api_operation_and_nothing_changes(sec):
+    """Every operation of /v3/scm/openapi.json with a read-only user's key: a call whose action
+    SCM ReadOnlyAccess does not allow is 403, the others answer, and no row changes."""
+    from test_api_sdk import signed_request
+    ak, sk = access_key(sec, "auditor1")
+    with sec.db() as db:
+        cert_id = db.execute("SELECT id FROM certificates WHERE status = 'ISSUED' LIMIT 1").fetchone()[0]
+    admin = sec.admin
+    admin.get("/csrs/new")
+    assert admin.post("/csrs", {"name": "walk-csr", "domain_name": "walk.example.com", "private_key_algo": "EC_P256",
+                                "usage": "PERSONAL"}).status_code == 303
+    with sec.db() as db:
+        csr_id = db.execute("SELECT id FROM csrs WHERE name = 'walk-csr'").fetchone()[0]
+    document = requests.get(sec.base_url + "/v3/scm/openapi.json", timeout=30).json()
+
+    def keys(db) -> list:
+        return db.execute("SELECT ak, user_id, sealed_sk, enabled, created_at FROM access_keys ORDER BY ak").fetchall()
+
+    before = {t: v for t, v in snapshot(sec).items() if t != "access_keys"}
+    with sec.db() as db:
+        keys_before = keys(db)
+    walked = refused = 0
+    for path, methods in document["paths"].items():
+        for method, operation in methods.items():
+            concrete = re.sub(r"\{(certificate_id|cert_id|resource_id)\}", cert_id, path).replace("{id}", csr_id)
+            schema = operation.get("requestBody", {}).get("content", {}).get("application/json", {}).get("schema")
+            body = json.dumps(sample(schema)).encode() if schema else b""
+            r = signed_request(sec, method.upper(), concrete, body=body, ak=ak, sk=sk)
+            action = operation["x-scm-action"]
+            where = f"{method.upper()} {path} ({operation['operationId']}, {action})"
+            if action.endswith((":get", ":list")):
+                assert r.status_code not in (401, 403) and r.status_code < 500, f"{where}: {r.status_code} {r.text[:300]}"
+            else:
+                assert r.status_code == 403, f"{where} answered {r.status_code}: {r.text[:300]}"
+                assert r.json()["error_code"] == "SCM.0003" and action in r.json()["error_msg"], where
+                refused += 1
+            walked += 1
+    assert walked == 27 and refused >= 15, (walked, refused)
+    after = {t: v for t, v in snapshot(sec).items() if t != "access_keys"}
+    changed = [t for t in set(before) | set(after) if before.get(t) != after.get(t)]
+    assert not changed, f"a read-only access key changed: {changed}"
+    with sec.db() as db:
+        assert keys(db) == keys_before
+
+
+def test_deny_on_delete_through_the_sdk_blocks_delete_certificate_only(sec, careful):
+    from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
+    from huaweicloudsdkscm.v3 import (CreateCsrRequest, CreateCsrRequestBody, DeleteCertificateRequest, DeleteCsrRequest,
+                                      ListCertificatesRequest, ShowCertificateRequest, UpdateCSRRequestBody,
+                                      UpdateCsrRequest)
+    from test_api_sdk import make_client
+    client = make_client(sec, *access_key(sec, careful[0]))
+    listing = sec.admin.get("/certificates", params={"limit": "50"}).text
+    cert_id = re.findall(r'href="/certificates/([^"/]+)/delete"', listing)[-1]
+    with pytest.raises(ClientRequestException) as info:
+        client.delete_certificate(DeleteCertificateRequest(certificate_id=cert_id))
+    assert info.value.status_code == 403 and info.value.error_code == "SCM.0003"
+    assert "no-delete" in info.value.error_msg and "scm:cert:delete" in info.value.error_msg
+    with sec.db() as db:
+        assert db.execute("SELECT count(*) FROM certificates WHERE id = ?", (cert_id,)).fetchone()[0] == 1
+    # Every other call of this user still works, deleting a CSR included (another action).
+    assert client.show_certificate(ShowCertificateRequest(certificate_id=cert_id)).id == cert_id
+    assert client.list_certificates(ListCertificatesRequest(limit=10, offset=0)).total_count > 0
+    csr = client.create_csr(CreateCsrRequest(body=CreateCsrRequestBody(
+        name="careful-csr", domain_name="www.careful.com", private_key_algo="EC_P256", usage="PERSONAL")))
+    client.update_csr(UpdateCsrRequest(id=csr.id, body=UpdateCSRRequestBody(name="careful-csr-2")))
+    client.delete_csr(DeleteCsrRequest(id=csr.id))
 
 
 def assert_escaped(pages: dict[str, str], where: str) -> None:
