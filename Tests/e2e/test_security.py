@@ -347,6 +347,104 @@ def test_xss_payloads_come_back_escaped_everywhere(sec):
     assert_escaped({"/login": r.text}, "login user name")
 
 
+# Text each free-text field accepts that is still escape-significant in HTML: every one of the
+# five characters Mustache escapes. What is stored must be the text; what is shown, its escape.
+STORED = """x<b>"'&y"""
+STORED_ESCAPED = "x&lt;b&gt;&quot;&#39;&amp;y"
+
+
+def shows_escaped(page: str, where: str) -> None:
+    assert STORED_ESCAPED in page, f"{where}: the value is not shown escaped"
+    assert STORED not in page, f"{where}: the value is shown raw"
+
+
+def test_text_fields_store_escape_significant_text_and_show_it_escaped(sec):
+    """Values each field accepts, so they are stored, not refused: the application's organization
+    fields, CSR company fields, revoke reason, cloud resource name, webhook URL. Tag values and certificate names
+    accept none of the five characters: there the refusal is checked, and that nothing is stored."""
+    from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
+    from huaweicloudsdkscm.v3 import (CreateCertificateTagRequest, CreateCertificateTagRequestBody, ImportCertificateRequest,
+                                      ImportCertificateRequestBody, ScsResourceTag)
+    from test_api_sdk import make_client
+    from test_lifecycle import buy, post_json
+    admin = sec.admin
+
+    # The application's organization fields (one line of text, any characters; the contacts'
+    # names take letters, spaces and _ - , . only).
+    cert_id = buy(admin, cert_type="OV_SSL_CERT")
+    # Form field → column of `applications`.
+    contacts = {"company_name": "company_name", "company_unit": "company_unit", "company_province": "province",
+                "company_city": "city"}
+    resp, body = post_json(admin, f"/certificates/{cert_id}/apply", {
+        **{field: STORED for field in contacts}, "applicant_name": "Li Wei", "contact_name": "Wang Fang",
+        "country": "CN", "applicant_phone": "+86 138 0000 0000",
+        "applicant_email": "li.wei@example.com", "contact_phone": "+86 138 0000 0001", "contact_email": "ops@example.com",
+        "domain": "xss-apply.example.com", "csr_mode": "system", "key_algorithm": "RSA_2048", "domain_method": "DNS",
+        "ca_hash_algorithm": "DEFAULT", "agree": "on", "action": "submit"})
+    assert resp.status_code == 200, body
+    with sec.db() as db:
+        row = db.execute(f"SELECT {', '.join(contacts.values())} FROM applications WHERE certificate_id = ?",
+                         (cert_id,)).fetchone()
+    assert list(row) == [STORED] * len(contacts), row
+    shows_escaped(admin.get(f"/certificates/{cert_id}").text, "application organization fields")
+
+    # A CSR's company fields.
+    admin.get("/csrs/new")
+    r = admin.post("/csrs", {"name": "xss-company", "domain_name": "xss-csr.example.com", "private_key_algo": "EC_P256",
+                             "usage": "ENTERPRISE", "company_country": "CN", "company_province": STORED,
+                             "company_city": STORED, "company_name": STORED, "sans": ""})
+    assert r.status_code == 303, r.text[:500]
+    with sec.db() as db:
+        csr_id, *company = db.execute("SELECT id, company_name, company_province, company_city FROM csrs "
+                                      "WHERE name = 'xss-company'").fetchone()
+    assert company == [STORED] * 3
+    shows_escaped(admin.get(f"/csrs/{csr_id}").text, "CSR company fields")
+
+    # A revocation reason.
+    listing = admin.get("/certificates", params={"limit": "50", "status": "ISSUED"}).text
+    revocable = re.findall(r'href="/certificates/([^"/]+)/revoke"', listing)
+    assert revocable, "no revocable certificate in the seed"
+    admin.get(f"/certificates/{revocable[0]}/revoke")
+    r = admin.post(f"/certificates/{revocable[0]}/revoke", {"reason": STORED})
+    assert r.status_code == 303, r.text[:500]
+    with sec.db() as db:
+        assert db.execute("SELECT revoke_reason FROM certificates WHERE id = ?", (revocable[0],)).fetchone()[0] == STORED
+    shows_escaped(admin.get(f"/certificates/{revocable[0]}").text, "revoke reason")
+
+    # A cloud resource's name (an ELB load balancer's name is free text).
+    admin.get("/cloud/elb")
+    r = admin.post("/cloud/elb/resources", {"kind": "elb-loadbalancer", "name": STORED, "region": "cn-north-4",
+                                            "project": "default", "https_ready": "on"})
+    assert r.status_code == 303, r.text[:500]
+    with sec.db() as db:
+        assert db.execute("SELECT count(*) FROM cloud_resources WHERE name = ?", (STORED,)).fetchone()[0] == 1
+    shows_escaped(admin.get("/cloud/elb").text, "cloud resource name")
+
+    # A webhook URL: a URL holds no < > or ", but & and ' are escape-significant too.
+    url = "https://hooks.example.com/scm?a=1&b='c'"
+    admin.get("/messages/webhooks")
+    r = admin.post("/messages/webhooks", {"url_CERT_EXPIRING": url, "url_CERT_EXPIRED": "", "url_AUTO_RENEWAL": ""})
+    assert r.status_code == 303, r.text[:500]
+    with sec.db() as db:
+        assert db.execute("SELECT url FROM webhooks WHERE event_type = 'CERT_EXPIRING'").fetchone()[0] == url
+    page = admin.get("/messages/webhooks").text
+    assert "https://hooks.example.com/scm?a=1&amp;b=&#39;c&#39;" in page and url not in page
+
+    # Tag values and certificate names accept none of the five: refused, and nothing stored.
+    client = make_client(sec, *access_key(sec, ADMIN_NAME))
+    for value in ("a<b", 'a"b', "a'b", "a&b", "a>b"):
+        with pytest.raises(ClientRequestException) as info:
+            client.create_certificate_tag(CreateCertificateTagRequest(
+                resource_id=cert_id, body=CreateCertificateTagRequestBody(tag=ScsResourceTag(key="xss", value=value))))
+        assert info.value.status_code == 400, value
+        with pytest.raises(ClientRequestException) as info:
+            client.import_certificate(ImportCertificateRequest(body=ImportCertificateRequestBody(
+                name=value, certificate="x", private_key="x")))
+        assert info.value.status_code == 400 and "name" in info.value.error_msg.lower(), (value, info.value.error_msg)
+    with sec.db() as db:
+        assert db.execute("SELECT count(*) FROM certificate_tags WHERE key = 'xss'").fetchone()[0] == 0
+
+
 def test_missing_and_forged_csrf_tokens_are_refused(sec):
     admin = sec.admin
     listing = admin.get("/certificates").text
@@ -437,12 +535,15 @@ def test_keys_rotate_keeps_certificates_downloadable(sec, tmp_path):
     assert before.status_code == 200 and before.headers["Content-Type"] == "application/zip"
     key_file = sec.data_dir / "keys" / "master.key"
     old_key = key_file.read_bytes()
+    audit_key = (key_file.parent / "audit.key").read_bytes()
     sec.scm.stop(signal.SIGTERM)
     proc = run_scm("keys", "rotate", "--data-dir", str(sec.data_dir))
     assert proc.stdout.startswith("re-sealed ")
     assert key_file.read_bytes() != old_key and len(key_file.read_bytes()) == 32
-    # No master.key.old or .new left behind (.lock is the keys directory's lock file).
-    assert sorted(p.name for p in key_file.parent.iterdir() if p.name != ".lock") == ["master.key"]
+    # No master.key.old or .new left behind; the audit log's key is not the master key and stays.
+    assert sorted(p.name for p in key_file.parent.iterdir() if p.name.startswith("master.key")) == ["master.key"]
+    assert (key_file.parent / "audit.key").read_bytes() == audit_key
+    assert run_scm("audit", "verify", "--data-dir", str(sec.data_dir)).stdout.startswith("ok ")
     with sec.db() as db:
         assert db.execute("SELECT sealed_private_key FROM certificate_materials WHERE certificate_id = ?",
                           (cert_id,)).fetchone()[0] != sealed_before
