@@ -141,10 +141,11 @@ extension WebApp {
             }
             return try showDeploy(&request, results: outcomes)
         } catch let refusal as Refusal {
+            let reply = answer(to: refusal, in: request)
             if request.request.wantsJSON {
-                return .json(["error_code": APIErrorCode.code(for: refusal), "error_msg": refusal.message], status: Self.status(for: refusal))
+                return .json(["error_code": reply.code, "error_msg": refusal.message], status: reply.status)
             }
-            return try showDeploy(&request, errors: FormErrors([refusal]), status: Self.status(for: refusal))
+            return try showDeploy(&request, errors: FormErrors([refusal]), status: reply.status)
         }
     }
 
@@ -183,10 +184,11 @@ extension WebApp {
             if request.request.wantsJSON { return .json(["pushed": product.rawValue]) }
             return try showPush(&request, pushed: product)
         } catch let refusal as Refusal {
+            let reply = answer(to: refusal, in: request)
             if request.request.wantsJSON {
-                return .json(["error_code": APIErrorCode.code(for: refusal), "error_msg": refusal.message], status: Self.status(for: refusal))
+                return .json(["error_code": reply.code, "error_msg": refusal.message], status: reply.status)
             }
-            return try showPush(&request, errors: FormErrors([refusal]), status: Self.status(for: refusal))
+            return try showPush(&request, errors: FormErrors([refusal]), status: reply.status)
         }
     }
 

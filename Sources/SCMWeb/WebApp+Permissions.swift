@@ -41,16 +41,23 @@ extension WebApp {
         try permissions.authorize(action, onCertificate: id, in: project)
     }
 
-    /// A refusal by policy (403) is an audited action of its own, `refused`, with the action and
-    /// the reason: a denied key export or delete attempt must show in the audit log, not only in
-    /// the caller's browser. Every page, form and API call that is refused passes here.
-    func auditRefusal(_ refusal: Refusal, of route: Router.Route, in request: RequestContext) {
-        guard refusal.code == .forbidden else { return }
-        let principal = request.principal
-        record(Event(
-            at: context.clock.now, actor: principal.name, action: route.action?.rawValue ?? "", target: Self.target(of: route, request.parameters),
-            result: .refused, detail: refusal.message, remoteAddress: principal.remoteAddress))
+    /// How the web answers `refusals` made while serving `request`: the status and code of the
+    /// table (`RefusalAnswer`), and for a refusal by policy (403) a `refused` audit event with the
+    /// action and the reason, so a denied key export or delete attempt shows in the audit log and
+    /// not only in the caller's browser. Every place that turns a refusal into a response, on a
+    /// page, a form or the API, asks here.
+    func answer(to refusals: [Refusal], in request: RequestContext) -> RefusalAnswer {
+        for refusal in refusals where refusal.code == .forbidden {
+            let principal = request.principal
+            record(Event(
+                at: context.clock.now, actor: principal.name, action: request.route?.action?.rawValue ?? "",
+                target: request.route.map { Self.target(of: $0, request.parameters) } ?? "", result: .refused,
+                detail: refusal.message, remoteAddress: principal.remoteAddress))
+        }
+        return RefusalAnswer(refusals)
     }
+
+    func answer(to refusal: Refusal, in request: RequestContext) -> RefusalAnswer { answer(to: [refusal], in: request) }
 
     /// An API call whose signature was refused (401), audited with the access key it named (and
     /// the key's user when the key exists), never the signature: repeated failures with one key

@@ -102,6 +102,7 @@ public struct WebApp: Sendable {
         var requestContext = RequestContext(
             request: request, parameters: parameters, session: session, requestID: requestID, flash: flash)
         requestContext.permissions = permissions
+        requestContext.route = route
         do {
             try authorize(route, parameters: parameters, permissions: permissions)
             var response = try route.handler(&requestContext)
@@ -110,8 +111,8 @@ public struct WebApp: Sendable {
             }
             return response
         } catch let refusal as Refusal {
-            auditRefusal(refusal, of: route, in: requestContext)
-            return errorPage(status: Self.status(for: refusal), message: refusal.message, request: request, session: session)
+            let reply = answer(to: refusal, in: requestContext)
+            return errorPage(status: reply.status, message: refusal.message, request: request, session: session)
         } catch {
             return failure(error, request: request, requestID: requestID, session: session)
         }
@@ -126,19 +127,10 @@ public struct WebApp: Sendable {
             session: session)
     }
 
-    /// The one table from refusal codes to HTTP statuses.
-    static func status(for refusal: Refusal) -> Int {
-        switch refusal.code {
-        case .notFound: 404
-        case .forbidden: 403
-        case .conflict: 409
-        default: 400
-        }
-    }
 
     func errorPage(status: Int, message: String, request: HTTPRequest, session: Session?) -> HTTPResponse {
         if request.wantsJSON || request.rawPath.hasPrefix("/v3/") {
-            return .json(["error_code": "SCM.\(status == 404 ? "0020" : status == 403 ? "0003" : "0005")", "error_msg": message], status: status)
+            return .json(["error_code": RefusalAnswer(status: status).code, "error_msg": message], status: status)
         }
         let page = ErrorPage(layout: layout(title: ErrorPage.title(status), session: session), status: status, message: message)
         return .html(templates.render(page, "error"), status: status)

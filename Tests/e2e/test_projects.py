@@ -97,6 +97,10 @@ def test_its_own_dev_certificates_are_fully_usable(proj):
     r = proj.dev.post(f"/certificates/{first}/move-project", {"enterprise_project": "default"},
                       token=proj.dev.csrf_token(page))
     assert r.status_code == 403 and "enterprise project &quot;default&quot;" in r.text
+    # Refused by the service, not the route, and audited all the same.
+    with proj.db() as db:
+        assert db.execute("SELECT count(*) FROM events WHERE actor = 'dev1' AND result = 'refused' AND target = ? "
+                          "AND action = 'scm:cert:update'", (first,)).fetchone()[0] == 1
     proj.dev_client.unsubscribe_certificate(UnsubscribeCertificateRequest(cert_id=second))
     with proj.db() as db:
         assert db.execute("SELECT name FROM certificates WHERE id = ?", (first,)).fetchone()[0] == "dev-renamed"

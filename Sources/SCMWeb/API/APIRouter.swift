@@ -119,6 +119,7 @@ extension WebApp {
         var requestContext = RequestContext(
             request: request, parameters: parameters, session: nil, requestID: requestID, flash: nil)
         requestContext.apiUser = user
+        requestContext.route = route
         do {
             // The same evaluator as the console, with the key's user (RULES.md §9): SCM.0003, 403.
             requestContext.permissions = try IAMService(context: context).permissions(for: user)
@@ -127,15 +128,11 @@ extension WebApp {
         } catch let error as APIError {
             return .json(["error_code": error.code, "error_msg": error.message], status: error.status)
         } catch let list as RefusalList {
-            let refusals = list.refusals
-            return .json(
-                [
-                    "error_code": APIErrorCode.code(for: refusals.first ?? Refusal(.invalidInput, "")),
-                    "error_msg": refusals.map(\.message).joined(separator: " "),
-                ], status: refusals.map(Self.status(for:)).max() ?? 400)
+            let reply = answer(to: list.refusals, in: requestContext)
+            return .json(["error_code": reply.code, "error_msg": list.refusals.map(\.message).joined(separator: " ")], status: reply.status)
         } catch let refusal as Refusal {
-            auditRefusal(refusal, of: route, in: requestContext)
-            return .json(["error_code": APIErrorCode.code(for: refusal), "error_msg": refusal.message], status: Self.status(for: refusal))
+            let reply = answer(to: refusal, in: requestContext)
+            return .json(["error_code": reply.code, "error_msg": refusal.message], status: reply.status)
         } catch {
             return apiFailure(error, request: request, requestID: requestID)
         }
@@ -145,7 +142,8 @@ extension WebApp {
         context.logger.error(
             "API request failed", metadata: ["request_id": "\(requestID)", "path": "\(request.rawPath)", "error": "\(error)"])
         return .json(
-            ["error_code": "SCM.0500", "error_msg": "Something went wrong on the server. Request ID: \(requestID)."], status: 500)
+            ["error_code": RefusalAnswer.serverError.code, "error_msg": "Something went wrong on the server. Request ID: \(requestID)."],
+            status: RefusalAnswer.serverError.status)
     }
 }
 

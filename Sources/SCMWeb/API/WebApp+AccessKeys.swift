@@ -74,10 +74,11 @@ extension WebApp {
             let newKey = AccessKeysPage.NewKey(accessKey: created.key.accessKeyID, secretKey: created.secret)
             return .html(try accessKeysPage(context, newKey: newKey), status: 201)
         } catch let refusal as Refusal {
+            let reply = answer(to: refusal, in: context)
             if context.request.wantsJSON {
-                return .json(["error_code": APIErrorCode.code(for: refusal), "error_msg": refusal.message], status: Self.status(for: refusal))
+                return .json(["error_code": reply.code, "error_msg": refusal.message], status: reply.status)
             }
-            return .html(try accessKeysPage(context, error: refusal.message), status: Self.status(for: refusal))
+            return .html(try accessKeysPage(context, error: refusal.message), status: reply.status)
         }
     }
 
