@@ -15,7 +15,7 @@ public struct CertificateTag: Sendable, Equatable {
         var problems: [Refusal] = []
         for tag in tags {
             if tag.key.isEmpty {
-                problems.append(.invalid(keyField, "Tag key: it cannot be empty."))
+                problems.append(Refusal(.emptyTagKey, "Tag key: it cannot be empty.", field: keyField))
             } else if tag.key.count > 128 || !tag.key.allSatisfy({ isAllowed($0, slash: false) }) {
                 problems.append(.invalid(keyField, "Tag key \"\(tag.key)\": 1–128 letters, digits, spaces or _ . : = + - @."))
             }

@@ -337,6 +337,52 @@ public struct PermissionSet: Sendable, Equatable {
     }
 }
 
+/// Whose records a caller may act on for one action, for what belongs to a user rather than to an
+/// enterprise project (CSRs, orders, audit events): `Principal.ownerScope(for:)`.
+public enum OwnerScope: Sendable, Equatable {
+    /// Every user's: the action is allowed in every enterprise project.
+    case every
+    /// Only this user's own.
+    case ownedBy(Int64)
+    /// None at all.
+    case none
+
+    public func contains(ownerID: Int64?) -> Bool {
+        switch self {
+        case .every: true
+        case .ownedBy(let user): ownerID == user
+        case .none: false
+        }
+    }
+}
+
+extension Principal {
+    /// CSRs, orders and audit events belong to no enterprise project, so a grant for one project
+    /// cannot reach them: a caller allowed `action` in every project may act on everyone's; one
+    /// allowed it only in some projects (or denied it in some), only on their own. Otherwise a
+    /// user granted one project would read the CSR keys, orders and activity of every project.
+    public func ownerScope(for action: Action) -> OwnerScope {
+        if permissions.projects(allowing: action) == .everything { return .every }
+        guard permissions.allows(action), let user = userReference else { return .none }
+        return .ownedBy(user)
+    }
+
+    /// RULES.md §9 for one CSR, as for a certificate: one the caller may neither see nor list is
+    /// answered as missing (its id does not leak); visible but `action` not allowed on it, as
+    /// forbidden with the reason.
+    public func authorize(_ action: Action, onCSR csr: StoredCSR) throws(Refusal) {
+        guard ownerScope(for: .csrGet).contains(ownerID: csr.ownerID) || ownerScope(for: .csrList).contains(ownerID: csr.ownerID) else {
+            throw Refusal(.notFound, "There is no CSR with ID \(csr.id).")
+        }
+        if let refusal = permissions.refusal(for: action) { throw refusal }
+        guard ownerScope(for: action).contains(ownerID: csr.ownerID) else {
+            throw Refusal(
+                .forbidden,
+                "You may not do this: CSRs belong to no enterprise project, and your policies allow \(action) only in some projects, so only on the CSRs you created yourself.")
+        }
+    }
+}
+
 /// The enterprise projects a caller may see for one action, as the store filters a query by
 /// them (an `IN` or a `NOT IN` on the project column).
 public enum ProjectScope: Sendable, Equatable {

@@ -33,6 +33,7 @@ public struct Refusal: Error, Equatable, Sendable, CustomStringConvertible {
         case chainTooShort
         case notPEM
         case csrInUse
+        case emptyTagKey
         case pushFailed
         case deployFailed
         case unsupportedService

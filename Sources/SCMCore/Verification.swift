@@ -132,12 +132,15 @@ public struct StoredCSR: Sendable, Equatable {
     public var companyName = ""
     /// Nil when the CSR was uploaded without its key.
     public var sealedPrivateKey: [UInt8]?
+    /// The user who made or uploaded it; nil for the system. What a project-scoped caller may
+    /// act on (`Principal.ownerScope(for:)`).
+    public var ownerID: Int64?
     public var createdAt: Date
     public var updatedAt: Date
 
     public init(
         id: String, name: String, pem: String, domainName: String, sans: [String], keyAlgorithm: String, usage: Usage,
-        sealedPrivateKey: [UInt8]?, createdAt: Date
+        sealedPrivateKey: [UInt8]?, ownerID: Int64? = nil, createdAt: Date
     ) {
         self.id = id
         self.name = name
@@ -147,6 +150,7 @@ public struct StoredCSR: Sendable, Equatable {
         self.keyAlgorithm = keyAlgorithm
         self.usage = usage
         self.sealedPrivateKey = sealedPrivateKey
+        self.ownerID = ownerID
         self.createdAt = createdAt
         self.updatedAt = createdAt
     }

@@ -76,7 +76,7 @@ public struct CSRService: Sendable {
         var csr = StoredCSR(
             id: Self.newID(), name: name, pem: pem, domainName: domain, sans: Array(allNames.dropFirst()),
             keyAlgorithm: algorithm.rawValue, usage: usage, sealedPrivateKey: try context.sealer.seal(Array(key.pem.utf8)),
-            createdAt: context.clock.now)
+            ownerID: principal.userReference, createdAt: context.clock.now)
         if enterprise {
             csr.companyCountry = request.companyCountry.uppercased()
             csr.companyProvince = request.companyProvince
@@ -112,7 +112,7 @@ public struct CSRService: Sendable {
             id: Self.newID(), name: validName, pem: pem.trimmingCharacters(in: .whitespacesAndNewlines) + "\n",
             domainName: names.first ?? info.commonName, sans: Array(names.dropFirst()),
             keyAlgorithm: keyAlgorithm.rawValue, usage: info.organization == nil ? .personal : .enterprise,
-            sealedPrivateKey: sealed, createdAt: context.clock.now)
+            sealedPrivateKey: sealed, ownerID: principal.userReference, createdAt: context.clock.now)
         try insert(csr, by: principal, action: "scm:csr:upload")
         return csr
     }
@@ -121,7 +121,7 @@ public struct CSRService: Sendable {
         let validName = try Self.validName(name)
         let now = context.clock.now
         return try context.database.write { store in
-            guard try store.reader.csr(id: id) != nil else { throw Refusal(.notFound, "There is no CSR with ID \(id).") }
+            _ = try Self.authorized(.csrUpdate, id: id, in: store.reader, by: principal)
             try store.renameCSR(id: id, name: validName, at: now)
             try store.append(Event(at: now, actor: principal.name, action: "scm:csr:update", target: id, remoteAddress: principal.remoteAddress))
             return try store.reader.csr(id: id)!
@@ -132,7 +132,7 @@ public struct CSRService: Sendable {
     public func delete(id: String, by principal: Principal) throws {
         let now = context.clock.now
         try context.database.write { store in
-            guard try store.reader.csr(id: id) != nil else { throw Refusal(.notFound, "There is no CSR with ID \(id).") }
+            _ = try Self.authorized(.csrDelete, id: id, in: store.reader, by: principal)
             let users = try store.reader.certificatesUsing(csrID: id)
             guard users.isEmpty else {
                 throw Refusal(.csrInUse, "The CSR is in use by certificate \(users.joined(separator: ", ")) and cannot be deleted.")
@@ -142,20 +142,23 @@ public struct CSRService: Sendable {
         }
     }
 
-    public func csr(id: String) throws -> StoredCSR {
-        guard let csr = try context.database.read({ try $0.csr(id: id) }) else {
-            throw Refusal(.notFound, "There is no CSR with ID \(id).")
-        }
-        return csr
+    /// The CSR `id`, when `principal` may do `action` on it (`Principal.authorize(_:onCSR:)`).
+    public func csr(id: String, for action: Action = .csrGet, by principal: Principal) throws -> StoredCSR {
+        try context.database.read { try Self.authorized(action, id: id, in: $0, by: principal) }
     }
 
-    public func list(name: String? = nil, keyAlgorithm: String? = nil, offset: Int = 0, limit: Int = 50) throws -> Page<StoredCSR> {
-        try context.database.read { try $0.csrs(name: name, keyAlgorithm: keyAlgorithm, offset: offset, limit: limit) }
+    /// The CSRs `principal` may list: everyone's with an unscoped grant, else their own.
+    public func list(
+        name: String? = nil, keyAlgorithm: String? = nil, offset: Int = 0, limit: Int = 50, by principal: Principal
+    ) throws -> Page<StoredCSR> {
+        try context.database.read {
+            try $0.csrs(name: name, keyAlgorithm: keyAlgorithm, scope: principal.ownerScope(for: .csrList), offset: offset, limit: limit)
+        }
     }
 
     /// The private key in clear: an audited export of its own (issue 8: `scm:cert:download`).
     public func privateKey(id: String, by principal: Principal) throws -> String {
-        let csr = try csr(id: id)
+        let csr = try csr(id: id, for: .csrDownload, by: principal)
         guard let sealed = csr.sealedPrivateKey else {
             throw Refusal(.invalidInput, "This CSR was uploaded without its private key: there is no key to show.")
         }
@@ -168,10 +171,17 @@ public struct CSRService: Sendable {
         return pem
     }
 
+    /// Reads the CSR and checks `action` on it in the same transaction as the change it guards.
+    static func authorized(_ action: Action, id: String, in reader: StoreReader, by principal: Principal) throws -> StoredCSR {
+        guard let csr = try reader.csr(id: id) else { throw Refusal(.notFound, "There is no CSR with ID \(id).") }
+        try principal.authorize(action, onCSR: csr)
+        return csr
+    }
+
     private func insert(_ csr: StoredCSR, by principal: Principal, action: String, submissionToken: String? = nil) throws {
         try context.database.write { store in
             try LifecycleService.claim(submissionToken, for: "CSR \(csr.name) (\(csr.id))", what: "Create CSR", in: store, at: csr.createdAt)
-            try store.insert(csr, ownerID: principal.userReference)
+            try store.insert(csr)
             try store.append(Event(at: csr.createdAt, actor: principal.name, action: action, target: csr.id, detail: csr.name, remoteAddress: principal.remoteAddress))
         }
     }

@@ -82,7 +82,7 @@ public struct LifecycleService: Sendable {
         }
         let loaded = try context.loadCertificate(certificateID)
         try check(.apply, on: loaded, now: context.clock.now)
-        let (form, storedCSR) = try resolveCSR(submitted)
+        let (form, storedCSR) = try resolveCSR(submitted, by: principal)
         let application = try validate(form, for: loaded, originalCompanyName: try originalCompanyName(of: loaded))
 
         return try context.perform(
@@ -132,8 +132,9 @@ public struct LifecycleService: Sendable {
     }
 
     /// For an uploaded or existing CSR, the domain fields come from the CSR (RULES.md §4), whose
-    /// key must be one the catalogue offers.
-    func resolveCSR(_ form: ApplicationForm) throws -> (ApplicationForm, StoredCSR?) {
+    /// key must be one the catalogue offers. An existing CSR must be one `principal` may read:
+    /// applying with it puts its key in a certificate.
+    func resolveCSR(_ form: ApplicationForm, by principal: Principal) throws -> (ApplicationForm, StoredCSR?) {
         var form = form
         switch CSRSource(rawValue: form.csrMode) {
         case .uploaded:
@@ -141,7 +142,9 @@ public struct LifecycleService: Sendable {
             fillDomains(&form, names: info.domainNames)
             return (form, nil)
         case .existing:
-            guard let stored = try context.database.read({ try $0.csr(id: form.csrID) }) else {
+            guard let stored = try context.database.read({ try $0.csr(id: form.csrID) }),
+                principal.ownerScope(for: .csrGet).contains(ownerID: stored.ownerID)
+            else {
                 throw RefusalList([.invalid(ApplicationField.csrID, "Choose a CSR from the CSR list.")])
             }
             // A CSR uploaded to the list before its key was checked there may still hold one the CA refuses.

@@ -326,7 +326,7 @@ public struct ManagementService: Sendable {
         let lifecycle = LifecycleService(context: context)
         let loaded = try context.loadCertificate(certificateID)
         try check(.reissue, on: loaded, now: context.clock.now)
-        let (form, storedCSR) = try lifecycle.resolveCSR(submitted)
+        let (form, storedCSR) = try lifecycle.resolveCSR(submitted, by: principal)
         let application = try validate(form, for: loaded)
         let certificate = try context.perform(
             "scm:cert:reissue", certificateID: certificateID, by: principal,
@@ -406,7 +406,8 @@ public struct ManagementService: Sendable {
         try context.database.read { try $0.messages(userID: principal.isAdmin ? nil : principal.userID) }
     }
 
-    public func orders() throws -> [Order] {
-        try context.database.read { try $0.orders() }
+    /// The orders `principal` may list: everyone's with an unscoped grant, else their own purchases.
+    public func orders(for principal: Principal) throws -> [Order] {
+        try context.database.read { try $0.orders(scope: principal.ownerScope(for: .orderList)) }
     }
 }

@@ -10,15 +10,19 @@ public struct AppDatabase: Sendable {
     let writer: any DatabaseWriter
     /// For a database file: the read-only connection of each thread that reads (see `open`).
     private let threadReaders: ThreadReaders?
+    /// The key and anchor every audit event is sealed with (`StoreWriter.append`).
+    let auditSeal: AuditSeal
 
-    public init(_ writer: any DatabaseWriter) throws {
-        try self.init(writer, threadReaders: nil)
+    public init(_ writer: any DatabaseWriter, auditSeal: AuditSeal = .ephemeral()) throws {
+        try self.init(writer, threadReaders: nil, auditSeal: auditSeal)
     }
 
-    private init(_ writer: any DatabaseWriter, threadReaders: ThreadReaders?) throws {
+    private init(_ writer: any DatabaseWriter, threadReaders: ThreadReaders?, auditSeal: AuditSeal) throws {
         self.writer = writer
         self.threadReaders = threadReaders
+        self.auditSeal = auditSeal
         try Self.migrator.migrate(writer)
+        try writer.write { try StoreWriter(db: $0, auditSeal: auditSeal).sealUnsealedLog() }
     }
 
     /// A WAL database pool on `path`, with the pragmas every connection needs, writing through
@@ -29,7 +33,7 @@ public struct AppDatabase: Sendable {
     /// reading (perf on the list page: 15% in `_dispatch_sync_f_slow`). A connection of its own
     /// per thread, as each PHP-FPM worker has, needs no hand-out: the list page went from 880
     /// to 1,200 req/s with the same eight threads, p99 from 51 to 36 ms.
-    public static func open(path: String) throws -> AppDatabase {
+    public static func open(path: String, auditSeal: AuditSeal) throws -> AppDatabase {
         try FileManager.default.createDirectory(
             atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         var configuration = Configuration()
@@ -43,12 +47,13 @@ public struct AppDatabase: Sendable {
         var readerConfiguration = Configuration()
         readerConfiguration.readonly = true
         readerConfiguration.busyMode = .timeout(10)
-        return try AppDatabase(pool, threadReaders: ThreadReaders(path: path, configuration: readerConfiguration))
+        return try AppDatabase(
+            pool, threadReaders: ThreadReaders(path: path, configuration: readerConfiguration), auditSeal: auditSeal)
     }
 
     /// An in-memory database for tests, through the real migrator.
-    public static func inMemory() throws -> AppDatabase {
-        try AppDatabase(DatabaseQueue())
+    public static func inMemory(auditSeal: AuditSeal = .ephemeral()) throws -> AppDatabase {
+        try AppDatabase(DatabaseQueue(), auditSeal: auditSeal)
     }
 
     /// A snapshot read: on a file, in the calling thread's own connection; like every GRDB
@@ -61,7 +66,7 @@ public struct AppDatabase: Sendable {
     }
 
     public func write<T>(_ body: (StoreWriter) throws -> T) throws -> T {
-        try writer.write { db in try body(StoreWriter(db: db)) }
+        try writer.write { db in try body(StoreWriter(db: db, auditSeal: auditSeal)) }
     }
 
     /// Moves the WAL's pages into the main file and truncates it (privacy erasure, backups).
@@ -111,6 +116,7 @@ public struct StoreReader {
 /// Writes available inside a write transaction, plus every query of `StoreReader`.
 public struct StoreWriter {
     let db: Database
+    let auditSeal: AuditSeal
     public var reader: StoreReader { StoreReader(db: db) }
 }
 

@@ -1,8 +1,8 @@
 import Foundation
 
-/// SHA-256 (FIPS 180-4) in Swift, for the audit log's hash chain: the store must compute each
-/// link inside the transaction that appends the event, and SCMStore links no C crypto library.
-/// Checked against OpenSSL's digest in the store tests.
+/// SHA-256 (FIPS 180-4) and HMAC-SHA256 (RFC 2104) in Swift, for the audit log's hash chain and
+/// its seal: the store must compute each link inside the transaction that appends the event, and
+/// SCMStore links no C crypto library. Checked against known answers in the store tests.
 enum AuditHash {
     private static let k: [UInt32] = [
         0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
@@ -15,8 +15,25 @@ enum AuditHash {
         0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
     ]
 
-    static func sha256Hex(_ text: String) -> String {
-        var message = Array(text.utf8)
+    static func sha256Hex(_ text: String) -> String { hex(sha256(Array(text.utf8))) }
+
+    /// HMAC-SHA256 of `text` under `key`, in lowercase hex.
+    static func hmacHex(key: [UInt8], _ text: String) -> String {
+        var block = key.count > 64 ? sha256(key) : key
+        block += [UInt8](repeating: 0, count: 64 - block.count)
+        let inner = sha256(block.map { $0 ^ 0x36 } + Array(text.utf8))
+        return hex(sha256(block.map { $0 ^ 0x5c } + inner))
+    }
+
+    private static func hex(_ bytes: [UInt8]) -> String {
+        bytes.map { byte in
+            let text = String(byte, radix: 16)
+            return byte < 16 ? "0" + text : text
+        }.joined()
+    }
+
+    static func sha256(_ bytes: [UInt8]) -> [UInt8] {
+        var message = bytes
         let bitLength = UInt64(message.count) * 8
         message.append(0x80)
         while message.count % 64 != 56 { message.append(0) }
@@ -45,10 +62,7 @@ enum AuditHash {
             }
             for (i, value) in [a, b, c, d, e, f, g, hh].enumerated() { h[i] = h[i] &+ value }
         }
-        return h.map { word in
-            let hex = String(word, radix: 16)
-            return String(repeating: "0", count: 8 - hex.count) + hex
-        }.joined()
+        return h.flatMap { word in (0..<4).map { UInt8(truncatingIfNeeded: word >> (24 - 8 * UInt32($0))) } }
     }
 
     private static func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }

@@ -12,12 +12,14 @@ public struct AuditQuery: Sendable, Equatable {
     /// Inclusive start and exclusive end of the time range.
     public var from: Date?
     public var until: Date?
+    /// Whose events the caller may read (`Principal.ownerScope(for: .auditList)`).
+    public var owners: OwnerScope
     public var offset: Int
     public var limit: Int
 
     public init(
         actor: String = "", action: String = "", target: String = "", result: Event.Result? = nil, from: Date? = nil,
-        until: Date? = nil, offset: Int = 0, limit: Int = 50
+        until: Date? = nil, owners: OwnerScope = .every, offset: Int = 0, limit: Int = 50
     ) {
         self.actor = actor
         self.action = action
@@ -25,6 +27,7 @@ public struct AuditQuery: Sendable, Equatable {
         self.result = result
         self.from = from
         self.until = until
+        self.owners = owners
         self.offset = max(0, offset)
         self.limit = min(max(1, limit), 200)
     }
@@ -65,6 +68,11 @@ extension StoreReader {
         if let until = query.until {
             clauses.append("at < ?")
             arguments.append(until.timeIntervalSince1970)
+        }
+        // Events name their actor, not the user id: the scope is matched through `users`.
+        if let owners = query.owners.condition(on: "(SELECT id FROM users WHERE users.name = events.actor)") {
+            clauses.append(owners.sql)
+            arguments += owners.userIDs
         }
         let whereSQL = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
         let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM events" + whereSQL, arguments: StatementArguments(arguments)) ?? 0

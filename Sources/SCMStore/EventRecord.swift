@@ -40,31 +40,64 @@ extension StoreReader {
         try Row.fetchOne(db, sql: "SELECT * FROM orders WHERE id = ?", arguments: [id]).map(Order.init(row:))
     }
 
-    public func orders(limit: Int = 200) throws -> [Order] {
-        try Row.fetchAll(db, sql: "SELECT * FROM orders ORDER BY created_at DESC LIMIT ?", arguments: [limit])
-            .map(Order.init(row:))
+    /// The newest orders of the buyers in `scope`.
+    public func orders(scope: OwnerScope, limit: Int = 200) throws -> [Order] {
+        let owners = scope.condition(on: "user_id")
+        let arguments = StatementArguments((owners?.userIDs ?? []) + [Int64(limit)])
+        return try Row.fetchAll(
+            db, sql: "SELECT * FROM orders\(owners.map { " WHERE " + $0.sql } ?? "") ORDER BY created_at DESC LIMIT ?",
+            arguments: arguments
+        ).map(Order.init(row:))
     }
 }
 
 extension StoreWriter {
     /// Appends one audit event, chained to the one before it (`prev_hash`, `hash`) so an edited
-    /// or removed row breaks the chain (`StoreReader.verifyAuditChain`). Writers are serialized,
-    /// so the last hash read here is the one this row follows.
+    /// or removed row breaks the chain, and sealed (`AuditSeal`): numbered one past the newest
+    /// event in the database or the anchor, whichever is further, and MACed, so a chain
+    /// recomputed without the key or rows cut off the end show (`AppDatabase.verifyAuditChain`).
+    /// Writers are serialized, so the last row read here is the one this row follows.
     public func append(_ event: Event) throws {
-        let previous = try String.fetchOne(db, sql: "SELECT hash FROM events ORDER BY id DESC LIMIT 1") ?? ""
+        let last = try Row.fetchOne(db, sql: "SELECT seq, hash FROM events ORDER BY id DESC LIMIT 1")
+        let previous: String = last?["hash"] ?? ""
+        let sequence = max(last?["seq"] ?? 0, try auditSeal.anchor()?.sequence ?? 0) + 1
         let at = event.at.timeIntervalSince1970
         let hash = AuditHash.link(
             previous: previous, at: at, actor: event.actor, action: event.action, target: event.target,
             result: event.result.rawValue, detail: event.detail, remoteAddress: event.remoteAddress)
+        let mac = auditSeal.mac(sequence: sequence, hash: hash)
         try db.execute(
             sql: """
-                INSERT INTO events (at, actor, action, target, result, detail, remote_address, prev_hash, hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO events (at, actor, action, target, result, detail, remote_address, prev_hash, hash, seq, mac)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """,
             arguments: [
                 at, event.actor, event.action, event.target, event.result.rawValue, event.detail, event.remoteAddress,
-                previous, hash,
+                previous, hash, sequence, mac,
             ])
+        // The anchor moves only once the event is really there.
+        let seal = auditSeal
+        db.afterNextTransaction(onCommit: { _ in seal.advanceAnchor(to: AuditSeal.Anchor(sequence: sequence, mac: mac)) })
+    }
+
+    /// Seals the events recorded before the seal existed, once: only while no event carries a MAC
+    /// and no anchor was ever written (afterwards an unsealed row is tampering, which
+    /// `verifyAuditChain` reports) and only when their plain hash chain verifies.
+    func sealUnsealedLog() throws {
+        guard try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM events WHERE mac IS NOT NULL)") == false,
+            try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM events)") == true,
+            try auditSeal.anchor() == nil,
+            case .intact = try reader.verifyAuditChain(sealedBy: nil)
+        else { return }
+        try db.execute(sql: "DROP TRIGGER events_no_update")
+        var anchor = AuditSeal.Anchor(sequence: 0, mac: "")
+        for row in try Row.fetchAll(db, sql: "SELECT id, hash FROM events ORDER BY id") {
+            anchor = AuditSeal.Anchor(sequence: anchor.sequence + 1, mac: auditSeal.mac(sequence: anchor.sequence + 1, hash: row["hash"]))
+            try db.execute(sql: "UPDATE events SET seq = ?, mac = ? WHERE id = ?", arguments: [anchor.sequence, anchor.mac, row["id"] as Int64])
+        }
+        try db.execute(sql: AppDatabase.eventsNoUpdateTrigger)
+        let seal = auditSeal, head = anchor
+        db.afterNextTransaction(onCommit: { _ in seal.advanceAnchor(to: head) })
     }
 
     public func insert(_ order: Order) throws {

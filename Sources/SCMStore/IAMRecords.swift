@@ -31,8 +31,16 @@ public struct GroupGrant: Sendable, Equatable {
 /// The hash chain of the audit log, checked from the first event on.
 public enum AuditVerification: Equatable, Sendable {
     case intact(entries: Int)
-    /// The first event whose stored links do not match its fields or its predecessor.
+    /// The first event whose stored links do not match its fields, its predecessor or its seal.
     case broken(eventID: Int64, reason: String)
+    /// Every row verifies, but the anchor outside the database knows of later events: the
+    /// newest `anchored - entries` were cut off.
+    case truncated(entries: Int, anchored: Int64)
+
+    /// What a truncation means, for the audit page and `scm audit verify`.
+    public static func truncationText(entries: Int, anchored: Int64) -> String {
+        "The log ends at entry \(entries), but the anchor outside the database records entry \(anchored): the newest \(anchored - Int64(entries)) entries were removed."
+    }
 }
 
 extension UserGroup {
@@ -147,9 +155,14 @@ extension StoreReader {
         return date > now ? date : nil
     }
 
-    /// Walks the audit log's hash chain in id order and reports the first broken link.
-    public func verifyAuditChain() throws -> AuditVerification {
+    /// Walks the audit log in id order and reports the first broken link: a row whose fields do
+    /// not match its hash or whose previous-hash is not the row before's, and with `seal`, a row
+    /// without a MAC, a MAC that does not match (the chain was recomputed without the key), a gap
+    /// in the sequence numbers (rows removed), or a log that ends before the anchor.
+    func verifyAuditChain(sealedBy seal: AuditSeal?) throws -> AuditVerification {
+        let anchor = try seal?.anchor()
         var previous = ""
+        var sequence: Int64 = 0
         var count = 0
         let cursor = try Row.fetchCursor(db, sql: "SELECT * FROM events ORDER BY id")
         while let row = try cursor.next() {
@@ -162,10 +175,37 @@ extension StoreReader {
                 previous: previous, at: row["at"], actor: row["actor"], action: row["action"], target: row["target"],
                 result: row["result"], detail: row["detail"], remoteAddress: row["remote_address"])
             guard expected == stored else { return .broken(eventID: id, reason: "its fields do not match its hash (the row was edited)") }
+            if let seal {
+                guard let storedSequence: Int64 = row["seq"], let mac: String = row["mac"] else {
+                    return .broken(eventID: id, reason: "it carries no seal (the row was inserted, or its seal removed)")
+                }
+                guard storedSequence == sequence + 1 else {
+                    return .broken(
+                        eventID: id,
+                        reason: "it is entry \(storedSequence) but follows entry \(sequence) (\(storedSequence - sequence - 1) entries were removed before it)")
+                }
+                guard mac == seal.mac(sequence: storedSequence, hash: stored) else {
+                    return .broken(eventID: id, reason: "its seal does not match (the row was edited and the chain recomputed without the audit key)")
+                }
+                if let anchor, anchor.sequence == storedSequence, anchor.mac != mac {
+                    return .broken(eventID: id, reason: "it is not the entry \(storedSequence) the anchor outside the database records (the row was replaced)")
+                }
+                sequence = storedSequence
+            }
             previous = stored
             count += 1
         }
+        if let anchor, anchor.sequence > sequence {
+            return .truncated(entries: count, anchored: anchor.sequence)
+        }
         return .intact(entries: count)
+    }
+}
+
+extension AppDatabase {
+    /// The audit log checked with this database's seal (`StoreReader.verifyAuditChain(sealedBy:)`).
+    public func verifyAuditChain() throws -> AuditVerification {
+        try read { try $0.verifyAuditChain(sealedBy: auditSeal) }
     }
 }
 

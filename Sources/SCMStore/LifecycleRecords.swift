@@ -31,7 +31,7 @@ extension StoredCSR {
             id: row["id"], name: row["name"], pem: row["csr_pem"], domainName: row["domain_name"],
             sans: Certificate.splitDomains(row["sans"]), keyAlgorithm: row["private_key_algo"],
             usage: Usage(rawValue: row["usage"]) ?? .personal,
-            sealedPrivateKey: (row["sealed_private_key"] as Data?).map { [UInt8]($0) },
+            sealedPrivateKey: (row["sealed_private_key"] as Data?).map { [UInt8]($0) }, ownerID: row["owner_id"],
             createdAt: Date(timeIntervalSince1970: row["created_at"]))
         updatedAt = Date(timeIntervalSince1970: row["updated_at"])
         companyCountry = row["company_country"]
@@ -77,9 +77,16 @@ extension StoreReader {
         try Row.fetchOne(db, sql: "SELECT * FROM csrs WHERE id = ?", arguments: [id]).map(StoredCSR.init(row:))
     }
 
-    public func csrs(name: String? = nil, keyAlgorithm: String? = nil, offset: Int = 0, limit: Int = 50) throws -> Page<StoredCSR> {
+    /// One page of the CSRs in `scope`, newest first.
+    public func csrs(
+        name: String? = nil, keyAlgorithm: String? = nil, scope: OwnerScope, offset: Int = 0, limit: Int = 50
+    ) throws -> Page<StoredCSR> {
         var conditions: [String] = []
         var arguments: StatementArguments = []
+        if let owner = scope.condition(on: "owner_id") {
+            conditions.append(owner.sql)
+            _ = arguments.append(contentsOf: StatementArguments(owner.userIDs))
+        }
         if let name, !name.isEmpty {
             conditions.append("name LIKE ? ESCAPE '\\'")
             _ = arguments.append(contentsOf: ["%" + StoreReader.escapeLike(name) + "%"])
@@ -235,7 +242,7 @@ extension StoreReader {
 }
 
 extension StoreWriter {
-    public func insert(_ csr: StoredCSR, ownerID: Int64?) throws {
+    public func insert(_ csr: StoredCSR) throws {
         try db.execute(
             sql: """
                 INSERT INTO csrs (id, name, csr_pem, domain_name, sans, private_key_algo, usage, company_country, company_province,
@@ -245,7 +252,7 @@ extension StoreWriter {
             arguments: [
                 csr.id, csr.name, csr.pem, csr.domainName, csr.sans.joined(separator: ";"), csr.keyAlgorithm, csr.usage.rawValue,
                 csr.companyCountry, csr.companyProvince, csr.companyCity, csr.companyName, csr.sealedPrivateKey.map { Data($0) },
-                ownerID, csr.createdAt.timeIntervalSince1970, csr.updatedAt.timeIntervalSince1970,
+                csr.ownerID, csr.createdAt.timeIntervalSince1970, csr.updatedAt.timeIntervalSince1970,
             ])
     }
 

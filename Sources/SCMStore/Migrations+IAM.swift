@@ -80,12 +80,26 @@ extension AppDatabase {
                 sql: "UPDATE events SET prev_hash = ?, hash = ? WHERE id = ?", arguments: [previous, hash, row["id"] as Int64])
             previous = hash
         }
+        try db.execute(sql: AppDatabase.eventsNoUpdateTrigger)
         try db.execute(sql: """
-            CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN
-                SELECT RAISE(ABORT, 'events are append-only');
-            END;
             CREATE INDEX events_actor ON events(actor, id);
             CREATE INDEX events_action ON events(action, id);
+            """)
+    }
+
+    /// The append-only guard of the audit log, put back after each one-time rewrite of its rows.
+    static let eventsNoUpdateTrigger = """
+        CREATE TRIGGER events_no_update BEFORE UPDATE ON events BEGIN
+            SELECT RAISE(ABORT, 'events are append-only');
+        END
+        """
+
+    /// The audit seal (`AuditSeal`): each event's sequence number and MAC. Events recorded before
+    /// are sealed when the database is first opened with the key (`StoreWriter.sealUnsealedLog`).
+    static func migrateAuditSeal(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE events ADD COLUMN seq INTEGER;
+            ALTER TABLE events ADD COLUMN mac TEXT;
             """)
     }
 }

@@ -181,6 +181,7 @@ extension AppDatabase {
         migrator.registerMigration("v-cloud-held-materials", migrate: migrateCloudHeldMaterials)
         migrator.registerMigration("v-cloud-seed-certificates", migrate: migrateCloudSeedCertificates)
         migrator.registerMigration("v-cloud-certificate-store", migrate: migrateCloudCertificateStore)
+        migrator.registerMigration("v-audit-seal", migrate: migrateAuditSeal)
         return migrator
     }
 }

@@ -25,3 +25,15 @@ extension ProjectScope {
         Array(repeating: "?", count: count).joined(separator: ", ")
     }
 }
+
+extension OwnerScope {
+    /// The scope as a condition on a column holding a user id, with the ids it binds: nil when
+    /// every user's rows are in it.
+    func condition(on column: String) -> (sql: String, userIDs: [Int64])? {
+        switch self {
+        case .every: nil
+        case .ownedBy(let user): ("\(column) = ?", [user])
+        case .none: ("0", [])
+        }
+    }
+}

@@ -66,7 +66,7 @@ struct UploadCSRPage {
     let errors: FormErrors
     let name: String
     let csr: String
-    let privateKey: String
+    // No private key: never sent back after a refusal (see `UploadPage`).
 }
 
 /// `GET /csrs/{id}`: the CSR's fields, PEM, rename and delete.

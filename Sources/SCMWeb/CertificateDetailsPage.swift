@@ -54,8 +54,13 @@ struct CertificateDetailsPage {
     let issued: [Field]
     let applicant: [Field]
     let privacyCancelled: Bool
-    /// Issue 5: the privacy switch is offered only where §3 allows it; the inline rename form.
+    /// The caller may rename the certificate and cancel its privacy authorization: scm:cert:update
+    /// in its enterprise project. Without it neither form is shown (the server refuses them).
+    let canUpdate: Bool
+    /// Issue 5: the privacy switch is offered only where §3 allows it, to a caller who may use it.
     let privacyCancellable: Bool
+    /// The caller may cancel privacy, but not yet in this state: the page says when.
+    let privacyCancelWaits: Bool
     let descriptionText: String
     let certificatePEM: String?
     let chainPEM: String?
@@ -65,7 +70,8 @@ struct CertificateDetailsPage {
 
     /// `deployed`: the resources holding the certificate now, as `/v3/scm/deployed-resources` answers.
     init(
-        details: CertificateDetails, deployed: [CloudResource], now: Date, layout: Layout, operations row: CertificateListPage.Row
+        details: CertificateDetails, deployed: [CloudResource], now: Date, layout: Layout, operations row: CertificateListPage.Row,
+        canUpdate: Bool
     ) {
         let c = details.certificate
         self.layout = layout
@@ -120,7 +126,10 @@ struct CertificateDetailsPage {
             field("Contact e-mail", a?.contactEmail),
         ].compactMap { $0 }
         privacyCancelled = c.privacyCancelled
-        privacyCancellable = (try? check(.cancelPrivacy, on: c, now: now)) != nil
+        self.canUpdate = canUpdate
+        let stateAllowsCancel = (try? check(.cancelPrivacy, on: c, now: now)) != nil
+        privacyCancellable = canUpdate && stateAllowsCancel
+        privacyCancelWaits = canUpdate && !stateAllowsCancel
         descriptionText = c.description
         certificatePEM = details.materials.flatMap { $0.certificatePEM.isEmpty ? nil : $0.certificatePEM }
         chainPEM = details.materials.flatMap { $0.chainPEM.isEmpty ? nil : $0.chainPEM }

@@ -7,7 +7,8 @@ struct UploadPage {
     let name: String
     let certificate: String
     let chain: String
-    let privateKey: String
+    // No private key: a refused upload never sends the pasted key back (it would sit in the
+    // page, the browser's cache and history); the form asks for it again.
     let project: String
 }
 

@@ -39,7 +39,8 @@ public struct HTTPRequest: Sendable {
         }
     }
 
-    /// Decoded query parameters; `+` is a space here as in HTML forms.
+    /// Decoded query parameters; `+` is a space here as in HTML forms. The API reads its signed
+    /// query with `RequestContext.apiQuery` instead.
     public var query: FormData { FormData(urlEncoded: rawQuery) }
 
     /// The body as an HTML form (application/x-www-form-urlencoded), or the text fields of a
@@ -78,11 +79,13 @@ public struct HTTPRequest: Sendable {
 public struct FormData: Sendable {
     public private(set) var pairs: [(String, String)]
 
-    public init(urlEncoded text: String) {
+    /// `plusIsSpace`: HTML forms write a space as `+`; a signed API query does not (sdk-auth.md
+    /// §4 step 4), and must be read as it was signed.
+    public init(urlEncoded text: String, plusIsSpace: Bool = true) {
         pairs = text.split(separator: "&", omittingEmptySubsequences: true).map { pair in
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             func decode(_ s: Substring) -> String {
-                let spaced = s.replacingOccurrences(of: "+", with: " ")
+                let spaced = plusIsSpace ? s.replacingOccurrences(of: "+", with: " ") : String(s)
                 return spaced.removingPercentEncoding ?? spaced
             }
             return (decode(parts[0]), parts.count > 1 ? decode(parts[1]) : "")

@@ -39,6 +39,8 @@ struct AuditPage {
     let next: String?
     let chainIntact: Bool
     let chainText: String
+    /// The caller's grants cover only some projects: the page lists their own events only.
+    let ownOnly: Bool
 }
 
 struct UsersPage {
@@ -187,7 +189,7 @@ extension WebApp {
     }
 
     private func iamLayout(_ request: RequestContext, _ title: String, section: String, crumbs: [Crumb]) -> Layout {
-        layout(title: title, session: request.session, section: section, crumbs: crumbs, flash: request.flash)
+        layout(title: title, request: request, section: section, crumbs: crumbs, flash: request.flash)
     }
 
     // MARK: Audit log
@@ -222,11 +224,9 @@ extension WebApp {
         do { until = try Self.auditDate(untilText, field: "until").map { $0 + 86_400 } } catch let r as Refusal { refusals.append(r) }
         let query = AuditQuery(
             actor: actor, action: action, target: target, result: result, from: from, until: until,
-            offset: (page - 1) * limit, limit: limit)
-        let (events, total, chain) = try context.database.read { store in
-            let found = refusals.isEmpty ? try store.auditEvents(query) : ([], 0)
-            return (found.0, found.1, try store.verifyAuditChain())
-        }
+            owners: request.principal.ownerScope(for: .auditList), offset: (page - 1) * limit, limit: limit)
+        let (events, total) = refusals.isEmpty ? try context.database.read { try $0.auditEvents(query) } : ([], 0)
+        let chain = try context.database.verifyAuditChain()
         func link(_ number: Int) -> String {
             var items = [("actor", actor), ("action", action), ("target", target), ("result", result?.rawValue ?? ""),
                          ("from", fromText), ("until", untilText)].filter { !$0.1.isEmpty }
@@ -240,6 +240,8 @@ extension WebApp {
             (intact, chainText) = (true, "The hash chain of all \(entries) entries verifies: no entry was edited or removed.")
         case .broken(let id, let reason):
             (intact, chainText) = (false, "The hash chain is broken at event \(id): \(reason).")
+        case .truncated(let entries, let anchored):
+            (intact, chainText) = (false, AuditVerification.truncationText(entries: entries, anchored: anchored))
         }
         let first = total == 0 ? 0 : query.offset + 1
         let view = AuditPage(
@@ -255,7 +257,7 @@ extension WebApp {
             },
             total: total, rangeText: "\(first)–\(query.offset + events.count)",
             previous: page > 1 ? link(page - 1) : nil, next: query.offset + events.count < total ? link(page + 1) : nil,
-            chainIntact: intact, chainText: chainText)
+            chainIntact: intact, chainText: chainText, ownOnly: query.owners != .every)
         return .html(templates.render(view, "audit"), status: refusals.isEmpty ? 200 : 400)
     }
 

@@ -17,6 +17,14 @@ struct Layout {
     let flash: String?
     /// Unread messages of the signed-in user for the header badge (issue 9); nil when none.
     var unread: String? = nil
+    /// Whether the user's policies allow each action somewhere, by its name with `_` for `:`:
+    /// a template shows a button only inside `{{#layout.may.scm_csr_delete}}`. Pages about one
+    /// certificate decide with its enterprise project instead (`CertificateDetailsPage`).
+    var may: [String: Bool] = [:]
+
+    static func may(_ permissions: PermissionSet) -> [String: Bool] {
+        Dictionary(uniqueKeysWithValues: Action.all.map { ($0.rawValue.replacingOccurrences(of: ":", with: "_"), permissions.allows($0)) })
+    }
 
     /// The left navigation of the console, in the order of the real one.
     static func navigation(active: String) -> [NavItem] {

@@ -104,6 +104,8 @@ struct OrdersPage {
     }
 
     let layout: Layout
+    /// The caller's grants cover only some projects: the page lists their own orders only.
+    let ownOnly: Bool
     let rows: [Row]
 }
 

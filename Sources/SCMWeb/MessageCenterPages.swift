@@ -79,7 +79,7 @@ extension WebApp {
         }
         let page = MessagePage(
             layout: layout(
-                title: message.title, session: request.session, section: "messages",
+                title: message.title, request: request, section: "messages",
                 crumbs: [messagesCrumb, Crumb(title: message.title, href: nil)], flash: request.flash),
             title: message.title, body: message.body, kind: message.kind, at: Self.formatDateTime(message.createdAt),
             readAt: message.readAt.map(Self.formatDateTime) ?? "–", certificateID: message.certificateID,
@@ -137,7 +137,7 @@ extension WebApp {
             try messageCenter.webhooks(for: request.principal).map { ($0.eventType, $0.url) }, uniquingKeysWith: { a, _ in a })
         let page = WebhooksPage(
             layout: layout(
-                title: "Webhooks", session: request.session, section: "messages",
+                title: "Webhooks", request: request, section: "messages",
                 crumbs: [messagesCrumb, Crumb(title: "Webhooks", href: nil)], flash: request.flash),
             maxAttempts: WebhookService.maxAttempts,
             events: WebhookService.eventTypes.map { event in
@@ -167,7 +167,7 @@ extension WebApp {
         }
         let page = SMSPage(
             layout: layout(
-                title: "SMS outbox", session: request.session, section: "mail",
+                title: "SMS outbox", request: request, section: "mail",
                 crumbs: [Crumb(title: "Cloud Products", href: "/cloud"), Crumb(title: "SMS outbox", href: nil)],
                 flash: request.flash),
             rows: messages.map {

@@ -116,7 +116,7 @@ extension WebApp {
         func value(_ field: String, _ saved: String) -> String { form?[field] ?? saved }
         let page = NotificationSettingsPage(
             layout: layout(
-                title: "Notification settings", session: request.session, section: "messages",
+                title: "Notification settings", request: request, section: "messages",
                 crumbs: [Crumb(title: "Messages", href: "/messages"), Crumb(title: "Notification settings", href: nil)],
                 flash: request.flash),
             errors: errors, ladder: value("ladder", settings.ladderText),

@@ -150,7 +150,7 @@ extension WebApp {
         let page = OverviewPage(
             overview,
             layout: layout(
-                title: "Overview", session: context.session, section: "overview",
+                title: "Overview", request: context, section: "overview",
                 crumbs: [Crumb(title: "SSL Certificate Manager", href: nil), Crumb(title: "Overview", href: nil)],
                 flash: context.flash))
         return .html(templates.render(page, "overview"))

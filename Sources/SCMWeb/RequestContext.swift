@@ -15,6 +15,8 @@ struct RequestContext {
     var apiUser: User? = nil
     /// The caller's policies, loaded once by `WebApp.respond`: pages hide what they deny.
     var permissions: PermissionSet = .none
+    /// The route being served: the action and target a refusal is audited with (`WebApp.answer(to:in:)`).
+    var route: Router.Route? = nil
 
     /// The actor of every service call. Only `.signedIn` routes reach handlers that use it.
     var principal: Principal {

@@ -47,7 +47,7 @@ extension WebApp {
         let mailbox = form?["validation_mailbox"] ?? "admin"
         return FieldsPage(
             layout: layout(
-                title: operation.title, session: request.session, section: "certificates",
+                title: operation.title, request: request, section: "certificates",
                 crumbs: Crumb.trail(to: certificate, operation.title), flash: request.flash),
             errors: errors, certificateID: certificate.id, name: certificate.name, statusLabel: certificate.statusLabel,
             heading: "\(operation.title): \(certificate.name)",

@@ -45,7 +45,7 @@ extension WebApp {
         }
         let model = CAPage(
             layout: layout(
-                title: "Certificate authorities", session: request.session, section: "cloud",
+                title: "Certificate authorities", request: request, section: "cloud",
                 crumbs: [
                     Crumb(title: "Cloud Products", href: "/cloud"), Crumb(title: "Certificate authorities", href: nil),
                 ],

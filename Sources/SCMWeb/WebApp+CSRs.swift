@@ -37,7 +37,7 @@ extension WebApp {
         }
         let result = try CSRService(context: context).list(
             name: name.isEmpty ? nil : name, keyAlgorithm: algorithm?.rawValue, offset: (pageNumber - 1) * limit,
-            limit: limit)
+            limit: limit, by: request.principal)
 
         func url(page: Int) -> String {
             let pairs = [
@@ -51,7 +51,7 @@ extension WebApp {
         let to = min(pageNumber * limit, result.total)
         let model = CSRListPage(
             layout: layout(
-                title: "CSRs", session: request.session, section: "csrs",
+                title: "CSRs", request: request, section: "csrs",
                 crumbs: [
                     Crumb(title: "SSL Certificate Manager", href: "/certificates"), Crumb(title: "CSRs", href: nil),
                 ],
@@ -117,7 +117,7 @@ extension WebApp {
         let usage = values["usage"] ?? StoredCSR.Usage.personal.rawValue
         let model = NewCSRPage(
             layout: layout(
-                title: "Create CSR", session: request.session, section: "csrs",
+                title: "Create CSR", request: request, section: "csrs",
                 crumbs: [Crumb(title: "CSRs", href: "/csrs"), Crumb(title: "Create CSR", href: nil)],
                 flash: request.flash),
             errors: errors, name: values["name"] ?? "", domainName: values["domain_name"] ?? "",
@@ -158,29 +158,28 @@ extension WebApp {
     private func uploadCSRForm(_ request: RequestContext, values: FormData, errors: FormErrors) -> String {
         let model = UploadCSRPage(
             layout: layout(
-                title: "Upload CSR", session: request.session, section: "csrs",
+                title: "Upload CSR", request: request, section: "csrs",
                 crumbs: [Crumb(title: "CSRs", href: "/csrs"), Crumb(title: "Upload CSR", href: nil)],
                 flash: request.flash),
-            errors: errors, name: values["name"] ?? "", csr: values["csr"] ?? "",
-            privateKey: values["private_key"] ?? "")
+            errors: errors, name: values["name"] ?? "", csr: values["csr"] ?? "")
         return templates.render(model, "csr-upload")
     }
 
     // MARK: One CSR
 
     func showCSR(_ request: inout RequestContext) throws -> HTTPResponse {
-        let csr = try CSRService(context: context).csr(id: request.parameter("id"))
+        let csr = try CSRService(context: context).csr(id: request.parameter("id"), by: request.principal)
         return .html(try csrDetails(request, csr: csr, errors: .none))
     }
 
     func downloadCSR(_ request: inout RequestContext) throws -> HTTPResponse {
-        let csr = try CSRService(context: context).csr(id: request.parameter("id"))
+        let csr = try CSRService(context: context).csr(id: request.parameter("id"), by: request.principal)
         return Self.attachment(csr.pem, contentType: "application/pkcs10", filename: csr.name + ".csr")
     }
 
     func renameCSR(_ request: inout RequestContext) throws -> HTTPResponse {
         let service = CSRService(context: context)
-        let csr = try service.csr(id: request.parameter("id"))
+        let csr = try service.csr(id: request.parameter("id"), for: .csrUpdate, by: request.principal)
         let name = request.request.form["name"] ?? ""
         let principal = request.principal
         return try submit(
@@ -194,7 +193,7 @@ extension WebApp {
 
     func deleteCSR(_ request: inout RequestContext) throws -> HTTPResponse {
         let service = CSRService(context: context)
-        let csr = try service.csr(id: request.parameter("id"))
+        let csr = try service.csr(id: request.parameter("id"), for: .csrDelete, by: request.principal)
         let principal = request.principal
         return try submit(
             request,
@@ -235,7 +234,7 @@ extension WebApp {
         ]
         let model = CSRDetailsPage(
             layout: layout(
-                title: csr.name, session: request.session, section: "csrs",
+                title: csr.name, request: request, section: "csrs",
                 crumbs: [Crumb(title: "CSRs", href: "/csrs"), Crumb(title: csr.name, href: nil)], flash: request.flash),
             errors: errors, id: csr.id, name: csr.name, newName: newName ?? csr.name, fields: fields,
             domains: [csr.domainName] + csr.sans, pem: csr.pem, downloadHref: "/csrs/\(csr.id)/download",

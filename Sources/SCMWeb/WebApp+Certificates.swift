@@ -29,7 +29,7 @@ extension WebApp {
         let to = min(query.offset + query.limit, page.total)
         let model = CertificateListPage(
             layout: layout(
-                title: "SSL Certificates", session: context.session, section: "certificates",
+                title: "SSL Certificates", request: context, section: "certificates",
                 crumbs: [Crumb(title: "SSL Certificate Manager", href: nil), Crumb(title: "SSL Certificates", href: nil)],
                 flash: context.flash),
             statusOptions: [CertificateListPage.Option(value: "", label: "All statuses", selected: query.status == nil)]
@@ -92,11 +92,12 @@ extension WebApp {
         let model = CertificateDetailsPage(
             details: details, deployed: deployed[details.certificate.id] ?? [], now: now,
             layout: layout(
-                title: details.certificate.name, session: context.session, section: "certificates",
+                title: details.certificate.name, request: context, section: "certificates",
                 crumbs: [
                     Crumb(title: "SSL Certificates", href: "/certificates"), Crumb(title: details.certificate.name, href: nil),
                 ], flash: context.flash),
-            operations: certificateRow(details.certificate, now: now, permissions: context.permissions))
+            operations: certificateRow(details.certificate, now: now, permissions: context.permissions),
+            canUpdate: context.permissions.allows(.certUpdate, project: details.certificate.enterpriseProject))
         return .html(templates.render(model, "certificate"))
     }
 

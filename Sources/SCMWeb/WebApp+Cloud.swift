@@ -26,7 +26,7 @@ extension WebApp {
     }
 
     func cloudLayout(_ request: RequestContext, _ title: String, crumbs: [Crumb]) -> Layout {
-        layout(title: title, session: request.session, section: "cloud", crumbs: [Crumb(title: "Cloud Products", href: "/cloud")] + crumbs, flash: request.flash)
+        layout(title: title, request: request, section: "cloud", crumbs: [Crumb(title: "Cloud Products", href: "/cloud")] + crumbs, flash: request.flash)
     }
 
     /// A resource as the product pages show it. `namingCertificate` false: the certificate it
@@ -147,7 +147,7 @@ extension WebApp {
         let targets = try deployments.coveredTargets(of: certificate, product: product, region: region)
         let page = DeployPage(
             layout: layout(
-                title: "Deploy Certificate", session: request.session, section: "certificates",
+                title: "Deploy Certificate", request: request, section: "certificates",
                 crumbs: Crumb.trail(to: certificate, "Deploy"),
                 flash: request.flash),
             certificateID: certificate.id, certificateName: certificate.name, domains: certificate.allDomains.joined(separator: ", "),
@@ -174,10 +174,11 @@ extension WebApp {
             }
             return try showDeploy(&request, results: outcomes)
         } catch let refusal as Refusal {
+            let reply = answer(to: refusal, in: request)
             if request.request.wantsJSON {
-                return .json(["error_code": APIErrorCode.code(for: refusal), "error_msg": refusal.message], status: Self.status(for: refusal))
+                return .json(["error_code": reply.code, "error_msg": refusal.message], status: reply.status)
             }
-            return try showDeploy(&request, errors: FormErrors([refusal]), status: Self.status(for: refusal))
+            return try showDeploy(&request, errors: FormErrors([refusal]), status: reply.status)
         }
     }
 
@@ -193,7 +194,7 @@ extension WebApp {
         let records = try deployments.records(DeploymentRecordFilter(kind: .push, certificateID: certificate.id, limit: 10))
         let page = PushPage(
             layout: layout(
-                title: "Push Certificate", session: request.session, section: "certificates",
+                title: "Push Certificate", request: request, section: "certificates",
                 crumbs: Crumb.trail(to: certificate, "Push"),
                 flash: request.flash),
             certificateID: certificate.id, certificateName: certificate.name, errors: errors,
@@ -217,10 +218,11 @@ extension WebApp {
             if request.request.wantsJSON { return .json(["pushed": product.rawValue]) }
             return try showPush(&request, pushed: product)
         } catch let refusal as Refusal {
+            let reply = answer(to: refusal, in: request)
             if request.request.wantsJSON {
-                return .json(["error_code": APIErrorCode.code(for: refusal), "error_msg": refusal.message], status: Self.status(for: refusal))
+                return .json(["error_code": reply.code, "error_msg": refusal.message], status: reply.status)
             }
-            return try showPush(&request, errors: FormErrors([refusal]), status: Self.status(for: refusal))
+            return try showPush(&request, errors: FormErrors([refusal]), status: reply.status)
         }
     }
 

@@ -108,7 +108,7 @@ extension WebApp {
         }
         let model = DNSZonesPage(
             layout: layout(
-                title: "DNS", session: request.session, section: "dns",
+                title: "DNS", request: request, section: "dns",
                 crumbs: [Crumb(title: "Cloud Products", href: "/cloud"), Crumb(title: "DNS", href: nil)],
                 flash: request.flash),
             errors: errors,
@@ -128,7 +128,7 @@ extension WebApp {
         let type = form["type"] ?? DNSRecordSet.RecordType.txt.rawValue
         let model = DNSZonePage(
             layout: layout(
-                title: zone.name, session: request.session, section: "dns",
+                title: zone.name, request: request, section: "dns",
                 crumbs: [
                     Crumb(title: "Cloud Products", href: "/cloud"), Crumb(title: "DNS", href: "/cloud/dns"),
                     Crumb(title: zone.name, href: nil),
@@ -156,7 +156,7 @@ extension WebApp {
     ) -> String {
         let model = DNSRecordEditPage(
             layout: layout(
-                title: "Modify \(set.name) \(set.type.rawValue)", session: request.session, section: "dns",
+                title: "Modify \(set.name) \(set.type.rawValue)", request: request, section: "dns",
                 crumbs: [
                     Crumb(title: "DNS", href: "/cloud/dns"),
                     Crumb(title: zone.name, href: "/cloud/dns/zones/\(zone.id)"),

@@ -67,12 +67,12 @@ extension WebApp {
     func uploadForm(_ request: RequestContext, values: UploadValues, errors: FormErrors) -> String {
         let page = UploadPage(
             layout: layout(
-                title: "Upload Certificate", session: request.session, section: "certificates",
+                title: "Upload Certificate", request: request, section: "certificates",
                 crumbs: [Crumb(title: "SSL Certificates", href: "/certificates"), Crumb(title: "Upload Certificate", href: nil)]),
             errors: errors, name: values.name,
             // A file that is not text came back as base64: not worth showing in the textarea again.
             certificate: Self.textareaValue(values.certificate), chain: Self.textareaValue(values.chain),
-            privateKey: Self.textareaValue(values.privateKey), project: values.project)
+            project: values.project)
         return templates.render(page, "upload")
     }
 
@@ -92,7 +92,7 @@ extension WebApp {
         }
         let page = DownloadPage(
             layout: layout(
-                title: "Download \(certificate.name)", session: request.session, section: "certificates",
+                title: "Download \(certificate.name)", request: request, section: "certificates",
                 crumbs: Crumb.trail(to: certificate, "Download"), flash: request.flash),
             certificateID: id, name: certificate.name, domain: certificate.allDomains.joined(separator: ", "),
             statusLabel: certificate.statusLabel, expires: certificate.notAfter.map(Self.formatDate) ?? "–",

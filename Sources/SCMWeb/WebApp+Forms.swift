@@ -57,38 +57,14 @@ extension WebApp {
     }
 
     private func refused(_ context: RequestContext, _ refusals: [Refusal], reshow: (FormErrors) throws -> String) throws -> HTTPResponse {
-        let status = refusals.map(Self.status(for:)).max() ?? 400
+        let reply = answer(to: refusals, in: context)
         if context.request.wantsJSON {
             return .json(
                 [
-                    "error_code": APIErrorCode.code(for: refusals.first ?? Refusal(.invalidInput, "")),
-                    "error_msg": refusals.map(\.message).joined(separator: " "),
+                    "error_code": reply.code, "error_msg": refusals.map(\.message).joined(separator: " "),
                     "errors": refusals.map { ["field": $0.field ?? "", "message": $0.message] },
-                ], status: status)
+                ], status: reply.status)
         }
-        return .html(try reshow(FormErrors(refusals)), status: status)
-    }
-}
-
-/// The one table from refusal codes to `SCM.xxxx` codes (scm-v3.md §2).
-enum APIErrorCode {
-    static func code(for refusal: Refusal) -> String {
-        switch refusal.code {
-        case .invalidInput: "SCM.0005"
-        case .notFound: "SCM.0020"
-        case .forbidden: "SCM.0003"
-        case .certificateParse, .notPEM: "SCM.0006"
-        case .privateKeyParse: "SCM.0012"
-        case .chainParse, .chainTooShort: "SCM.0013"
-        case .keyMismatch: "SCM.0014"
-        case .pushFailed: "SCM.0028"
-        case .unsupportedService: "SCM.0030"
-        case .wrongStatus, .conflict, .freeCertificate, .uploadedCertificate, .uploadedCSR, .notSingleOrWildcard,
-            .notMultiDomain, .domainQuotaUsedUp, .reissueWindowClosed, .renewWindowNotOpen, .renewalAlreadyBought,
-            .revokeNearExpiry, .refundWindowClosed, .noApplication, .privacyReviewInProgress, .privacyAlreadyCancelled,
-            .consoleCannotDeleteIssuedFree, .certificateExpired, .csrInUse, .deployFailed:
-            "SCM.0010"
-        default: "SCM.0005"
-        }
+        return .html(try reshow(FormErrors(refusals)), status: reply.status)
     }
 }

@@ -92,7 +92,7 @@ extension WebApp {
         let domainType = form["domain_type"] ?? DomainType.single.rawValue
         return BuyPage(
             layout: layout(
-                title: "Buy SSL Certificate", session: request.session, section: "certificates",
+                title: "Buy SSL Certificate", request: request, section: "certificates",
                 crumbs: [Crumb(title: "SSL Certificates", href: "/certificates"), Crumb(title: "Buy", href: nil)]),
             errors: errors,
             brands: Choice.list(CABrand.allCases, selected: brand) { $0.displayName },
@@ -158,10 +158,10 @@ extension WebApp {
     func applyPage(
         _ request: RequestContext, certificate: Certificate, form: ApplicationForm, mailbox: String, errors: FormErrors, hasDraft: Bool
     ) throws -> ApplyPage {
-        let csrs = try CSRService(context: context).list(limit: 50).items
+        let csrs = try CSRService(context: context).list(limit: 50, by: request.principal).items
         return ApplyPage(
             layout: layout(
-                title: "Apply for \(certificate.name)", session: request.session, section: "certificates",
+                title: "Apply for \(certificate.name)", request: request, section: "certificates",
                 crumbs: Crumb.trail(to: certificate, "Apply"), flash: request.flash),
             errors: errors, certificateID: certificate.id, certificateName: certificate.name, typeSummary: certificate.typeSummary,
             domainTypeLabel: certificate.domainType.displayName, isSingle: certificate.domainType == .single,
@@ -201,7 +201,7 @@ extension WebApp {
         }
         let page = VerifyPage(
             layout: layout(
-                title: "Verify Domain Name", session: request.session, section: "certificates",
+                title: "Verify Domain Name", request: request, section: "certificates",
                 crumbs: Crumb.trail(to: certificate, "Verify Domain Name"), flash: request.flash),
             certificateID: certificate.id, name: certificate.name, statusLabel: certificate.statusLabel, rows: rows,
             holdReason: certificate.holdReason, canVerify: canVerify, canAutoDNS: canVerify && zonesHosted,
@@ -250,7 +250,7 @@ extension WebApp {
         }
         let page = OrganizationPage(
             layout: layout(
-                title: "Verify Organization", session: request.session, section: "certificates",
+                title: "Verify Organization", request: request, section: "certificates",
                 crumbs: Crumb.trail(to: certificate, "Verify Organization"), flash: request.flash),
             certificateID: certificate.id, name: certificate.name, statusLabel: certificate.statusLabel,
             recipient: application?.applicantEmail ?? "", mailID: (pending ?? answered)?.id, answered: answered != nil)

@@ -16,7 +16,7 @@ extension WebApp {
         let recipients = Set(all.map(\.recipient)).filter { !$0.isEmpty }.sorted()
         let model = MailboxPage(
             layout: layout(
-                title: "Mailbox", session: request.session, section: "mail",
+                title: "Mailbox", request: request, section: "mail",
                 crumbs: [Crumb(title: "Cloud Products", href: "/cloud"), Crumb(title: "Mailbox", href: nil)],
                 flash: request.flash),
             to: to,
@@ -83,7 +83,7 @@ extension WebApp {
         }
         let model = MailPage(
             layout: layout(
-                title: mail.subject, session: request.session, section: "mail",
+                title: mail.subject, request: request, section: "mail",
                 crumbs: [Crumb(title: "Mailbox", href: "/cloud/mail"), Crumb(title: mail.subject, href: nil)],
                 flash: request.flash),
             errors: errors, id: mail.id, recipient: mail.recipient, subject: mail.subject,

@@ -75,7 +75,7 @@ extension WebApp {
             }
         return ConfirmPage(
             layout: layout(
-                title: operation.title, session: request.session, section: "certificates",
+                title: operation.title, request: request, section: "certificates",
                 crumbs: Crumb.trail(to: certificate, operation.title), flash: request.flash),
             errors: errors, certificateID: certificate.id, name: certificate.name, statusLabel: certificate.statusLabel,
             heading: "\(operation.title): \(certificate.name)", points: points,
@@ -182,7 +182,7 @@ extension WebApp {
         }
         let page = ConfirmOperationPage(
             layout: layout(
-                title: "Confirm Operation", session: request.session, section: "certificates",
+                title: "Confirm Operation", request: request, section: "certificates",
                 crumbs: Crumb.trail(to: certificate, "Confirm Operation"), flash: request.flash),
             certificateID: certificate.id, name: certificate.name, statusLabel: certificate.statusLabel,
             recipient: mail?.recipient ?? "", subject: mail?.subject ?? "", mailID: mail?.id,
@@ -261,7 +261,7 @@ extension WebApp {
         }
         return FieldsPage(
             layout: layout(
-                title: operation.title, session: request.session, section: "certificates",
+                title: operation.title, request: request, section: "certificates",
                 crumbs: Crumb.trail(to: certificate, operation.title), flash: request.flash),
             errors: errors, certificateID: certificate.id, name: certificate.name, statusLabel: certificate.statusLabel,
             heading: "\(operation.title): \(certificate.name)", lead: lead, facts: facts, fields: fields,
@@ -321,12 +321,14 @@ extension WebApp {
     // MARK: Orders, messages
 
     func showOrders(_ request: inout RequestContext) throws -> HTTPResponse {
-        let orders = try management.orders()
+        let orders = try management.orders(for: request.principal)
+        let ownOnly = request.principal.ownerScope(for: .orderList) != .every
         let kinds: [Order.Kind: String] = [.purchase: "Purchase", .renewal: "Renewal", .refund: "Refund"]
         let page = OrdersPage(
             layout: layout(
-                title: "Orders", session: request.session, section: "orders",
+                title: "Orders", request: request, section: "orders",
                 crumbs: [Crumb(title: "SSL Certificate Manager", href: nil), Crumb(title: "Orders", href: nil)], flash: request.flash),
+            ownOnly: ownOnly,
             rows: orders.map { order in
                 OrdersPage.Row(
                     id: order.id, kind: kinds[order.kind] ?? order.kind.rawValue, summary: order.summary,
@@ -351,7 +353,7 @@ extension WebApp {
         }
         let page = MessagesPage(
             layout: layout(
-                title: "Messages", session: request.session, section: "messages",
+                title: "Messages", request: request, section: "messages",
                 crumbs: [Crumb(title: "SSL Certificate Manager", href: nil), Crumb(title: "Messages", href: nil)], flash: request.flash),
             rows: messages.map {
                 MessagesPage.Row(

@@ -49,7 +49,7 @@ extension WebApp {
         }
         let page = CloudPage(
             layout: layout(
-                title: "Cloud Products", session: request.session, section: "cloud",
+                title: "Cloud Products", request: request, section: "cloud",
                 crumbs: [Crumb(title: "Cloud Products", href: nil)], flash: request.flash),
             products: [
                 .init(

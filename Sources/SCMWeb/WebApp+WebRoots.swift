@@ -52,7 +52,7 @@ extension WebApp {
         let files = try context.database.read { try $0.webrootFiles() }
         let model = WebRootsPage(
             layout: layout(
-                title: "Web roots", session: request.session, section: "cloud",
+                title: "Web roots", request: request, section: "cloud",
                 crumbs: [Crumb(title: "Cloud Products", href: "/cloud"), Crumb(title: "Web roots", href: nil)],
                 flash: request.flash),
             errors: errors,

@@ -98,25 +98,21 @@ public struct WebApp: Sendable {
                 return failure(error, request: request, requestID: requestID, session: session)
             }
         }
+        let flash = request.cookies[Self.flashCookie].flatMap { $0.removingPercentEncoding }
+        var requestContext = RequestContext(
+            request: request, parameters: parameters, session: session, requestID: requestID, flash: flash)
+        requestContext.permissions = permissions
+        requestContext.route = route
         do {
             try authorize(route, parameters: parameters, permissions: permissions)
-        } catch let refusal as Refusal {
-            return errorPage(status: Self.status(for: refusal), message: refusal.message, request: request, session: session)
-        } catch {
-            return failure(error, request: request, requestID: requestID, session: session)
-        }
-        let flash = request.cookies[Self.flashCookie].flatMap { $0.removingPercentEncoding }
-        var context = RequestContext(
-            request: request, parameters: parameters, session: session, requestID: requestID, flash: flash)
-        context.permissions = permissions
-        do {
-            var response = try route.handler(&context)
+            var response = try route.handler(&requestContext)
             if flash != nil, response.status == 200 {
                 response.setCookie(Self.flashCookie, "", maxAge: 0)
             }
             return response
         } catch let refusal as Refusal {
-            return errorPage(status: Self.status(for: refusal), message: refusal.message, request: request, session: session)
+            let reply = answer(to: refusal, in: requestContext)
+            return errorPage(status: reply.status, message: refusal.message, request: request, session: session)
         } catch {
             return failure(error, request: request, requestID: requestID, session: session)
         }
@@ -131,24 +127,24 @@ public struct WebApp: Sendable {
             session: session)
     }
 
-    /// The one table from refusal codes to HTTP statuses.
-    static func status(for refusal: Refusal) -> Int {
-        switch refusal.code {
-        case .notFound: 404
-        case .forbidden: 403
-        case .conflict: 409
-        default: 400
-        }
-    }
 
     func errorPage(status: Int, message: String, request: HTTPRequest, session: Session?) -> HTTPResponse {
         if request.wantsJSON || request.rawPath.hasPrefix("/v3/") {
-            return .json(["error_code": "SCM.\(status == 404 ? "0020" : status == 403 ? "0003" : "0005")", "error_msg": message], status: status)
+            return .json(["error_code": RefusalAnswer(status: status).code, "error_msg": message], status: status)
         }
         let page = ErrorPage(layout: layout(title: ErrorPage.title(status), session: session), status: status, message: message)
         return .html(templates.render(page, "error"), status: status)
     }
 
+    /// The frame of a page for the request's user, with `may` filled from their policies so the
+    /// page offers no button the server would refuse (issue 8).
+    func layout(title: String, request: RequestContext, section: String = "", crumbs: [Crumb] = [], flash: String? = nil) -> Layout {
+        var frame = layout(title: title, session: request.session, section: section, crumbs: crumbs, flash: flash)
+        frame.may = Layout.may(request.permissions)
+        return frame
+    }
+
+    /// The frame of a page without the caller's policies (error pages): `may` allows nothing.
     func layout(title: String, session: Session?, section: String = "", crumbs: [Crumb] = [], flash: String? = nil) -> Layout {
         // One indexed count per page (`messages_unread`); a failed count only hides the badge.
         let unread = session.flatMap { session in

@@ -28,7 +28,7 @@ struct KeysCommand: ParsableCommand {
 
         func run() throws {
             // Opened (and migrated) before any key file changes.
-            let database = try AppDatabase.open(path: data.databasePath)
+            let database = try data.openDatabase()
             // The whole rotation holds the keys lock: no other command settles "leftovers" meanwhile.
             try KeyRotation.withKeysLock(data.keyFiles) { try rotate(database) }
         }

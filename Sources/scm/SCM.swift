@@ -30,6 +30,25 @@ struct DataOptions: ParsableArguments {
 
     var databasePath: String { dataDir + "/scm.sqlite" }
     var keyFiles: KeyRotation.KeyFiles { KeyRotation.KeyFiles(keysDirectory: dataDir + "/keys") }
+    /// The audit log's seal (`AuditSeal`): its own key, not the master key, so `scm keys rotate`
+    /// leaves it alone, and the anchor; both outside the database.
+    var auditKeyPath: String { dataDir + "/keys/audit.key" }
+    var auditAnchorPath: String { dataDir + "/keys/audit.anchor" }
+
+    /// The database with its audit seal, the key made on first use. A missing key is made only
+    /// while no anchor exists: with one, events were sealed under the lost key, and a new key
+    /// would make every one of them look forged.
+    func openDatabase() throws -> AppDatabase {
+        let manager = FileManager.default
+        if !manager.fileExists(atPath: auditKeyPath), manager.fileExists(atPath: auditAnchorPath) {
+            FileHandle.standardError.write(Data(
+                "scm: \(auditKeyPath) is missing, but the audit log was sealed under it (\(auditAnchorPath) exists). Restore it from a backup of the keys directory.\n"
+                    .utf8))
+            throw ExitCode(1)
+        }
+        let key = try KeySealer.loadOrCreateMasterKey(at: auditKeyPath)
+        return try AppDatabase.open(path: databasePath, auditSeal: AuditSeal(key: key, anchorPath: auditAnchorPath))
+    }
 
     /// Before any command uses the master key: a rotation that stopped half-way is finished or
     /// rolled back when the database shows which key it needs; otherwise the command stops with
@@ -62,7 +81,7 @@ struct DataOptions: ParsableArguments {
         var logger = Logger(label: label)
         logger.logLevel = ProcessInfo.processInfo.environment["SCM_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         guard reviewScale >= 0 else { throw ValidationError("--review-scale must be 0 or more.") }
-        let database = try AppDatabase.open(path: databasePath)
+        let database = try openDatabase()
         // The master key lives beside the database, never in it (RULES.md §7).
         let masterKey = try KeyRotation.withKeysLock(keyFiles) {
             try recoverInterruptedRotation(database)

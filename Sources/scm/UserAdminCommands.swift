@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import SCMCore
+import SCMPKI
 import SCMService
 import SCMStore
 
@@ -59,13 +60,22 @@ struct AuditCommand: ParsableCommand {
         @OptionGroup var data: DataOptions
 
         func run() throws {
-            // The database alone: checking a copy of it needs no master key, and must not make one.
-            let database = try AppDatabase.open(path: data.databasePath)
-            switch try database.read({ try $0.verifyAuditChain() }) {
+            // The database and the audit seal; no master key. A copy is checked with the keys
+            // directory it came with: a missing audit key is not made (every seal would fail).
+            guard let key = try KeySealer.loadMasterKey(at: data.auditKeyPath) else {
+                print("cannot verify: there is no audit key at \(data.auditKeyPath) (copy the keys directory with the database)")
+                throw ExitCode(2)
+            }
+            let database = try AppDatabase.open(
+                path: data.databasePath, auditSeal: AuditSeal(key: key, anchorPath: data.auditAnchorPath))
+            switch try database.verifyAuditChain() {
             case .intact(let entries):
                 print("ok \(entries) entries")
             case .broken(let id, let reason):
                 print("broken at event \(id): \(reason)")
+                throw ExitCode(1)
+            case .truncated(let entries, let anchored):
+                print("truncated: \(AuditVerification.truncationText(entries: entries, anchored: anchored))")
                 throw ExitCode(1)
             }
         }

@@ -124,8 +124,9 @@ extension World {
         // Stored directly: a CSR uploaded before the list checked keys.
         let csr = StoredCSR(
             id: "csr-weak", name: "weak", pem: try Self.rsa1024CSR(for: "www.example.com"), domainName: "www.example.com", sans: [],
-            keyAlgorithm: "RSA 1024", usage: .personal, sealedPrivateKey: nil, createdAt: world.clock.now)
-        try world.context.database.write { try $0.insert(csr, ownerID: world.user.userReference) }
+            keyAlgorithm: "RSA 1024", usage: .personal, sealedPrivateKey: nil, ownerID: world.user.userReference,
+            createdAt: world.clock.now)
+        try world.context.database.write { try $0.insert(csr) }
         let bought = try world.buy()
         var form = World.form("")
         form.csrMode = CSRSource.existing.rawValue

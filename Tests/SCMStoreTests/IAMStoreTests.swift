@@ -22,8 +22,14 @@ struct IAMStoreTests {
             == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     }
 
-    private func seeded() throws -> AppDatabase {
-        let database = try AppDatabase.inMemory()
+    @Test func hmacKnownAnswer() {
+        // RFC 4231 test case 2.
+        #expect(AuditHash.hmacHex(key: Array("Jefe".utf8), "what do ya want for nothing?")
+            == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+    }
+
+    private func seeded(_ seal: AuditSeal = .ephemeral()) throws -> AppDatabase {
+        let database = try AppDatabase.inMemory(auditSeal: seal)
         try database.write { store in
             for i in 0..<5 {
                 try store.append(Event(at: Date(timeIntervalSince1970: 1_000 + Double(i) * 0.25), actor: "alice", action: "scm:cert:get", target: "scs\(i)", detail: "d\u{1F}\(i)"))
@@ -34,7 +40,7 @@ struct IAMStoreTests {
 
     @Test func chainIsIntactAfterAppends() throws {
         let database = try seeded()
-        #expect(try database.read { try $0.verifyAuditChain() } == .intact(entries: 5))
+        #expect(try database.verifyAuditChain() == .intact(entries: 5))
     }
 
     @Test func editedRowBreaksTheChainAtThatRow() throws {
@@ -43,7 +49,7 @@ struct IAMStoreTests {
             try db.execute(sql: "DROP TRIGGER events_no_update")
             try db.execute(sql: "UPDATE events SET actor = 'mallory' WHERE id = 3")
         }
-        guard case .broken(let id, let reason) = try database.read({ try $0.verifyAuditChain() }) else {
+        guard case .broken(let id, let reason) = try database.verifyAuditChain() else {
             Issue.record("edit not detected")
             return
         }
@@ -57,7 +63,66 @@ struct IAMStoreTests {
             try db.execute(sql: "DROP TRIGGER events_no_delete")
             try db.execute(sql: "DELETE FROM events WHERE id = 2")
         }
-        #expect(try database.read { try $0.verifyAuditChain() } == .broken(eventID: 3, reason: "its previous-hash does not match the event before it (a row was removed or inserted)"))
+        #expect(try database.verifyAuditChain() == .broken(eventID: 3, reason: "its previous-hash does not match the event before it (a row was removed or inserted)"))
+    }
+
+    /// A seal with an anchor file in a fresh directory.
+    private func anchoredSeal() throws -> AuditSeal {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("audit-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        return AuditSeal(key: Array(repeating: 7, count: 32), anchorPath: directory + "/audit.anchor")
+    }
+
+    /// What someone with the database alone can do: drop the trigger, edit a row, and recompute
+    /// the plain hash chain from there on. Only the seal's key could make the MACs match.
+    @Test func editedRowWithRecomputedChainBreaksAtTheSeal() throws {
+        let database = try seeded(try anchoredSeal())
+        try database.writer.write { db in
+            try db.execute(sql: "DROP TRIGGER events_no_update")
+            try db.execute(sql: "UPDATE events SET detail = 'nothing happened' WHERE id = 3")
+            var previous = try String.fetchOne(db, sql: "SELECT hash FROM events WHERE id = 2")!
+            for row in try Row.fetchAll(db, sql: "SELECT * FROM events WHERE id >= 3 ORDER BY id") {
+                let hash = AuditHash.link(
+                    previous: previous, at: row["at"], actor: row["actor"], action: row["action"], target: row["target"],
+                    result: row["result"], detail: row["detail"], remoteAddress: row["remote_address"])
+                try db.execute(sql: "UPDATE events SET prev_hash = ?, hash = ? WHERE id = ?", arguments: [previous, hash, row["id"] as Int64])
+                previous = hash
+            }
+        }
+        guard case .broken(let id, let reason) = try database.verifyAuditChain() else {
+            Issue.record("a recomputed chain verified")
+            return
+        }
+        #expect(id == 3)
+        #expect(reason.contains("seal does not match"))
+    }
+
+    @Test func cuttingOffTheNewestRowsIsATruncation() throws {
+        let database = try seeded(try anchoredSeal())
+        try database.writer.write { db in
+            try db.execute(sql: "DROP TRIGGER events_no_delete")
+            try db.execute(sql: "DELETE FROM events WHERE id >= 4")
+        }
+        #expect(try database.verifyAuditChain() == .truncated(entries: 3, anchored: 5))
+        // The next event is numbered after the anchor, so the gap stays visible inside the log.
+        try database.write { try $0.append(Event(at: Date(timeIntervalSince1970: 2_000), actor: "bob", action: "login")) }
+        guard case .broken(let id, let reason) = try database.verifyAuditChain() else {
+            Issue.record("the gap was not found")
+            return
+        }
+        #expect(id == 6 && reason.contains("2 entries were removed"))
+    }
+
+    @Test func rowsWhoseSealWasRemovedAreNotResealed() throws {
+        let seal = try anchoredSeal()
+        let database = try seeded(seal)
+        try database.writer.write { db in
+            try db.execute(sql: "DROP TRIGGER events_no_update")
+            try db.execute(sql: "UPDATE events SET mac = NULL, seq = NULL")
+        }
+        // Opening again with the key seals only a log that was never sealed (no anchor yet).
+        try database.writer.write { try StoreWriter(db: $0, auditSeal: seal).sealUnsealedLog() }
+        #expect(try database.verifyAuditChain() == .broken(eventID: 1, reason: "it carries no seal (the row was inserted, or its seal removed)"))
     }
 
     @Test func appendOnlyTriggersStillHold() throws {

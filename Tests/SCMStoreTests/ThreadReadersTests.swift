@@ -25,7 +25,7 @@ import Testing
     /// Each thread keeps its connection between reads, and still sees at its next read what
     /// another thread committed meanwhile: a kept connection must not keep an old snapshot.
     @Test func everyThreadReadsWhatWasCommittedBefore() throws {
-        let database = try AppDatabase.open(path: directory + "/scm.sqlite")
+        let database = try AppDatabase.open(path: directory + "/scm.sqlite", auditSeal: .ephemeral())
         try addUser(database, "first")
         let sightings = Sightings()
         let firstReads = DispatchGroup(), written = DispatchSemaphore(value: 0), done = DispatchGroup()
@@ -50,7 +50,7 @@ import Testing
 
     /// A thread reads through the same connection every time, and another thread through its own.
     @Test func eachThreadHasItsOwnConnection() throws {
-        let database = try AppDatabase.open(path: directory + "/scm.sqlite")
+        let database = try AppDatabase.open(path: directory + "/scm.sqlite", auditSeal: .ephemeral())
         @Sendable func connection() -> String { (try? database.read { "\(String(describing: $0.db.sqliteConnection))" }) ?? "none" }
         let mine = connection()
         #expect(connection() == mine)
@@ -67,7 +67,7 @@ import Testing
     }
 
     @Test func theThreadConnectionsCannotWrite() throws {
-        let database = try AppDatabase.open(path: directory + "/scm.sqlite")
+        let database = try AppDatabase.open(path: directory + "/scm.sqlite", auditSeal: .ephemeral())
         #expect(throws: (any Error).self) {
             try database.read { store in try store.db.execute(sql: "DELETE FROM users") }
         }

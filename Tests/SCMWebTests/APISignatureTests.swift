@@ -80,9 +80,37 @@ struct APISignatureTests {
         #expect(throws: SDKSignature.Failure.self) {
             try SDKSignature.verify(exampleA, now: Self.signingTime.addingTimeInterval(15 * 60 + 1)) { _ in Self.secret }
         }
-        #expect(throws: SDKSignature.Failure.self) {
+        // An unknown or disabled key answers exactly like a wrong secret; only the audit log knows.
+        #expect(throws: SDKSignature.Failure(reason: "verify aksk signature fail", detail: "the access key does not exist or is disabled")) {
             try SDKSignature.verify(exampleA, now: Self.signingTime) { _ in nil }
         }
+    }
+
+    /// sdk-auth.md §6 example C's shape: no SCM call needs an unsigned body, so none is taken.
+    @Test func unsignedPayloadWithABodyIsRefused() {
+        var request = Self.request(
+            "POST", "/v3/scm/certificates/scs1700000000001/push", body: #"{"target_project": "cn-north-4"}"#,
+            signature: String(repeating: "0", count: 64))
+        request.headers["x-sdk-content-sha256"] = "UNSIGNED-PAYLOAD"
+        request.headers["authorization"] = request.headers["authorization"]!.replacingOccurrences(
+            of: "x-domain-id;x-sdk-date", with: "x-domain-id;x-sdk-content-sha256;x-sdk-date")
+        #expect(throws: SDKSignature.Failure(reason: "X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD is not accepted; the body must be signed (SCM calls are JSON)")) {
+            try SDKSignature.verify(request, now: Self.signingTime) { _ in Self.secret }
+        }
+        // Without a body the header changes nothing: the empty payload hash is signed as always.
+        let empty = HTTPRequest(method: "GET", uri: "/v3/scm/certificates", headers: ["x-sdk-content-sha256": "UNSIGNED-PAYLOAD"], body: [])
+        #expect(SDKSignature.payloadHash(empty) == SDKSignature.emptyPayloadHash)
+    }
+
+    /// What is signed is what is read: the API's query keeps `+` a plus, as the canonical query does.
+    @Test(arguments: ["name=a+b", "name=a%2Bb&limit=10", "name=a%20b+c", "q=1+1%3D2&b=%E4%B8%AD"])
+    func apiQueryReadsWhatTheSignatureCovered(rawQuery: String) throws {
+        let request = HTTPRequest(method: "GET", uri: "/v3/scm/csr?" + rawQuery, headers: [:], body: [])
+        let context = RequestContext(request: request, parameters: [:], session: nil, requestID: "r", flash: nil)
+        let read = context.apiQuery.pairs.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
+            .map { SDKSignature.encode($0.0) + "=" + SDKSignature.encode($0.1) }.joined(separator: "&")
+        #expect(read == SDKSignature.canonicalQuery(rawQuery))
+        if rawQuery == "name=a+b" { #expect(context.apiQuery["name"] == "a+b") }
     }
 
     @Test func canonicalURIDecodesBeforeSplitting() {

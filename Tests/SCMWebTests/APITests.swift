@@ -2,6 +2,7 @@ import Foundation
 import SCMCore
 import SCMPKI
 import SCMService
+import SCMStore
 import Testing
 
 @testable import SCMWeb
@@ -76,6 +77,29 @@ struct APITests {
         #expect(body["error_code"] as? String == "APIGW.0301")
         let requestID = try #require(refused.headers.first { $0.0 == "X-Request-Id" }?.1)
         #expect(body["request_id"] as? String == requestID)
+    }
+
+    /// A denied key export and a failed signature are audited: the action, the key named, never
+    /// the signature or the secret.
+    @Test func refusalsAreAudited() throws {
+        let bought = call(
+            "POST", "/v3/scm/certificates/buy",
+            body: #"{"cert_brand": "GEOTRUST", "cert_type": "DV_SSL_CERT", "domain_type": "SINGLE_DOMAIN", "effective_time": 1, "domain_numbers": 1, "order_number": 1, "agree_privacy_protection": true}"#)
+        let id = try #require(((bought.json as? [String: Any])?["cert"] as? [[String: Any]])?.first?["cert_id"] as? String)
+        try browser.move(to: "auditors")
+        #expect(call("POST", "/v3/scm/certificates/\(id)/export").status == 403)
+        #expect(call("GET", "/v3/scm/certificates/\(id)", secret: "not-the-secret").status == 401)
+
+        let refused = try browser.context.database.read { try $0.auditEvents(AuditQuery(result: .refused)) }.events
+        let export = try #require(refused.first { $0.action == "scm:cert:download" })
+        #expect(export.actor == "alice" && export.target == id)
+        #expect(export.detail.contains("none of your policies allows scm:cert:download"))
+        let signature = try #require(refused.first { $0.action == "scm:cert:get" })
+        #expect(signature.actor == "alice" && signature.target == id)
+        #expect(signature.detail.contains("access key \(accessKey)") && signature.detail.contains("signature"))
+        for event in refused {
+            #expect(!event.detail.contains(secret) && !event.detail.contains("Signature="))
+        }
     }
 
     @Test func disabledKeyIsRefusedAndAtMostTwoKeys() throws {

@@ -82,6 +82,8 @@ import Testing
         let otherKey = try PrivateKey(generating: .ecP256)
         let mismatch = browser.post("/csrs/upload", ["name": "shop", "csr": pem, "private_key": otherKey.pem])
         #expect(mismatch.status == 400)
+        #expect(!mismatch.html.contains(otherKey.pem.split(separator: "\n")[1]), "the private key was sent back")
+        #expect(mismatch.html.contains("A private key is never shown again"))
         #expect(
             mismatch.html.contains("Private key: it does not match the CSR&#39;s public key.")
                 || mismatch.html.contains("it does not match"))

@@ -48,6 +48,16 @@ final class ConsoleBrowser {
         csrf = try #require(Self.capture(#"<meta name="csrf-token" content="([^"]+)">"#, in: page.html))
     }
 
+    /// Moves alice from her starting group, "operators" (SCM FullAccess), to `group`.
+    func move(to group: String) throws {
+        try context.database.write { store in
+            let operators = try #require(try store.reader.group(named: "operators"))
+            let target = try #require(try store.reader.group(named: group))
+            try store.removeMember(groupID: operators.id, userID: principal.userID)
+            try store.addMember(groupID: target.id, userID: principal.userID)
+        }
+    }
+
     struct Response {
         let status: Int
         let headers: [(String, String)]

@@ -63,20 +63,11 @@ import Testing
             }
     }
 
-    private func moveAlice(_ browser: ConsoleBrowser, to group: String) throws {
-        try browser.context.database.write { store in
-            let operators = try #require(try store.reader.group(named: "operators"))
-            let target = try #require(try store.reader.group(named: group))
-            try store.removeMember(groupID: operators.id, userID: browser.principal.userID)
-            try store.addMember(groupID: target.id, userID: browser.principal.userID)
-        }
-    }
-
     @Test func readOnlyUserWalksEveryRouteAndNothingChanges() throws {
         let browser = try ConsoleBrowser()
         _ = try DemoSeeder(context: browser.context).seed(count: 25, ownerID: browser.principal.userID)
         let id = try #require(ConsoleBrowser.capture(#"href="/certificates/(scs[0-9]+)""#, in: browser.get("/certificates").html))
-        try moveAlice(browser, to: "auditors")
+        try browser.move(to: "auditors")
         let before = try snapshot(browser.context)
         for (route, response) in walk(browser, id: id) {
             let key = "\(route.method) \(route.pattern.joined(separator: "/"))"
@@ -89,6 +80,14 @@ import Testing
         for table in before.keys.sorted() where before[table] != after[table] {
             Issue.record("\(table) changed: \(Set(after[table] ?? []).subtracting(before[table] ?? []))")
         }
+        // Each refusal is in the audit log, as the action refused, by alice, with the reason.
+        let refused = try browser.context.database.read { try $0.auditEvents(AuditQuery(actor: "alice", result: .refused, limit: 200)) }
+        let refusedActions = Set(refused.events.map(\.action))
+        for (route, response) in walk(browser, id: id) where response.status == 403 {
+            #expect(refusedActions.contains(route.action?.rawValue ?? "-"), "\(route.method) \(route.pattern) was not audited")
+        }
+        let download = try #require(refused.events.first { $0.action == Action.certDownload.rawValue && $0.target == id })
+        #expect(download.detail.contains("none of your policies allows scm:cert:download"))
         // The pages still show, without a button the user may not use.
         let list = browser.get("/certificates")
         #expect(list.status == 200)

@@ -410,3 +410,9 @@ def console(life):
     client = life.login()
     client.get("/certificates")
     return client
+
+
+def access_key(st, name: str) -> tuple[str, str]:
+    """A new access key of user `name`, made with `scm user access-key create`: (AK, SK)."""
+    out = run_scm("user", "access-key", "create", "--data-dir", str(st.data_dir), "--name", name).stdout
+    return re.search(r"access key: (\S+)", out).group(1), re.search(r"secret key: (\S+)", out).group(1)

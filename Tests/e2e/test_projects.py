@@ -11,17 +11,14 @@ import re
 
 import pytest
 from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
-from huaweicloudsdkscm.v3 import (DeleteCertificateRequest, ListCertificatesRequest, ShowCertificateRequest,
-                                  UnsubscribeCertificateRequest)
+from huaweicloudsdkscm.v3 import (CreateCsrRequest, CreateCsrRequestBody, DeleteCertificateRequest, DeleteCsrRequest,
+                                  ListCertificatesRequest, ListCsrRequest, ShowCertificateRequest, ShowCsrPrivateKeyRequest,
+                                  ShowCsrRequest, UnsubscribeCertificateRequest, UpdateCsrRequest, UpdateCSRRequestBody)
 
-from conftest import make_stack, row_ids, run_scm, stop_stack, total_count
+from conftest import access_key, make_stack, row_ids, stop_stack, total_count
 from test_api_sdk import buy, make_client
+from test_lifecycle import APPLICANT
 from test_security import create_user
-
-
-def access_key(st, name: str) -> tuple[str, str]:
-    out = run_scm("user", "access-key", "create", "--data-dir", str(st.data_dir), "--name", name).stdout
-    return re.search(r"access key: (\S+)", out).group(1), re.search(r"secret key: (\S+)", out).group(1)
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +26,7 @@ def proj():
     st = make_stack()
     try:
         st.seed(10)  # default, production and staging certificates
-        admin_client = make_client(st, *access_key(st, "admin"))
+        admin_client = st.admin_client = make_client(st, *access_key(st, "admin"))
         st.dev_ids = buy(admin_client, order_number=3, enterprise_project_id="dev")
         admin = st.login()
         admin.get("/users/groups")
@@ -100,7 +97,81 @@ def test_its_own_dev_certificates_are_fully_usable(proj):
     r = proj.dev.post(f"/certificates/{first}/move-project", {"enterprise_project": "default"},
                       token=proj.dev.csrf_token(page))
     assert r.status_code == 403 and "enterprise project &quot;default&quot;" in r.text
+    # Refused by the service, not the route, and audited all the same.
+    with proj.db() as db:
+        assert db.execute("SELECT count(*) FROM events WHERE actor = 'dev1' AND result = 'refused' AND target = ? "
+                          "AND action = 'scm:cert:update'", (first,)).fetchone()[0] == 1
     proj.dev_client.unsubscribe_certificate(UnsubscribeCertificateRequest(cert_id=second))
     with proj.db() as db:
         assert db.execute("SELECT name FROM certificates WHERE id = ?", (first,)).fetchone()[0] == "dev-renamed"
         assert db.execute("SELECT count(*) FROM certificates WHERE id = ?", (second,)).fetchone()[0] == 0
+
+
+def create_csr(client, name: str) -> str:
+    return client.create_csr(CreateCsrRequest(body=CreateCsrRequestBody(
+        name=name, domain_name=f"www.{name}.com", private_key_algo="EC_P256", usage="PERSONAL"))).id
+
+
+def test_csrs_of_other_users_are_missing_to_a_project_scoped_user(proj):
+    """CSRs belong to no project: a user granted one project acts only on the CSRs they made."""
+    theirs = create_csr(proj.admin_client, "admins-csr")
+    mine = create_csr(proj.dev_client, "dev1-csr")
+
+    listed = proj.dev_client.list_csr(ListCsrRequest(limit=50, offset=0))
+    assert [c.id for c in listed.csr_list] == [mine] and listed.total == 1
+    for call in (lambda: proj.dev_client.show_csr(ShowCsrRequest(id=theirs)),
+                 lambda: proj.dev_client.show_csr_private_key(ShowCsrPrivateKeyRequest(id=theirs)),
+                 lambda: proj.dev_client.update_csr(UpdateCsrRequest(id=theirs, body=UpdateCSRRequestBody(name="taken"))),
+                 lambda: proj.dev_client.delete_csr(DeleteCsrRequest(id=theirs))):
+        with pytest.raises(ClientRequestException) as info:
+            call()
+        assert info.value.status_code == 404, info.value
+    assert "BEGIN PRIVATE KEY" in proj.dev_client.show_csr_private_key(ShowCsrPrivateKeyRequest(id=mine)).private_key
+
+    page = proj.dev.get("/csrs", params={"limit": "50"}).text
+    assert mine in page and theirs not in page
+    for path in (f"/csrs/{theirs}", f"/csrs/{theirs}/download"):
+        assert proj.dev.get(path).status_code == 404, path
+    token = proj.dev.csrf_token(page)
+    assert proj.dev.post(f"/csrs/{theirs}/rename", {"name": "taken"}, token=token).status_code == 404
+    assert proj.dev.post(f"/csrs/{theirs}/delete", {}, token=token).status_code == 404
+
+    # Nor can the admin's CSR (and so its key) be put into one of dev1's certificates.
+    cert_id = proj.dev_ids[2]
+    apply_page = proj.dev.get(f"/certificates/{cert_id}/apply").text
+    assert mine in apply_page and theirs not in apply_page
+    r = proj.dev.post(f"/certificates/{cert_id}/apply", {
+        **APPLICANT, "csr_mode": "existing", "csr_id": theirs, "domain_method": "DNS"},
+        token=proj.dev.csrf_token(apply_page), headers={"Accept": "application/json"})
+    assert r.status_code == 400 and {e["field"] for e in r.json()["errors"]} == {"csr_id"}, r.text[:500]
+
+    # The administrator's unscoped grant still reaches every CSR; nothing of theirs changed.
+    assert proj.admin_client.show_csr(ShowCsrRequest(id=theirs)).name == "admins-csr"
+    assert proj.admin_client.show_csr(ShowCsrRequest(id=mine)).name == "dev1-csr"
+    with proj.db() as db:
+        assert db.execute("SELECT count(*) FROM events WHERE target = ? AND action = 'scm:cert:download'",
+                          (theirs,)).fetchone()[0] == 0
+
+
+def test_audit_log_and_orders_show_a_project_scoped_user_only_their_own(proj):
+    """Events and orders belong to no project: with a grant for "dev" only, dev1 reads its own."""
+    with proj.db() as db:
+        all_events = db.execute("SELECT count(*) FROM events").fetchone()[0]
+        own_events = db.execute("SELECT count(*) FROM events WHERE actor = 'dev1'").fetchone()[0]
+        admins_orders = {i for (i,) in db.execute("SELECT id FROM orders WHERE user_id IS NOT (SELECT id FROM users WHERE name = 'dev1')")}
+    assert own_events and admins_orders and all_events > own_events
+    page = proj.dev.get("/audit").text
+    assert total_count(page) == own_events and "own-only" in page
+    actors = set(re.findall(r'<tr data-id="\d+"><td class="mono">\d+</td><td>[^<]*</td><td>([^<]*)</td>', page))
+    assert actors == {"dev1"}, actors
+    assert proj.other_id not in page
+    # Filtering by another user finds nothing rather than their events.
+    assert total_count(proj.dev.get("/audit", params={"actor": "admin"}).text) == 0
+
+    orders = proj.dev.get("/orders").text
+    assert "own-only" in orders and not any(order in orders for order in admins_orders)
+
+    admin = proj.login()
+    assert total_count(admin.get("/audit").text) >= all_events
+    admin_orders = admin.get("/orders").text
+    assert "own-only" not in admin_orders and all(order in admin_orders for order in admins_orders)

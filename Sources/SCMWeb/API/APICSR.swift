@@ -24,12 +24,13 @@ extension WebApp {
         let limit = try context.pageLimit(context.queryInt("limit", range: 0...1000))
         let offset = try context.queryInt("offset", range: 0...Int(Int32.max)) ?? 0
         let page = try csrService.list(
-            name: context.request.query["name"], keyAlgorithm: context.request.query["private_key_algo"], offset: offset, limit: limit)
+            name: context.apiQuery["name"], keyAlgorithm: context.apiQuery["private_key_algo"], offset: offset, limit: limit,
+            by: context.principal)
         return .ok(["csr_list": .array(page.items.map { APIFormat.csr($0) }), "total": .int(Int64(page.total))])
     }
 
     func apiShowCSR(_ context: inout RequestContext) throws -> APIResult {
-        .ok(APIFormat.csr(try csrService.csr(id: context.parameter("id"))))
+        .ok(APIFormat.csr(try csrService.csr(id: context.parameter("id"), by: context.principal)))
     }
 
     func apiUpdateCSR(_ context: inout RequestContext) throws -> APIResult {

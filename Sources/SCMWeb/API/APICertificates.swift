@@ -25,7 +25,7 @@ extension WebApp {
         if let status = try context.queryChoice("status", Self.listStatuses), status != "ALL" {
             query.status = Certificate.Status(rawValue: status)
         }
-        if let project = context.request.query["enterprise_project_id"], project != "all" {
+        if let project = context.apiQuery["enterprise_project_id"], project != "all" {
             guard project == "0" || APIFormat.isProjectUUID(project) else {
                 throw APIError.badRequest("The query parameter enterprise_project_id must be all, 0 or a UUID, not \"\(project)\".")
             }
@@ -36,7 +36,7 @@ extension WebApp {
         // values of owned_by_self select the same certificates; the value is still checked.
         _ = try context.queryBool("owned_by_self")
         query.expiredDaysSince = try context.queryInt("expired_days_since", range: 0...36_500)
-        let keyword = context.request.query["content"] ?? ""
+        let keyword = context.apiQuery["content"] ?? ""
         guard keyword.count <= CertificateListQuery.maximumKeywordLength else {
             throw APIError.badRequest("The query parameter content is longer than \(CertificateListQuery.maximumKeywordLength) characters.")
         }

@@ -96,17 +96,18 @@ extension WebApp {
     func respondToAPI(_ request: HTTPRequest, route: Router.Route, parameters: [String: String], requestID: String) -> HTTPResponse {
         let keys = AccessKeyService(context: context)
         let user: User
+        var found: User?
         do {
-            var found: User?
             let accessKey = try SDKSignature.verify(request, now: context.clock.now) { accessKey in
                 guard let credentials = try keys.credentials(for: accessKey) else { return nil }
                 found = credentials.user
                 return credentials.secret
             }
-            guard let signedUser = found else { throw SDKSignature.Failure(reason: "verify aksk signature fail") }
+            guard let signedUser = found else { throw SDKSignature.Failure(reason: SDKSignature.signatureMismatch) }
             user = signedUser
             try keys.noteUse(accessKey)
         } catch let failure as SDKSignature.Failure {
+            auditSignatureFailure(failure, request: request, route: route, parameters: parameters, keyOwner: found)
             return .json(
                 [
                     "error_code": "APIGW.0301", "error_msg": "Incorrect IAM authentication information: \(failure.reason)",
@@ -118,6 +119,7 @@ extension WebApp {
         var requestContext = RequestContext(
             request: request, parameters: parameters, session: nil, requestID: requestID, flash: nil)
         requestContext.apiUser = user
+        requestContext.route = route
         do {
             // The same evaluator as the console, with the key's user (RULES.md §9): SCM.0003, 403.
             requestContext.permissions = try IAMService(context: context).permissions(for: user)
@@ -126,14 +128,11 @@ extension WebApp {
         } catch let error as APIError {
             return .json(["error_code": error.code, "error_msg": error.message], status: error.status)
         } catch let list as RefusalList {
-            let refusals = list.refusals
-            return .json(
-                [
-                    "error_code": APIErrorCode.code(for: refusals.first ?? Refusal(.invalidInput, "")),
-                    "error_msg": refusals.map(\.message).joined(separator: " "),
-                ], status: refusals.map(Self.status(for:)).max() ?? 400)
+            let reply = answer(to: list.refusals, in: requestContext)
+            return .json(["error_code": reply.code, "error_msg": list.refusals.map(\.message).joined(separator: " ")], status: reply.status)
         } catch let refusal as Refusal {
-            return .json(["error_code": APIErrorCode.code(for: refusal), "error_msg": refusal.message], status: Self.status(for: refusal))
+            let reply = answer(to: refusal, in: requestContext)
+            return .json(["error_code": reply.code, "error_msg": refusal.message], status: reply.status)
         } catch {
             return apiFailure(error, request: request, requestID: requestID)
         }
@@ -143,7 +142,8 @@ extension WebApp {
         context.logger.error(
             "API request failed", metadata: ["request_id": "\(requestID)", "path": "\(request.rawPath)", "error": "\(error)"])
         return .json(
-            ["error_code": "SCM.0500", "error_msg": "Something went wrong on the server. Request ID: \(requestID)."], status: 500)
+            ["error_code": RefusalAnswer.serverError.code, "error_msg": "Something went wrong on the server. Request ID: \(requestID)."],
+            status: RefusalAnswer.serverError.status)
     }
 }
 
@@ -155,6 +155,11 @@ extension APIResult {
 }
 
 extension RequestContext {
+    /// The query as its signature covered it (sdk-auth.md §4 step 4): percent-decoded, a `+`
+    /// a plus. Read as a form would (`+` a space), `name=a+b` would be signed as one value and
+    /// acted on as another.
+    var apiQuery: FormData { FormData(urlEncoded: request.rawQuery, plusIsSpace: false) }
+
     /// The JSON object body of an API call; an empty body is an empty object.
     var jsonBody: JSONObject {
         get throws { try JSONObject(body: request.body) }
@@ -162,7 +167,7 @@ extension RequestContext {
 
     /// A query parameter that must be one of `allowed` (case-sensitive, as the SDK sends them).
     func queryChoice(_ name: String, _ allowed: [String]) throws -> String? {
-        guard let value = request.query[name] else { return nil }
+        guard let value = apiQuery[name] else { return nil }
         guard allowed.contains(value) else {
             throw APIError.badRequest("The query parameter \(name) must be one of \(allowed.joined(separator: ", ")), not \"\(value)\".")
         }
@@ -170,7 +175,7 @@ extension RequestContext {
     }
 
     func queryInt(_ name: String, range: ClosedRange<Int>) throws -> Int? {
-        guard let value = request.query[name] else { return nil }
+        guard let value = apiQuery[name] else { return nil }
         guard let number = Int(value), range.contains(number) else {
             throw APIError.badRequest("The query parameter \(name) must be an integer from \(range.lowerBound) to \(range.upperBound), not \"\(value)\".")
         }
@@ -178,7 +183,7 @@ extension RequestContext {
     }
 
     func queryBool(_ name: String) throws -> Bool? {
-        guard let value = request.query[name] else { return nil }
+        guard let value = apiQuery[name] else { return nil }
         switch value {
         case "true": return true
         case "false": return false

@@ -51,7 +51,7 @@ extension WebApp {
         let conditions = try items.map { item -> TagQuery.Condition in
             let object = try JSONObject(item, what: "Each item of \(field)")
             let key = try object.requiredString("key")
-            guard !key.isEmpty else { throw APIError(status: 400, code: "SCM.0023", message: "\(field): a tag key cannot be empty.") }
+            guard !key.isEmpty else { throw Refusal(.emptyTagKey, "\(field): a tag key cannot be empty.", field: field) }
             guard let values = try object.strings("values") else { throw APIError.badRequest("\(field): key \(key) needs a values array (it may be empty).") }
             guard values.count <= 20 else { throw APIError.badRequest("\(field): key \(key) has more than 20 values.") }
             guard Set(values).count == values.count else { throw APIError.badRequest("\(field): key \(key) repeats a value.") }

@@ -101,7 +101,11 @@ struct APIError: Error {
     let code: String
     let message: String
 
-    static func badRequest(_ message: String) -> APIError { APIError(status: 400, code: "SCM.0005", message: message) }
+    /// Input the API cannot read (malformed JSON, a wrong type): answered as the core's invalid input.
+    static func badRequest(_ message: String) -> APIError {
+        let answer = RefusalAnswer(.invalidInput)
+        return APIError(status: answer.status, code: answer.code, message: message)
+    }
 }
 
 /// Typed access to a JSON object body: every accessor names the field in its error, and

@@ -10,11 +10,17 @@ enum SDKSignature {
     static let allowedSkew: TimeInterval = 15 * 60
     static let emptyPayloadHash = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 
-    /// Why a request's signature was not accepted; the message ends up after
-    /// "Incorrect IAM authentication information: " in the 401 body.
+    /// Why a request's signature was not accepted; `reason` ends up after "Incorrect IAM
+    /// authentication information: " in the 401 body, `detail` (when the caller may not learn it,
+    /// such as whether an access key exists) only in the audit log.
     struct Failure: Error, Equatable {
         let reason: String
+        var detail: String? = nil
     }
+
+    /// The one answer for a wrong signature and for an access key that does not exist or is
+    /// disabled, so the 401 does not tell a prober which keys exist.
+    static let signatureMismatch = "verify aksk signature fail"
 
     /// The three fields of `Authorization: SDK-HMAC-SHA256 Access=…, SignedHeaders=…, Signature=…`.
     struct Authorization: Equatable {
@@ -62,13 +68,15 @@ enum SDKSignature {
             throw Failure(
                 reason: "signature expired: X-Sdk-Date \(dateText) is more than 15 minutes from the server time \(format(now))")
         }
-        guard let key = try secret(authorization.accessKey) else {
-            throw Failure(reason: "the access key \(authorization.accessKey) does not exist or is disabled")
-        }
+        let key = try secret(authorization.accessKey)
         let canonical = try canonicalRequest(request, signedHeaders: authorization.signedHeaders)
-        let expected = signature(secret: key, stringToSign: stringToSign(date: dateText, canonicalRequest: canonical))
+        // Computed for an unknown key too, so the answer takes as long either way.
+        let expected = signature(secret: key ?? "", stringToSign: stringToSign(date: dateText, canonicalRequest: canonical))
+        guard key != nil else {
+            throw Failure(reason: signatureMismatch, detail: "the access key does not exist or is disabled")
+        }
         guard Digest.constantTimeEquals(Array(expected.utf8), Array(authorization.signature.utf8)) else {
-            throw Failure(reason: "verify aksk signature fail")
+            throw Failure(reason: signatureMismatch)
         }
         return authorization.accessKey
     }
@@ -76,6 +84,11 @@ enum SDKSignature {
     // MARK: The algorithm, step by step (sdk-auth.md §4)
 
     static func canonicalRequest(_ request: HTTPRequest, signedHeaders: [String]) throws(Failure) -> String {
+        // The SDK sends UNSIGNED-PAYLOAD only for bodies that are not JSON; every SCM call is
+        // JSON, and a body left out of the signature could be replaced on the way.
+        if request.headers["x-sdk-content-sha256"] == "UNSIGNED-PAYLOAD", !request.body.isEmpty {
+            throw Failure(reason: "X-Sdk-Content-Sha256: UNSIGNED-PAYLOAD is not accepted; the body must be signed (SCM calls are JSON)")
+        }
         guard let uri = canonicalURI(request.rawPath) else { throw Failure(reason: "the request path is not valid percent-encoding") }
         guard let query = canonicalQuery(request.rawQuery) else {
             throw Failure(reason: "the query string is not valid percent-encoding")
@@ -89,7 +102,7 @@ enum SDKSignature {
         }
         return [
             request.method, uri, query, headerBlock, signedHeaders.joined(separator: ";"),
-            payloadHash(request, signedHeaders: signedHeaders),
+            payloadHash(request),
         ].joined(separator: "\n")
     }
 
@@ -102,7 +115,8 @@ enum SDKSignature {
         return encoded.hasSuffix("/") ? encoded : encoded + "/"
     }
 
-    /// Pairs decoded (`+` stays a plus), sorted by name then value, re-encoded, joined by `&`.
+    /// Pairs decoded (`+` stays a plus, as `RequestContext.apiQuery` reads it), sorted by name
+    /// then value, re-encoded, joined by `&`.
     static func canonicalQuery(_ rawQuery: String) -> String? {
         var pairs: [(String, String)] = []
         for pair in rawQuery.split(separator: "&", omittingEmptySubsequences: true) {
@@ -119,14 +133,9 @@ enum SDKSignature {
         return pairs.map { encode($0.0) + "=" + encode($0.1) }.joined(separator: "&")
     }
 
-    /// SHA-256 of the body as read; `UNSIGNED-PAYLOAD` when the client signed that header and sent a body.
-    static func payloadHash(_ request: HTTPRequest, signedHeaders: [String]) -> String {
-        if signedHeaders.contains("x-sdk-content-sha256"), request.headers["x-sdk-content-sha256"] == "UNSIGNED-PAYLOAD",
-            !request.body.isEmpty
-        {
-            return "UNSIGNED-PAYLOAD"
-        }
-        return request.body.isEmpty ? emptyPayloadHash : Digest.sha256Hex(request.body)
+    /// SHA-256 of the body as read (an unsigned body is refused by `canonicalRequest`).
+    static func payloadHash(_ request: HTTPRequest) -> String {
+        request.body.isEmpty ? emptyPayloadHash : Digest.sha256Hex(request.body)
     }
 
     static func stringToSign(date: String, canonicalRequest: String) -> String {

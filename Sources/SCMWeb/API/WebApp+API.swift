@@ -156,10 +156,13 @@ extension WebApp {
             ]
             var entry: [String: JSONValue] = [
                 "operationId": .string(operation.operationID), "summary": .string(operation.summary),
+                // The permission the call needs (RULES.md §9), as `authorize` checks it.
+                "x-scm-action": .string(apiAction(operation.operationID).rawValue),
                 "tags": [.string(operation.tag)], "parameters": .array(parameters),
                 "responses": .object([
                     String(operation.successStatus): ["description": operation.successStatus == 204 ? "Done, no body" : "OK"],
-                    "400": errorResponse, "401": ["description": "Signature refused (APIGW.0301)"], "404": errorResponse,
+                    "400": errorResponse, "401": ["description": "Signature refused (APIGW.0301)"],
+                    "403": ["description": "The caller's policies do not allow x-scm-action (SCM.0003)"], "404": errorResponse,
                 ]),
             ]
             if !operation.body.isEmpty {

@@ -52,7 +52,7 @@ extension WebApp {
         }
         let page = AccessKeysPage(
             layout: layout(
-                title: "Access Keys", session: context.session, section: "users",
+                title: "Access Keys", request: context, section: "users",
                 crumbs: [Crumb(title: "Users", href: nil), Crumb(title: "Access Keys", href: nil)], flash: context.flash),
             rows: rows, canCreate: keys.count < AccessKeyService.maximumKeysPerUser, maximum: AccessKeyService.maximumKeysPerUser,
             newKey: newKey, error: error)
@@ -74,10 +74,11 @@ extension WebApp {
             let newKey = AccessKeysPage.NewKey(accessKey: created.key.accessKeyID, secretKey: created.secret)
             return .html(try accessKeysPage(context, newKey: newKey), status: 201)
         } catch let refusal as Refusal {
+            let reply = answer(to: refusal, in: context)
             if context.request.wantsJSON {
-                return .json(["error_code": APIErrorCode.code(for: refusal), "error_msg": refusal.message], status: Self.status(for: refusal))
+                return .json(["error_code": reply.code, "error_msg": refusal.message], status: reply.status)
             }
-            return .html(try accessKeysPage(context, error: refusal.message), status: Self.status(for: refusal))
+            return .html(try accessKeysPage(context, error: refusal.message), status: reply.status)
         }
     }
 
