@@ -167,6 +167,7 @@ extension AppDatabase {
         migrator.registerMigration("v-cloud", migrate: migrateCloud)
         migrator.registerMigration("v-cloud-edge", migrate: migrateCloudEdge)
         migrator.registerMigration("v-deployment-record-project", migrate: migrateDeploymentRecordProject)
+        migrator.registerMigration("v-reminder-candidates", migrate: migrateReminderCandidates)
         return migrator
     }
 }
