@@ -78,9 +78,11 @@ public struct CAService: Sendable {
                     certificate.status = next
                     certificate.holdReason = nil
                     certificate.reviewDueAt = next == .issuing ? due : nil
+                    try store.notify(.domainsVerified(next: next), about: certificate, at: now)
                     if next == .checkingOrg {
                         let application = try store.reader.application(certificateID: certificate.id)
-                        try store.deliver(CAMail.organizationVerification(certificate: certificate, application: application, at: now))
+                        let mail = CAMail.organizationVerification(certificate: certificate, application: application, at: now)
+                        try store.notify(.organizationVerificationSent(to: mail.recipient), about: certificate, mail: mail, at: now)
                     }
                 })
             return true
@@ -109,7 +111,9 @@ public struct CAService: Sendable {
                     certificate.holdReason = nil
                     certificate.reviewDueAt = nil
                     let application = try store.reader.application(certificateID: certificate.id)
-                    try store.deliver(CAMail.rejected(certificate: certificate, application: application, reason: reason, at: now))
+                    try store.notify(
+                        .rejected(reason: reason), about: certificate,
+                        mail: CAMail.rejected(certificate: certificate, application: application, reason: reason, at: now), at: now)
                 })
             return true
         case .withdrawalDone:
@@ -161,7 +165,7 @@ public struct CAService: Sendable {
                 certificate.issuer = issued.info.issuer
                 certificate.reviewDueAt = nil
                 let application = try store.reader.application(certificateID: certificate.id)
-                try store.deliver(CAMail.issued(certificate: certificate, application: application, at: now))
+                try store.notify(.issued, about: certificate, mail: CAMail.issued(certificate: certificate, application: application, at: now), at: now)
             })
     }
 

@@ -13,11 +13,12 @@ extension CAService {
         try context.perform(
             "ca:withdrawal-done", certificateID: loaded.id, by: .system, detail: "→ \(Certificate.Status.paid.label)",
             guard: { certificate, _ in try Self.require(.cancelChecking, certificate) }, prepare: { _ in () },
-            apply: { certificate, store, _, _ in
+            apply: { certificate, store, _, now in
                 try store.deleteValidations(certificateID: certificate.id)
                 certificate.status = .paid
                 certificate.reviewDueAt = nil
                 certificate.holdReason = nil
+                try store.notify(.withdrawn, about: certificate, at: now)
             })
     }
 
@@ -30,8 +31,11 @@ extension CAService {
                 if let addition = try store.reader.domainAddition(certificateID: certificate.id) {
                     try store.deleteValidations(certificateID: certificate.id, domains: addition.domains)
                     try store.deleteDomainAddition(certificateID: certificate.id)
-                    try store.deliver(
-                        CAMail.domainAdditionFinished(certificate: certificate, domains: addition.domains, to: addition.email, added: false, at: now))
+                    try store.notify(
+                        .domainAdditionWithdrawn(addition.domains), about: certificate,
+                        mail: CAMail.domainAdditionFinished(
+                            certificate: certificate, domains: addition.domains, to: addition.email, added: false, at: now),
+                        at: now)
                 }
                 certificate.status = .issued
                 certificate.holdReason = nil
@@ -68,8 +72,11 @@ extension CAService {
                 } else if let addition = try store.reader.domainAddition(certificateID: certificate.id) {
                     try store.deleteDomainAddition(certificateID: certificate.id)
                     certificate.sans = Array(names.dropFirst())
-                    try store.deliver(
-                        CAMail.domainAdditionFinished(certificate: certificate, domains: addition.domains, to: addition.email, added: true, at: now))
+                    try store.notify(
+                        .domainsAdded(addition.domains), about: certificate,
+                        mail: CAMail.domainAdditionFinished(
+                            certificate: certificate, domains: addition.domains, to: addition.email, added: true, at: now),
+                        at: now)
                 }
                 var materials = try store.reader.materials(certificateID: certificate.id) ?? CertificateMaterials()
                 materials.certificatePEM = issued.certificatePEM
@@ -85,7 +92,13 @@ extension CAService {
                 certificate.signatureAlgorithm = issued.info.signatureAlgorithm
                 certificate.issuer = issued.info.issuer
                 let application = try store.reader.application(certificateID: certificate.id)
-                try store.deliver(CAMail.issued(certificate: certificate, application: application, at: now))
+                let issuedMail = CAMail.issued(certificate: certificate, application: application, at: now)
+                // A domain addition was announced above; a reissue is a new certificate issued.
+                if status == .reissuing {
+                    try store.notify(.issued, about: certificate, mail: issuedMail, at: now)
+                } else {
+                    try store.deliver(issuedMail)
+                }
             })
     }
 
@@ -106,7 +119,7 @@ extension CAService {
                 certificate.status = .revoked
                 certificate.autoRenew = false
                 let application = try store.reader.application(certificateID: certificate.id)
-                try store.deliver(CAMail.revoked(certificate: certificate, application: application, at: now))
+                try store.notify(.revoked, about: certificate, mail: CAMail.revoked(certificate: certificate, application: application, at: now), at: now)
             })
     }
 

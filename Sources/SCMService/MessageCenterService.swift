@@ -10,13 +10,16 @@ public struct MessageCenterService: Sendable {
 
     private func scope(_ principal: Principal) -> Int64? { principal.isAdmin ? nil : principal.userID }
 
-    /// Opens a message and marks it read (once: the first reading time stays).
+    /// Opens a message and marks it read (once: the first reading time stays). Only its
+    /// owner's reading counts: an administrator looking at another user's message leaves it
+    /// unread for them. A message of nobody (a certificate without an owner) is read by whoever
+    /// opens it, since administrators are its only readers.
     public func open(id: Int64, by principal: Principal) throws -> Message {
         try context.database.write { store in
             guard var message = try store.reader.message(id: id),
                 principal.isAdmin || message.userID == principal.userID
             else { throw Refusal(.notFound, "There is no message \(id).") }
-            if message.readAt == nil {
+            if message.readAt == nil, message.userID == nil || message.userID == principal.userID {
                 try store.markMessageRead(id: id, at: context.clock.now)
                 message.readAt = context.clock.now
             }
