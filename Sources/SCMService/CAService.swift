@@ -157,12 +157,7 @@ public struct CAService: Sendable {
                 try store.save(materials, certificateID: certificate.id)
                 certificate.status = .issued
                 certificate.issuedAt = now
-                certificate.notBefore = issued.info.notBefore
-                certificate.notAfter = issued.info.notAfter
-                certificate.serialNumber = issued.info.serialNumberHex
-                certificate.fingerprintSHA256 = issued.info.fingerprintSHA256
-                certificate.signatureAlgorithm = issued.info.signatureAlgorithm
-                certificate.issuer = issued.info.issuer
+                certificate.record(issued)
                 certificate.reviewDueAt = nil
                 let application = try store.reader.application(certificateID: certificate.id)
                 try store.notify(.issued, about: certificate, mail: CAMail.issued(certificate: certificate, application: application, at: now), at: now)

@@ -85,12 +85,7 @@ extension CAService {
                 certificate.status = .issued
                 certificate.awaitingConfirmation = nil
                 certificate.holdReason = nil
-                certificate.notBefore = issued.info.notBefore
-                certificate.notAfter = issued.info.notAfter
-                certificate.serialNumber = issued.info.serialNumberHex
-                certificate.fingerprintSHA256 = issued.info.fingerprintSHA256
-                certificate.signatureAlgorithm = issued.info.signatureAlgorithm
-                certificate.issuer = issued.info.issuer
+                certificate.record(issued)
                 let application = try store.reader.application(certificateID: certificate.id)
                 let issuedMail = CAMail.issued(certificate: certificate, application: application, at: now)
                 // A domain addition was announced above; a reissue is a new certificate issued.
@@ -141,5 +136,18 @@ extension CAService {
         certificate.holdReason = nil
         certificate.updatedAt = now
         try store.update(certificate, expectedStatus: awaited.0)
+    }
+}
+
+extension Certificate {
+    /// The X.509 facts of the certificate the CA signed for it: validity, serial number,
+    /// fingerprint, signature algorithm and issuer, as the details page shows them.
+    mutating func record(_ issued: CertificateAuthority.Issued) {
+        notBefore = issued.info.notBefore
+        notAfter = issued.info.notAfter
+        serialNumber = issued.info.serialNumberHex
+        fingerprintSHA256 = issued.info.fingerprintSHA256
+        signatureAlgorithm = issued.info.signatureAlgorithm
+        issuer = issued.info.issuer
     }
 }

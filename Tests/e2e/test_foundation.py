@@ -238,6 +238,20 @@ def test_seed_covers_every_status(stack):
     assert not unknown, f"unknown statuses in the database: {unknown}"
 
 
+def test_seeded_certificates_past_issuance_download(admin, stack):
+    """Seeded certificates carry the simulated CA's certificate, so what the list offers works."""
+    with stack.db() as db:
+        rows = db.execute(
+            "SELECT c.id, c.status, length(m.certificate_pem) FROM certificates c"
+            " LEFT JOIN certificate_materials m ON m.certificate_id = c.id"
+            " WHERE c.status IN ('ISSUED', 'UPLOAD', 'EXPIRED', 'REVOKED') ORDER BY c.seq").fetchall()
+    assert rows and all(length for _, _, length in rows), rows[:5]
+    issued = next(cid for cid, status, _ in rows if status == "ISSUED")
+    assert f'href="/certificates/{issued}/download"' in admin.get(f"/certificates/{issued}").text
+    r = admin.get(f"/certificates/{issued}/download/nginx")
+    assert r.status_code == 200 and r.content[:2] == b"PK", r.text[:300]
+
+
 def test_status_filter_totals_add_up(admin, stack):
     totals = {}
     for status in STATUSES:
