@@ -150,13 +150,18 @@ import Testing
         #expect(links > 300)
     }
 
-    /// The "?" buttons of the console pages lead to existing help pages.
+    /// Every console page built on the layout has its "?" button (issue 9), and the "?" buttons
+    /// and help links of the console pages lead to existing help pages and anchors. The sign-in
+    /// and error pages have no topic of their own.
     @Test func everyConsolePageHelpLinkExists() throws {
         let site = try Self.site()
         let directory = ConsoleBrowser.repositoryRoot + "/templates"
         var found = 0
         for name in try FileManager.default.contentsOfDirectory(atPath: directory) where name.hasSuffix(".mustache") {
             let text = try String(contentsOfFile: directory + "/" + name, encoding: .utf8)
+            if text.contains("{{<layout}}") && !["login.mustache", "error.mustache"].contains(name) {
+                #expect(text.contains(#" title="Help on this page">?</a>"#), "\(name) has no \"?\" link to its help page")
+            }
             for href in Self.values("href", in: text)
             where href.hasPrefix("/help/") && href != "/help/" && href != "/help/for{{action}}" {
                 found += 1
