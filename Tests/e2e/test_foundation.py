@@ -620,17 +620,42 @@ def test_browser_sees_no_csp_violations_or_script_errors(browser, admin, stack):
     assert not errors, f"console errors: {errors}"
 
 
-def test_list_page_usable_at_375px(stack, admin):
+# Pages with wide tables or preformatted text: their tables and <pre> blocks scroll inside their
+# own box, so neither the page (at 375 px) nor a card (at 1280 px) is wider than its space.
+WIDE_PAGES = ("/certificates", "/overview", "/messages", "/users", "/users/groups", "/policies", "/audit",
+              "/orders", "/csrs", "/messages/webhooks", "/help/messages", "/help/users-and-permissions")
+
+# Cards whose content is wider than the card itself: "class width>client" for each.
+OVERFLOWING_CARDS = """[...document.querySelectorAll('.card, section, .table-wrap')]
+    .filter(e => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === 'visible')
+    .map(e => `${e.className || e.tagName} ${e.scrollWidth}>${e.clientWidth}`)"""
+
+
+def page_widths(stack, admin, width: int, height: int) -> dict[str, tuple[int, list[str]]]:
     from cdp import Browser
-    b = Browser(375, 812)
+    b = Browser(width, height)
     try:
         b.set_cookie(stack.base_url + "/", "scm_session", admin.cookie("scm_session"))
-        b.navigate(stack.url("/certificates"))
-        width = b.evaluate("document.documentElement.scrollWidth")
-        # The table may scroll inside its own box; the page itself must not scroll sideways.
-        assert width <= 375 + 2, f"the page is {width}px wide at a 375px viewport"
+        measured = {}
+        for path in WIDE_PAGES:
+            b.navigate(stack.url(path))
+            measured[path] = (b.evaluate("document.documentElement.scrollWidth"), b.evaluate(OVERFLOWING_CARDS))
+        return measured
     finally:
         b.close()
+
+
+def test_list_page_usable_at_375px(stack, admin):
+    # The tables may scroll inside their own box; the pages themselves must not scroll sideways.
+    wide = {path: w for path, (w, _) in page_widths(stack, admin, 375, 812).items() if w > 375 + 2}
+    assert not wide, f"pages wider than a 375px viewport: {wide}"
+
+
+def test_no_card_overflows_at_1280px(stack, admin):
+    measured = page_widths(stack, admin, 1280, 900)
+    wide = {path: w for path, (w, _) in measured.items() if w > 1280 + 2}
+    overflowing = {path: cards for path, (_, cards) in measured.items() if cards}
+    assert not wide and not overflowing, f"pages too wide: {wide}; cards overflowing: {overflowing}"
 
 
 # --- state-changing tests (rename, logout, backend failures) come last ----------------------
