@@ -107,6 +107,28 @@ import Testing
         #expect(get("/help?q=renew").status == 200)
     }
 
+    /// The Markdown is read and rendered once, when the app starts: a request reads no file
+    /// (removing the help folder afterwards changes nothing), and a signed-in user gets the
+    /// page in their own frame.
+    @Test func helpIsBuiltOnceAndShownInTheSignedInFrame() throws {
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("templates-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: copy) }
+        try FileManager.default.copyItem(atPath: ConsoleBrowser.repositoryRoot + "/templates", toPath: copy)
+        let app = WebApp(context: try ConsoleBrowser().context, templates: try Templates(directory: copy))
+        let before = app.handle(HTTPRequest(method: "GET", uri: "/help/buy", headers: [:], body: [], remoteAddress: "127.0.0.1"))
+        try FileManager.default.removeItem(atPath: copy + "/help")
+        let after = app.handle(HTTPRequest(method: "GET", uri: "/help/buy", headers: [:], body: [], remoteAddress: "127.0.0.1"))
+        #expect(before.status == 200 && after.status == 200 && after.body == before.body)
+
+        let browser = try ConsoleBrowser()
+        for uri in ["/help/buy", "/help", "/help?q=renew"] {
+            let page = browser.get(uri)
+            #expect(page.status == 200, "\(uri)")
+            #expect(page.html.contains(#"<span class="user-name" title="Signed in">alice</span>"#), "\(uri) names the user")
+            #expect(page.html.contains("Sign out") && page.html.contains(#"href="/certificates" class="nav-certificates"#), "\(uri)")
+        }
+    }
+
     /// Every link of every help page: help pages and their anchors must exist; console pages the
     /// help text links to must answer 200 to a signed-in user; nothing leaves the site.
     @Test func everyInternalLinkAndAnchorResolves() throws {
