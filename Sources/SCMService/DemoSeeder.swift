@@ -22,6 +22,9 @@ public struct DemoSeeder: Sendable {
     static let projects = ["default", "default", "default", "production", "staging"]
     static let people = ["Li Wei", "Zhang Min", "Anna Schmidt", "John Carter", "Maria Garcia", "Chen Jing"]
 
+    /// Certificates prepared and signed together before they are written.
+    static let batchSize = 512
+
     /// Adds `count` certificates (and their orders) in one transaction.
     @discardableResult
     public func seed(count: Int, ownerID: Int64? = nil) throws -> Int {
@@ -40,59 +43,94 @@ public struct DemoSeeder: Sendable {
         let signers = try Dictionary(uniqueKeysWithValues: brands.map { ($0, try authority.signer(for: $0)) })
         try context.database.write { store in
             var orderID = ""
-            for index in 0..<count {
-                if index % 5 == 0 {
-                    orderID = context.identifiers.orderID()
-                    try store.insert(
-                        Order(
+            for start in stride(from: 0, to: count, by: Self.batchSize) {
+                var batch: [(certificate: Certificate, application: Application, order: Order?)] = []
+                for index in start..<min(count, start + Self.batchSize) {
+                    var order: Order?
+                    if index % 5 == 0 {
+                        orderID = context.identifiers.orderID()
+                        order = Order(
                             id: orderID, kind: .purchase, userID: ownerID, summary: "Demo purchase",
                             amount: 0, certificateCount: min(5, count - index),
-                            createdAt: now - .days(Double(index % 300)), paidAt: now - .days(Double(index % 300))))
-                }
-                let status = statuses[index % statuses.count]
-                // Each round of statuses starts one type further, so every type shows up among
-                // the first statuses and every status × type pair within the first 84.
-                let type = types[(index % statuses.count + index / statuses.count) % types.count]
-                let brand = brands[(index / 3) % brands.count]
-                var certificate = makeCertificate(
-                    index: index, status: status, type: type, brand: brand, orderID: orderID, now: now)
-                let application = application(index: index, type: certificate.type)
-                var materials: CertificateMaterials?
-                if let notAfter = certificate.notAfter, let notBefore = certificate.notBefore, let signer = signers[brand] {
-                    let issued = try signer.issue(
-                        csrPEM: seedCSR, names: certificate.allDomains, type: certificate.type, application: application,
-                        notBefore: notBefore, notAfter: notAfter)
-                    certificate.record(issued)
-                    // An uploaded certificate comes with its key; a CSR the user uploaded keeps theirs.
-                    materials = CertificateMaterials(
-                        certificatePEM: issued.certificatePEM, chainPEM: issued.chainPEM,
-                        csrPEM: status == .upload ? "" : seedCSR,
-                        sealedPrivateKey: certificate.csrSource == .uploaded ? nil : sealedSeedKey)
-                }
-                try store.insert(certificate, ownerID: ownerID)
-                if let materials { try store.save(materials, certificateID: certificate.id) }
-                if certificate.appliedAt != nil && status != .upload {
-                    try store.save(application, certificateID: certificate.id)
-                }
-                // A domain addition or a reissue in review waits for its new proof, like a fresh
-                // application: without a CSR and proofs the CA had nothing to wait for and
-                // tried to sign, failing on every pass.
-                let waitsForProof: Set<Certificate.Status> = [.checking, .supplementChecking, .reissuing]
-                if [.checking, .checkingOrg, .issuing, .supplementChecking, .reissuing].contains(status) {
-                    if materials == nil {
-                        try store.save(CertificateMaterials(csrPEM: seedCSR, sealedPrivateKey: sealedSeedKey), certificateID: certificate.id)
+                            createdAt: now - .days(Double(index % 300)), paidAt: now - .days(Double(index % 300)))
                     }
-                    try store.replaceValidations(
-                        certificate.allDomains.map {
-                            DomainValidation(
-                                certificateID: certificate.id, domain: $0, method: certificate.validationMethod,
-                                token: SecureRandom.hex(20), email: "admin@" + domainVerificationName(for: $0, domainType: certificate.domainType),
-                                verifiedAt: waitsForProof.contains(status) ? nil : certificate.appliedAt)
-                        }, certificateID: certificate.id)
+                    let status = statuses[index % statuses.count]
+                    // Each round of statuses starts one type further, so every type shows up among
+                    // the first statuses and every status × type pair within the first 84.
+                    let type = types[(index % statuses.count + index / statuses.count) % types.count]
+                    let brand = brands[(index / 3) % brands.count]
+                    let certificate = makeCertificate(
+                        index: index, status: status, type: type, brand: brand, orderID: orderID, now: now)
+                    batch.append((certificate, application(index: index, type: type), order))
+                }
+                // Certificates past issuance: signed by the brand's CA for the seed key's CSR.
+                let issued = try Self.signConcurrently(
+                    batch.map { entry -> (@Sendable () throws -> CertificateAuthority.Issued)? in
+                        let certificate = entry.certificate
+                        guard let notBefore = certificate.notBefore, let notAfter = certificate.notAfter,
+                            let signer = signers[certificate.brand]
+                        else { return nil }
+                        let application = entry.application
+                        return {
+                            try signer.issue(
+                                csrPEM: seedCSR, names: certificate.allDomains, type: certificate.type,
+                                application: application, notBefore: notBefore, notAfter: notAfter)
+                        }
+                    })
+                for ((certificate, application, order), issued) in zip(batch, issued) {
+                    if let order { try store.insert(order) }
+                    var certificate = certificate
+                    let status = certificate.status
+                    var materials: CertificateMaterials?
+                    if let issued {
+                        certificate.record(issued)
+                        // An uploaded certificate comes with its key; a CSR the user uploaded keeps theirs.
+                        materials = CertificateMaterials(
+                            certificatePEM: issued.certificatePEM, chainPEM: issued.chainPEM,
+                            csrPEM: status == .upload ? "" : seedCSR,
+                            sealedPrivateKey: certificate.csrSource == .uploaded ? nil : sealedSeedKey)
+                    }
+                    try store.insert(certificate, ownerID: ownerID)
+                    if let materials { try store.save(materials, certificateID: certificate.id) }
+                    if certificate.appliedAt != nil && status != .upload {
+                        try store.save(application, certificateID: certificate.id)
+                    }
+                    // A domain addition or a reissue in review waits for its new proof, like a fresh
+                    // application: without a CSR and proofs the CA had nothing to wait for and
+                    // tried to sign, failing on every pass.
+                    let waitsForProof: Set<Certificate.Status> = [.checking, .supplementChecking, .reissuing]
+                    if [.checking, .checkingOrg, .issuing, .supplementChecking, .reissuing].contains(status) {
+                        if materials == nil {
+                            try store.save(CertificateMaterials(csrPEM: seedCSR, sealedPrivateKey: sealedSeedKey), certificateID: certificate.id)
+                        }
+                        try store.replaceValidations(
+                            certificate.allDomains.map {
+                                DomainValidation(
+                                    certificateID: certificate.id, domain: $0, method: certificate.validationMethod,
+                                    token: SecureRandom.hex(20), email: "admin@" + domainVerificationName(for: $0, domainType: certificate.domainType),
+                                    verifiedAt: waitsForProof.contains(status) ? nil : certificate.appliedAt)
+                            }, certificateID: certificate.id)
+                    }
                 }
             }
         }
         return count
+    }
+
+    /// Runs the signing jobs on every core (one ECDSA P-384 signature a certificate is most of a
+    /// large seed's time); nil jobs give nil. The first error, if any, is thrown.
+    static func signConcurrently(
+        _ jobs: [(@Sendable () throws -> CertificateAuthority.Issued)?]
+    ) throws -> [CertificateAuthority.Issued?] {
+        var results = [Result<CertificateAuthority.Issued, any Error>?](repeating: nil, count: jobs.count)
+        results.withUnsafeMutableBufferPointer { buffer in
+            // Each iteration writes its own slot only.
+            nonisolated(unsafe) let slots = buffer
+            DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
+                slots[index] = jobs[index].map { job in Result { try job() } }
+            }
+        }
+        return try results.map { try $0?.get() }
     }
 
     /// The descriptive data of a demo certificate; the X.509 facts of one past issuance are
