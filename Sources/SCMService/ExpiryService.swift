@@ -25,18 +25,22 @@ public struct ExpiryService: Sendable {
 
     /// Each due reminder once (the `reminders_sent` key), into the message center and the
     /// mailbox simulator, as the notification switches allow (RULES.md §6). The ladder and the
-    /// wording are the owner's `ReminderSettings` (issue 9), RULES.md §6's by default.
+    /// wording are the owner's `ReminderSettings` (issue 9), RULES.md §6's by default. A pass
+    /// walks every certificate that waits, within `reminderPassBudget` of wall-clock time; the
+    /// next pass goes on with the rest (the ones reminded are no longer selected).
     func sendReminders(until stopRequested: () -> Bool = { false }) throws -> Int {
         let now = context.clock.now
+        let started = Date()
+        func stopping() -> Bool { stopRequested() || Date().timeIntervalSince(started) >= Self.reminderPassBudget }
         var sent = 0
         for (owners, settings) in try context.database.read({ try $0.reminderLadders() }) {
             var cursor: ReminderCursor?
-            while !stopRequested() {
+            while !stopping() {
                 let batch = try context.database.read {
                     try $0.certificatesAwaitingReminder(
                         settings: settings, owners: owners, now: now, after: cursor, limit: Self.reminderBatchSize)
                 }
-                for certificate in batch where !stopRequested() {
+                for certificate in batch where !stopping() {
                     if try remind(certificate, now: now) { sent += 1 }
                 }
                 guard batch.count == Self.reminderBatchSize, let last = batch.last, let notAfter = last.notAfter else { break }
@@ -48,6 +52,9 @@ public struct ExpiryService: Sendable {
 
     /// Certificates read per query of the reminder pass; the pass goes on until none is left.
     static let reminderBatchSize = 500
+    /// Wall-clock time one pass may spend on reminders, well inside the scheduler's lease (30 s),
+    /// so that a day when thousands fall due does not hold the CA's steps back.
+    static let reminderPassBudget: TimeInterval = 12
 
     /// Sends `certificate`'s due reminder, in one transaction that checks again that it is due
     /// and not yet sent; false when it was not (sent meanwhile, or switched off).
