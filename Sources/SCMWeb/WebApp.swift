@@ -164,7 +164,9 @@ public struct WebApp: Sendable {
     func layout(title: String, session: Session?, section: String = "", crumbs: [Crumb] = [], flash: String? = nil) -> Layout {
         // One indexed count per page (`messages_unread`); a failed count only hides the badge.
         let unread = session.flatMap { session in
-            try? context.database.read { try $0.unreadMessageCount(userID: session.user.isAdmin ? nil : session.user.id) }
+            try? context.database.read {
+                try $0.unreadMessageCount(in: Inbox(userID: session.user.id, isAdmin: session.user.isAdmin))
+            }
         }
         return Layout(
             title: title, user: session?.user.name, csrf: session?.csrfToken ?? "",

@@ -46,22 +46,29 @@ import Testing
         let center = MessageCenterService(context: world.context)
         let first = try Self.message(world, owner: owner)
         _ = try Self.message(world, owner: owner)
-        #expect(try world.context.database.read { try $0.unreadMessageCount(userID: owner.userID) } == 2)
+        #expect(try world.context.database.read { try $0.unreadMessageCount(in: Inbox(userID: owner.userID, isAdmin: false)) } == 2)
         let opened = try center.open(id: first, by: owner)
         world.clock.advance(by: 60)
         #expect(try center.open(id: first, by: owner).readAt == opened.readAt)  // the first reading time stays
-        #expect(try world.context.database.read { try $0.unreadMessageCount(userID: owner.userID) } == 1)
+        #expect(try world.context.database.read { try $0.unreadMessageCount(in: Inbox(userID: owner.userID, isAdmin: false)) } == 1)
         // Another user cannot open it; an administrator can, and it stays unread for its owner.
         let stranger = Principal(userID: owner.userID + 1, name: "x", isAdmin: false)
         #expect(throws: Refusal(.notFound, "")) { try center.open(id: first, by: stranger) }
+        // An administrator's reading and "Mark all read" leave another user's messages unread
+        // for them; they do mark the messages of nobody (a certificate without an owner).
         let second = try Self.message(world, owner: owner)
+        let unowned = try world.context.database.write {
+            try $0.insert(Message(userID: nil, certificateID: nil, kind: "CERT_EXPIRING", title: "t", body: "b", createdAt: world.clock.now))
+        }
         let administrator = Principal(userID: owner.userID + 1, name: "root", isAdmin: true)
         #expect(try center.open(id: second, by: administrator).readAt == nil)
-        #expect(try world.context.database.read { try $0.unreadMessageCount(userID: owner.userID) } == 2)
+        #expect(try world.context.database.read { try $0.unreadMessageCount(in: Inbox(userID: owner.userID, isAdmin: false)) } == 2)
+        #expect(try world.context.database.read { try $0.unreadMessageCount(in: Inbox(userID: administrator.userID, isAdmin: true)) } == 1)
+        #expect(try center.markAllRead(by: administrator) == 1)
+        #expect(try center.open(id: unowned, by: administrator).readAt != nil)
         _ = try center.open(id: second, by: owner)
         #expect(try center.markAllRead(by: owner) == 1)
         #expect(try center.markAllRead(by: owner) == 0)
-        #expect(try world.context.database.read { try $0.unreadMessageCount(userID: nil) } == 0)
     }
 
     @Test func webhookRefusesNonHTTPAddresses() throws {
