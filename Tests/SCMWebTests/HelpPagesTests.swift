@@ -51,6 +51,16 @@ import Testing
         #expect(page.html.contains("<code>&lt;h2&gt;</code>"))
     }
 
+    /// cmark renders CommonMark, which has no tables: a GitHub-style table would show as a
+    /// paragraph of pipes and dashes.
+    @Test func noPageHasATableCmarkLeavesAsText() throws {
+        let site = try Self.site()
+        for slug in site.slugs {
+            let html = try #require(site.render(page: slug))
+            #expect(!html.contains("|---") && !html.contains("| --- |"), "\(slug) has a Markdown table; write a list")
+        }
+    }
+
     @Test func aPageWithoutTitleIsRefused() {
         #expect(throws: HelpLibrary.LoadError.self) { try HelpPage(slug: "x", markdown: "Just text.\n\n## Part\n") }
     }
