@@ -737,6 +737,10 @@ OVERFLOWING_CARDS = """[...document.querySelectorAll('.card, section, .table-wra
     .filter(e => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === 'visible')
     .map(e => `${e.className || e.tagName} ${e.scrollWidth}>${e.clientWidth}`)"""
 
+# Table boxes that have to scroll to show their table.
+SCROLLING_TABLES = """[...document.querySelectorAll('.table-wrap')]
+    .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => `${e.scrollWidth}>${e.clientWidth}`)"""
+
 
 def page_widths(stack, admin, width: int, height: int) -> dict[str, tuple[int, list[str]]]:
     from cdp import Browser
@@ -746,7 +750,8 @@ def page_widths(stack, admin, width: int, height: int) -> dict[str, tuple[int, l
         measured = {}
         for path in WIDE_PAGES:
             b.navigate(stack.url(path))
-            measured[path] = (b.evaluate("document.documentElement.scrollWidth"), b.evaluate(OVERFLOWING_CARDS))
+            measured[path] = (b.evaluate("document.documentElement.scrollWidth"), b.evaluate(OVERFLOWING_CARDS),
+                              b.evaluate(SCROLLING_TABLES))
         return measured
     finally:
         b.close()
@@ -754,15 +759,17 @@ def page_widths(stack, admin, width: int, height: int) -> dict[str, tuple[int, l
 
 def test_list_page_usable_at_375px(stack, admin):
     # The tables may scroll inside their own box; the pages themselves must not scroll sideways.
-    wide = {path: w for path, (w, _) in page_widths(stack, admin, 375, 812).items() if w > 375 + 2}
+    wide = {path: w for path, (w, _, _) in page_widths(stack, admin, 375, 812).items() if w > 375 + 2}
     assert not wide, f"pages wider than a 375px viewport: {wide}"
 
 
 def test_no_card_overflows_at_1280px(stack, admin):
     measured = page_widths(stack, admin, 1280, 900)
-    wide = {path: w for path, (w, _) in measured.items() if w > 1280 + 2}
-    overflowing = {path: cards for path, (_, cards) in measured.items() if cards}
+    wide = {path: w for path, (w, _, _) in measured.items() if w > 1280 + 2}
+    overflowing = {path: cards for path, (_, cards, _) in measured.items() if cards}
     assert not wide and not overflowing, f"pages too wide: {wide}; cards overflowing: {overflowing}"
+    # The overview's tables fit their half-width cards: nothing to scroll at a desktop width.
+    assert measured["/overview"][2] == [], f"overview tables scroll at 1280px: {measured['/overview'][2]}"
 
 
 # --- state-changing tests (rename, logout, backend failures) come last ----------------------
