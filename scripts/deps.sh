@@ -4,6 +4,18 @@
 # Needs root for apt-get (it is run with sudo when available and we are not root).
 set -euo pipefail
 
+# The Swift toolchain is not a Debian package: say how to get it rather than fail in the build.
+if ! command -v swift >/dev/null 2>&1; then
+    printf '%s\n' >&2 \
+        "deps: the Swift toolchain (swift 6) is not installed or not on PATH." \
+        "Install it from https://www.swift.org/install/linux/ (Debian 12), for example with swiftly:" \
+        "    curl -O https://download.swift.org/swiftly/linux/swiftly-\$(uname -m).tar.gz" \
+        "    tar zxf swiftly-\$(uname -m).tar.gz && ./swiftly init --quiet-shell-followup" \
+        "    . \"\${SWIFTLY_HOME_DIR:-\$HOME/.local/share/swiftly}/env.sh\"" \
+        "then run make again."
+    exit 1
+fi
+
 # Debian package -> a command or file that shows it is installed (checked before dpkg -s,
 # because a tool may also come from elsewhere, e.g. a pyenv python3).
 apt_packages=(

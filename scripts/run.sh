@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make run`: migrate (and on a new database seed and create the admin user), then run
+# `make run`: migrate (and on a new database create the admin user and seed), then run
 # scm serve and nginx in the foreground until Ctrl-C, which stops both cleanly.
 #
 # Environment (all optional):
@@ -50,13 +50,15 @@ fi
 
 password="(shown at the first start, when this database was created)"
 if [ $new_db -eq 1 ]; then
-    "$bin" seed --data-dir "$data" --count "$seed"
+    # The admin first: `scm seed` gives the demo certificates to the first administrator, so
+    # that their reminder ladder, message templates and webhooks apply to them.
     out=$("$bin" user create --data-dir "$data" --name admin --admin)
     password=$(printf '%s\n' "$out" | sed -n 's/^password: //p' | head -n 1)
     if [ -z "$password" ]; then
         echo "run: 'scm user create' printed no password line" >&2
         exit 1
     fi
+    "$bin" seed --data-dir "$data" --count "$seed"
 fi
 
 # nginx reads its configuration with the addresses and the edge directory of this run.
@@ -75,11 +77,23 @@ nginx -t -q -p "$root" -c "$conf" -g "$nginx_globals"
 
 scm_pid=""
 nginx_pid=""
+# A background command of a script starts with SIGINT and SIGQUIT ignored, and nginx keeps them
+# ignored until it installs its handlers: a Ctrl-C right after the start would leave it running.
+# So QUIT (graceful), and TERM when it is still there after a few seconds.
+stop_nginx() {
+    [ -n "$nginx_pid" ] || return 0
+    kill -QUIT "$nginx_pid" 2>/dev/null || return 0
+    for _ in $(seq 1 30); do
+        kill -0 "$nginx_pid" 2>/dev/null || return 0
+        sleep 0.1
+    done
+    kill -TERM "$nginx_pid" 2>/dev/null || true
+}
 stop() {
     trap - INT TERM
     echo >&2
     echo "run: stopping" >&2
-    [ -n "$nginx_pid" ] && kill -QUIT "$nginx_pid" 2>/dev/null || true
+    stop_nginx
     [ -n "$scm_pid" ] && kill -TERM "$scm_pid" 2>/dev/null || true
     local status=0
     if [ -n "$scm_pid" ]; then wait "$scm_pid" || status=$?; fi
@@ -108,6 +122,11 @@ done
 
 nginx -p "$root" -c "$conf" -g "$nginx_globals" &
 nginx_pid=$!
+# The URL is printed once nginx answers on it.
+for _ in $(seq 1 100); do
+    if port_in_use "$http" || ! kill -0 "$nginx_pid" 2>/dev/null; then break; fi
+    sleep 0.1
+done
 
 echo
 echo "Open http://$http/  user: admin  password: $password"
@@ -121,7 +140,7 @@ wait -n "$scm_pid" "$nginx_pid"
 status=$?
 set -e
 trap - INT TERM
-kill -QUIT "$nginx_pid" 2>/dev/null || true
+stop_nginx
 kill -TERM "$scm_pid" 2>/dev/null || true
 wait 2>/dev/null || true
 # A clean stop (Ctrl-C reaches scm serve directly too, and it exits 0) is not an error.

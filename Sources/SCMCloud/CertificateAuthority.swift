@@ -73,22 +73,42 @@ public struct CertificateAuthority: Sendable {
         csrPEM: String, names: [String], brand: CABrand, type: CertificateType, application: Application?,
         notBefore: Date, notAfter: Date
     ) throws -> Issued {
+        try signer(for: brand).issue(
+            csrPEM: csrPEM, names: names, type: type, application: application, notBefore: notBefore, notAfter: notAfter)
+    }
+
+    /// A brand's intermediate with its key opened, for signing many certificates in a row
+    /// (`scm seed`) without reading and unsealing the key for each.
+    public func signer(for brand: CABrand) throws -> Signer {
         let record = try authority(brand)
-        let issuerKey = try PrivateKey(pem: String(decoding: try sealer.open(record.intermediateSealedKey), as: UTF8.self))
-        let organization = type.verifiesOrganization ? application.flatMap { $0.companyName.isEmpty ? nil : $0 } : nil
-        let pem: String
-        do {
-            pem = try CertificateSigner.leaf(
-                csrPEM: csrPEM, commonName: names.first ?? "", subjectAlternativeNames: names,
-                organization: organization?.companyName, country: organization?.country,
-                province: organization?.province, city: organization?.city,
-                issuerCertificatePEM: record.intermediatePEM, issuerKey: issuerKey, notBefore: notBefore, notAfter: notAfter,
-                hash: type.isPro ? .sha384 : .sha256)
-        } catch {
-            guard SigningRefused.requestFaults.contains(error.kind) else { throw error }
-            throw SigningRefused(message: error.message)
+        return Signer(
+            record: record,
+            issuerKey: try PrivateKey(pem: String(decoding: try sealer.open(record.intermediateSealedKey), as: UTF8.self)))
+    }
+
+    public struct Signer: Sendable {
+        let record: AuthorityRecord
+        let issuerKey: PrivateKey
+
+        /// See `CertificateAuthority.issue`.
+        public func issue(
+            csrPEM: String, names: [String], type: CertificateType, application: Application?, notBefore: Date, notAfter: Date
+        ) throws -> Issued {
+            let organization = type.verifiesOrganization ? application.flatMap { $0.companyName.isEmpty ? nil : $0 } : nil
+            let pem: String
+            do {
+                pem = try CertificateSigner.leaf(
+                    csrPEM: csrPEM, commonName: names.first ?? "", subjectAlternativeNames: names,
+                    organization: organization?.companyName, country: organization?.country,
+                    province: organization?.province, city: organization?.city,
+                    issuerCertificatePEM: record.intermediatePEM, issuerKey: issuerKey, notBefore: notBefore, notAfter: notAfter,
+                    hash: type.isPro ? .sha384 : .sha256)
+            } catch {
+                guard SigningRefused.requestFaults.contains(error.kind) else { throw error }
+                throw SigningRefused(message: error.message)
+            }
+            return Issued(
+                certificatePEM: pem, chainPEM: record.intermediatePEM + record.rootPEM, info: try X509.parse(pem: pem))
         }
-        return Issued(
-            certificatePEM: pem, chainPEM: record.intermediatePEM + record.rootPEM, info: try X509.parse(pem: pem))
     }
 }

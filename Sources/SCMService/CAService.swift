@@ -78,9 +78,11 @@ public struct CAService: Sendable {
                     certificate.status = next
                     certificate.holdReason = nil
                     certificate.reviewDueAt = next == .issuing ? due : nil
+                    try store.notify(.domainsVerified(next: next), about: certificate, at: now)
                     if next == .checkingOrg {
                         let application = try store.reader.application(certificateID: certificate.id)
-                        try store.deliver(CAMail.organizationVerification(certificate: certificate, application: application, at: now))
+                        let mail = CAMail.organizationVerification(certificate: certificate, application: application, at: now)
+                        try store.notify(.organizationVerificationSent(to: mail.recipient), about: certificate, mail: mail, at: now)
                     }
                 })
             return true
@@ -109,7 +111,9 @@ public struct CAService: Sendable {
                     certificate.reviewDueAt = nil
                     certificate.awaitingConfirmation = nil
                     let application = try store.reader.application(certificateID: certificate.id)
-                    try store.deliver(CAMail.rejected(certificate: certificate, application: application, reason: reason, at: now))
+                    try store.notify(
+                        .rejected(reason: reason), about: certificate,
+                        mail: CAMail.rejected(certificate: certificate, application: application, reason: reason, at: now), at: now)
                 })
             return true
         case .withdrawalDone:
@@ -166,15 +170,10 @@ public struct CAService: Sendable {
                 try store.save(materials, certificateID: certificate.id)
                 certificate.status = .issued
                 certificate.issuedAt = now
-                certificate.notBefore = issued.info.notBefore
-                certificate.notAfter = issued.info.notAfter
-                certificate.serialNumber = issued.info.serialNumberHex
-                certificate.fingerprintSHA256 = issued.info.fingerprintSHA256
-                certificate.signatureAlgorithm = issued.info.signatureAlgorithm
-                certificate.issuer = issued.info.issuer
+                certificate.record(issued)
                 certificate.reviewDueAt = nil
                 let application = try store.reader.application(certificateID: certificate.id)
-                try store.deliver(CAMail.issued(certificate: certificate, application: application, at: now))
+                try store.notify(.issued, about: certificate, mail: CAMail.issued(certificate: certificate, application: application, at: now), at: now)
             })
     }
 

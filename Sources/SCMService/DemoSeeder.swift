@@ -1,11 +1,13 @@
 import Foundation
+import SCMCloud
 import SCMCore
 import SCMPKI
 import SCMStore
 
 /// Realistic demo certificates for `scm seed`: every status and type, dates spread around now so
-/// that "Expire soon", expired and fresh certificates all appear. Seeded certificates carry
-/// descriptive data only; certificates with real X.509 material come from the CA simulator.
+/// that "Expire soon", expired and fresh certificates all appear. Certificates past issuance
+/// carry real X.509 material signed by the simulated CA, so Download, Deploy and Push work on
+/// them as on any other.
 public struct DemoSeeder: Sendable {
     public let context: ServiceContext
     public init(context: ServiceContext) { self.context = context }
@@ -20,85 +22,144 @@ public struct DemoSeeder: Sendable {
     static let projects = ["default", "default", "default", "production", "staging"]
     static let people = ["Li Wei", "Zhang Min", "Anna Schmidt", "John Carter", "Maria Garcia", "Chen Jing"]
 
+    /// Certificates prepared and signed together before they are written.
+    static let batchSize = 512
+
     /// Adds `count` certificates (and their orders) in one transaction.
     @discardableResult
     public func seed(count: Int, ownerID: Int64? = nil) throws -> Int {
         let now = context.clock.now
-        var generator = SystemRandomNumberGenerator()
         let statuses = Certificate.Status.allCases
         let types = CertificateType.allCases
         let brands = CABrand.allCases
-        // Certificates seeded in the CA's review get a real CSR (one key for the whole seed run:
-        // the CA signs whatever names it is given) and proof tokens, so the CA simulator can
-        // carry them on to issuance like any other.
-        let reviewKey = try PrivateKey(generating: .ecP256)
-        let reviewCSR = try CSR.create(key: reviewKey, commonName: "demo.example.com", subjectAlternativeNames: ["demo.example.com"])
-        let sealedReviewKey = try context.sealer.seal(Array(reviewKey.pem.utf8))
+        // One key and CSR for the whole seed run (the CA signs whatever names it is given):
+        // certificates in the CA's review wait on it with their proof tokens, so the CA simulator
+        // carries them on to issuance like any other; issued ones are signed for it here.
+        let seedKey = try PrivateKey(generating: .ecP256)
+        let seedCSR = try CSR.create(key: seedKey, commonName: "demo.example.com", subjectAlternativeNames: ["demo.example.com"])
+        let sealedSeedKey = try context.sealer.seal(Array(seedKey.pem.utf8))
+        // Each brand's intermediate opened once, outside the transaction (it may create the CAs).
+        let authority = CertificateAuthority(database: context.database, sealer: context.sealer)
+        let signers = try Dictionary(uniqueKeysWithValues: brands.map { ($0, try authority.signer(for: $0)) })
         try context.database.write { store in
             var orderID = ""
-            for index in 0..<count {
-                if index % 5 == 0 {
-                    orderID = context.identifiers.orderID()
-                    try store.insert(
-                        Order(
+            for start in stride(from: 0, to: count, by: Self.batchSize) {
+                var batch: [(certificate: Certificate, application: Application, order: Order?)] = []
+                for index in start..<min(count, start + Self.batchSize) {
+                    var order: Order?
+                    if index % 5 == 0 {
+                        orderID = context.identifiers.orderID()
+                        order = Order(
                             id: orderID, kind: .purchase, userID: ownerID, summary: "Demo purchase",
                             amount: 0, certificateCount: min(5, count - index),
-                            createdAt: now - .days(Double(index % 300)), paidAt: now - .days(Double(index % 300))))
+                            createdAt: now - .days(Double(index % 300)), paidAt: now - .days(Double(index % 300)))
+                    }
+                    let status = statuses[index % statuses.count]
+                    // Each round of statuses starts one type further, so every type shows up among
+                    // the first statuses and every status × type pair within the first 84.
+                    let type = types[(index % statuses.count + index / statuses.count) % types.count]
+                    let brand = brands[(index / 3) % brands.count]
+                    let certificate = makeCertificate(
+                        index: index, status: status, type: type, brand: brand, orderID: orderID, now: now)
+                    batch.append((certificate, application(index: index, type: type), order))
                 }
-                let status = statuses[index % statuses.count]
-                let type = types[(index / statuses.count) % types.count]
-                let brand = brands[(index / 3) % brands.count]
-                let certificate = makeCertificate(
-                    index: index, status: status, type: type, brand: brand, orderID: orderID, now: now,
-                    using: &generator)
-                try store.insert(certificate, ownerID: ownerID)
-                if certificate.appliedAt != nil && status != .upload {
-                    try store.save(application(index: index, type: certificate.type), certificateID: certificate.id)
-                }
-                // A domain addition or a reissue in review waits for its new proof, like a fresh
-                // application: without a CSR and proofs the CA had nothing to wait for and
-                // tried to sign, failing on every pass.
-                let waitsForProof: Set<Certificate.Status> = [.checking, .supplementChecking, .reissuing]
-                if [.checking, .checkingOrg, .issuing, .supplementChecking, .reissuing].contains(status) {
-                    try store.save(CertificateMaterials(csrPEM: reviewCSR, sealedPrivateKey: sealedReviewKey), certificateID: certificate.id)
-                    try store.replaceValidations(
-                        certificate.allDomains.map {
-                            DomainValidation(
-                                certificateID: certificate.id, domain: $0, method: certificate.validationMethod,
-                                token: SecureRandom.hex(20), email: "admin@" + domainVerificationName(for: $0, domainType: certificate.domainType),
-                                verifiedAt: waitsForProof.contains(status) ? nil : certificate.appliedAt)
-                        }, certificateID: certificate.id)
+                // Certificates past issuance: signed by the brand's CA for the seed key's CSR.
+                let issued = try Self.signConcurrently(
+                    batch.map { entry -> (@Sendable () throws -> CertificateAuthority.Issued)? in
+                        let certificate = entry.certificate
+                        guard let notBefore = certificate.notBefore, let notAfter = certificate.notAfter,
+                            let signer = signers[certificate.brand]
+                        else { return nil }
+                        let application = entry.application
+                        return {
+                            try signer.issue(
+                                csrPEM: seedCSR, names: certificate.allDomains, type: certificate.type,
+                                application: application, notBefore: notBefore, notAfter: notAfter)
+                        }
+                    })
+                for ((certificate, application, order), issued) in zip(batch, issued) {
+                    if let order { try store.insert(order) }
+                    var certificate = certificate
+                    let status = certificate.status
+                    var materials: CertificateMaterials?
+                    if let issued {
+                        certificate.record(issued)
+                        // An uploaded certificate comes with its key; a CSR the user uploaded keeps theirs.
+                        materials = CertificateMaterials(
+                            certificatePEM: issued.certificatePEM, chainPEM: issued.chainPEM,
+                            csrPEM: status == .upload ? "" : seedCSR,
+                            sealedPrivateKey: certificate.csrSource == .uploaded ? nil : sealedSeedKey)
+                    }
+                    try store.insert(certificate, ownerID: ownerID)
+                    if let materials { try store.save(materials, certificateID: certificate.id) }
+                    if certificate.appliedAt != nil && status != .upload {
+                        try store.save(application, certificateID: certificate.id)
+                    }
+                    // A domain addition or a reissue in review waits for its new proof, like a fresh
+                    // application: without a CSR and proofs the CA had nothing to wait for and
+                    // tried to sign, failing on every pass.
+                    let waitsForProof: Set<Certificate.Status> = [.checking, .supplementChecking, .reissuing]
+                    if [.checking, .checkingOrg, .issuing, .supplementChecking, .reissuing].contains(status) {
+                        if materials == nil {
+                            try store.save(CertificateMaterials(csrPEM: seedCSR, sealedPrivateKey: sealedSeedKey), certificateID: certificate.id)
+                        }
+                        try store.replaceValidations(
+                            certificate.allDomains.map {
+                                DomainValidation(
+                                    certificateID: certificate.id, domain: $0, method: certificate.validationMethod,
+                                    token: SecureRandom.hex(20), email: "admin@" + domainVerificationName(for: $0, domainType: certificate.domainType),
+                                    verifiedAt: waitsForProof.contains(status) ? nil : certificate.appliedAt)
+                            }, certificateID: certificate.id)
+                    }
                 }
             }
         }
         return count
     }
 
+    /// Runs the signing jobs on every core (one ECDSA P-384 signature a certificate is most of a
+    /// large seed's time); nil jobs give nil. The first error, if any, is thrown.
+    static func signConcurrently(
+        _ jobs: [(@Sendable () throws -> CertificateAuthority.Issued)?]
+    ) throws -> [CertificateAuthority.Issued?] {
+        var results = [Result<CertificateAuthority.Issued, any Error>?](repeating: nil, count: jobs.count)
+        results.withUnsafeMutableBufferPointer { buffer in
+            // Each iteration writes its own slot only.
+            nonisolated(unsafe) let slots = buffer
+            DispatchQueue.concurrentPerform(iterations: jobs.count) { index in
+                slots[index] = jobs[index].map { job in Result { try job() } }
+            }
+        }
+        return try results.map { try $0?.get() }
+    }
+
+    /// The descriptive data of a demo certificate; the X.509 facts of one past issuance are
+    /// those of the certificate the CA signs for it in `seed`.
     func makeCertificate(
-        index: Int, status: Certificate.Status, type: CertificateType, brand: CABrand, orderID: String, now: Date,
-        using generator: inout some RandomNumberGenerator
+        index: Int, status: Certificate.Status, type: CertificateType, brand: CABrand, orderID: String, now: Date
     ) -> Certificate {
         let company = Self.companies[index % Self.companies.count]
         let tld = Self.tlds[(index / 7) % Self.tlds.count]
         let base = "\(company)\(index / Self.companies.count % 50 == 0 ? "" : String(index / Self.companies.count)).\(tld)"
+        let spread: DomainType = [.single, .single, .multiple, .wildcard][index % 4]
+        // The type is kept (every status × type pair is seeded); EV has no wildcard, so single.
         let domainType: DomainType =
             status == .supplementChecking || status == .cancelSupplementing
-            ? .multiple : [.single, .single, .multiple, .wildcard][index % 4]
-        let effectiveType = domainType == .wildcard && !type.allowsWildcard ? .ov : type
+            ? .multiple : spread == .wildcard && !type.allowsWildcard ? .single : spread
         let isUpload = status == .upload
         let quota = domainType == .multiple ? 2 + index % 5 : 1
         let created = now - .days(Double(5 + index % 420))
-        let isFree = PriceList.yearlyPrice(brand: brand, type: effectiveType, domainType: domainType) == 0
+        let isFree = PriceList.yearlyPrice(brand: brand, type: type, domainType: domainType) == 0
         let years = index % 11 == 0 && !isUpload && !isFree ? 2 : 1
         var certificate = Certificate(
             id: context.identifiers.certificateID(), name: context.identifiers.certificateName(),
-            brand: brand, type: effectiveType, domainType: domainType, domainQuota: quota, validityYears: years,
+            brand: brand, type: type, domainType: domainType, domainQuota: quota, validityYears: years,
             status: status, origin: isUpload ? .uploaded : .purchased,
-            price: isUpload ? 0 : PriceList.price(brand: brand, type: effectiveType, domainType: domainType, domains: quota, years: years),
+            price: isUpload ? 0 : PriceList.price(brand: brand, type: type, domainType: domainType, domains: quota, years: years),
             enterpriseProject: Self.projects[index % Self.projects.count], createdAt: created)
         certificate.orderID = isUpload ? nil : orderID
         if index % 9 == 0 { certificate.description = "Demo certificate for \(company)'s \(Self.hosts[index % Self.hosts.count]) site" }
-        if domainType == .multiple { certificate.multiDomainPrimary = index % 8 == 2 && effectiveType.family == .ov ? .wildcard : .single }
+        if domainType == .multiple { certificate.multiDomainPrimary = index % 8 == 2 && type.family == .ov ? .wildcard : .single }
         certificate.keyAlgorithm = KeyAlgorithm.allCases[index % KeyAlgorithm.allCases.count]
         certificate.updatedAt = created + .days(Double(index % 5))
         guard status != .paid else { return certificate }
@@ -116,7 +177,7 @@ public struct DemoSeeder: Sendable {
         certificate.appliedAt = [.checking, .checkingOrg, .issuing].contains(status) ? now - .days(Double(index % 20)) : created + .days(1)
         if status == .issuing { certificate.reviewDueAt = now + .days(Double(1 + index % 5)) }
         certificate.csrSource = isUpload ? nil : (index % 13 == 0 ? .uploaded : .system)
-        certificate.validationMethod = effectiveType.family == .dv ? .dns : [.dns, .email, .dns][index % 3]
+        certificate.validationMethod = type.family == .dv ? .dns : [.dns, .email, .dns][index % 3]
 
         let issuedStatuses: Set<Certificate.Status> = [
             .issued, .upload, .expired, .revoked, .revoking, .supplementChecking, .cancelSupplementing, .reissuing,
@@ -132,12 +193,6 @@ public struct DemoSeeder: Sendable {
             certificate.notAfter = notAfter
             certificate.notBefore = notAfter - .days(365)
             certificate.issuedAt = certificate.notBefore
-            certificate.serialNumber = String((0..<32).map { _ in "0123456789ABCDEF".randomElement(using: &generator)! })
-            certificate.fingerprintSHA256 = (0..<32).map { _ in String(format: "%02X", UInt8.random(in: 0...255, using: &generator)) }
-                .joined(separator: ":")
-            certificate.signatureAlgorithm = effectiveType.isPro ? "sha384WithRSAEncryption" : "sha256WithRSAEncryption"
-            certificate.issuer =
-                isUpload ? "CN=External Issuing CA, O=Example Trust, C=US" : "CN=\(brand.displayName) Simulated \(effectiveType.family.rawValue) CA, O=\(brand.displayName) (simulated), C=US"
         }
         switch status {
         case .unpassed: certificate.failReason = "Domain name verification was not completed within 30 days."
@@ -145,7 +200,7 @@ public struct DemoSeeder: Sendable {
         case .reissuing: certificate.awaitingConfirmation = .reissueCancellation
         default: break
         }
-        if status == .revoking && effectiveType.verifiesOrganization { certificate.awaitingConfirmation = .revocation }
+        if status == .revoking && type.verifiesOrganization { certificate.awaitingConfirmation = .revocation }
         return certificate
     }
 

@@ -127,7 +127,7 @@ public struct DownloadService: Sendable {
         guard let materials, !materials.certificatePEM.allSatisfy(\.isWhitespace) else {
             throw Refusal(
                 .notFound,
-                "Certificate \(id) has no certificate file stored here (it was created without one, as demo data is), so there is nothing to download."
+                "Certificate \(id) has no certificate file stored here, so there is nothing to download."
             )
         }
         return (certificate, materials)

@@ -25,51 +25,73 @@ public struct ExpiryService: Sendable {
 
     /// Each due reminder once (the `reminders_sent` key), into the message center and the
     /// mailbox simulator, as the notification switches allow (RULES.md §6). The ladder and the
-    /// wording are the owner's `ReminderSettings` (issue 9), RULES.md §6's by default.
+    /// wording are the owner's `ReminderSettings` (issue 9), RULES.md §6's by default. A pass
+    /// walks every certificate that waits, within `reminderPassBudget` of wall-clock time; the
+    /// next pass goes on with the rest (the ones reminded are no longer selected).
     func sendReminders(until stopRequested: () -> Bool = { false }) throws -> Int {
         let now = context.clock.now
-        let candidates = try context.database.read {
-            try $0.certificatesForReminders(
-                horizon: now + .days(Double(try $0.longestReminderLead())), expiredSince: now - .days(1))
-        }
+        let started = Date()
+        func stopping() -> Bool { stopRequested() || Date().timeIntervalSince(started) >= Self.reminderPassBudget }
         var sent = 0
-        for certificate in candidates where !stopRequested() {
-            guard let notAfter = certificate.notAfter else { continue }
-            let delivered: Bool = try context.database.write { store in
-                let ownerID = try store.reader.ownerID(certificateID: certificate.id)
-                let settings = try store.reader.reminderSettings(userID: ownerID)
-                guard let due = settings.dueStep(notAfter: notAfter, now: now) else { return false }
-                let wanted = due.isExpiredNotice ? certificate.notifyExpired : certificate.notifyExpiring
-                // Superseded reminders are recorded too, so none of them is ever sent late.
-                for earlier in settings.steps(before: due) {
-                    _ = try store.markReminderSent(certificateID: certificate.id, reminder: earlier.key, at: now)
+        for (owners, settings) in try context.database.read({ try $0.reminderLadders() }) {
+            var cursor: ReminderCursor?
+            while !stopping() {
+                let batch = try context.database.read {
+                    try $0.certificatesAwaitingReminder(
+                        settings: settings, owners: owners, now: now, after: cursor, limit: Self.reminderBatchSize)
                 }
-                guard try store.markReminderSent(certificateID: certificate.id, reminder: due.key, at: now), wanted else {
-                    return false
+                for certificate in batch where !stopping() {
+                    if try remind(certificate, now: now) { sent += 1 }
                 }
-                let values = Self.templateValues(
-                    certificate, notAfter: notAfter, step: due, now: now,
-                    deployTargets: try store.reader.cloudResources(holding: [certificate.id]))
-                let title = ReminderSettings.render(due.isExpiredNotice ? settings.expiredTitle : settings.expiringTitle, values)
-                let body = ReminderSettings.render(due.isExpiredNotice ? settings.expiredBody : settings.expiringBody, values)
-                try store.insert(
-                    Message(userID: ownerID, certificateID: certificate.id, kind: due.isExpiredNotice ? "CERT_EXPIRED" : "CERT_EXPIRING",
-                            title: title, body: body, createdAt: now))
-                let recipient = try recipient(for: certificate, ownerID: ownerID, store: store.reader)
-                if !recipient.isEmpty {
-                    try store.deliver(Mail(recipient: recipient, subject: title, body: body, certificateID: certificate.id, createdAt: now))
-                }
-                // RULES.md §6: reminders go by SMS too, to the applicant's phone (the simulated outbox).
-                if let phone = try store.reader.application(certificateID: certificate.id)?.applicantPhone, !phone.isEmpty {
-                    try store.send(SMS(phone: phone, text: "[SCM] \(title)", certificateID: certificate.id, createdAt: now))
-                }
-                try store.append(
-                    Event(at: now, actor: "system", action: "scm:reminder", target: certificate.id, detail: due.key))
-                return true
+                guard batch.count == Self.reminderBatchSize, let last = batch.last, let notAfter = last.notAfter else { break }
+                cursor = ReminderCursor(notAfter: notAfter, id: last.id)
             }
-            if delivered { sent += 1 }
         }
         return sent
+    }
+
+    /// Certificates read per query of the reminder pass; the pass goes on until none is left.
+    static let reminderBatchSize = 500
+    /// Wall-clock time one pass may spend on reminders, well inside the scheduler's lease (30 s),
+    /// so that a day when thousands fall due does not hold the CA's steps back.
+    static let reminderPassBudget: TimeInterval = 12
+
+    /// Sends `certificate`'s due reminder, in one transaction that checks again that it is due
+    /// and not yet sent; false when it was not (sent meanwhile, or switched off).
+    private func remind(_ certificate: Certificate, now: Date) throws -> Bool {
+        guard let notAfter = certificate.notAfter else { return false }
+        return try context.database.write { store in
+            let ownerID = try store.reader.ownerID(certificateID: certificate.id)
+            let settings = try store.reader.reminderSettings(userID: ownerID)
+            guard let due = settings.dueStep(notAfter: notAfter, now: now) else { return false }
+            let wanted = due.isExpiredNotice ? certificate.notifyExpired : certificate.notifyExpiring
+            // Superseded reminders are recorded too, so none of them is ever sent late.
+            for earlier in settings.steps(before: due) {
+                _ = try store.markReminderSent(certificateID: certificate.id, reminder: earlier.key, at: now)
+            }
+            guard try store.markReminderSent(certificateID: certificate.id, reminder: due.key, at: now), wanted else {
+                return false
+            }
+            let values = Self.templateValues(
+                certificate, notAfter: notAfter, step: due, now: now,
+                deployTargets: try store.reader.cloudResources(holding: [certificate.id]))
+            let title = ReminderSettings.render(due.isExpiredNotice ? settings.expiredTitle : settings.expiringTitle, values)
+            let body = ReminderSettings.render(due.isExpiredNotice ? settings.expiredBody : settings.expiringBody, values)
+            try store.insert(
+                Message(userID: ownerID, certificateID: certificate.id, kind: due.isExpiredNotice ? "CERT_EXPIRED" : "CERT_EXPIRING",
+                        title: title, body: body, createdAt: now))
+            let recipient = try recipient(for: certificate, ownerID: ownerID, store: store.reader)
+            if !recipient.isEmpty {
+                try store.deliver(Mail(recipient: recipient, subject: title, body: body, certificateID: certificate.id, createdAt: now))
+            }
+            // RULES.md §6: reminders go by SMS too, to the applicant's phone (the simulated outbox).
+            if let phone = try store.reader.application(certificateID: certificate.id)?.applicantPhone, !phone.isEmpty {
+                try store.send(SMS(phone: phone, text: "[SCM] \(title)", certificateID: certificate.id, createdAt: now))
+            }
+            try store.append(
+                Event(at: now, actor: "system", action: "scm:reminder", target: certificate.id, detail: due.key))
+            return true
+        }
     }
 
     /// The values of the template variables (`ReminderSettings.variables`) for one reminder.

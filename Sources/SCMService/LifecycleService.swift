@@ -113,7 +113,8 @@ public struct LifecycleService: Sendable {
 
     /// Replaces the certificate's domain proofs with new ones for `domains` (a fresh token each,
     /// RULES.md §5) and, for e-mail validation, sends each confirmation to `mailbox@` the
-    /// verified name. Used by Apply and Reissue, inside their transaction.
+    /// verified name; the owner is told what to prove. Used by Apply and Reissue, inside their
+    /// transaction.
     static func requestProofs(
         of domains: [String], method: ValidationMethod, mailbox: String, for certificate: Certificate,
         in store: StoreWriter, at now: Date
@@ -129,6 +130,7 @@ public struct LifecycleService: Sendable {
                 try store.deliver(CAMail.domainConfirmation(validation, certificate: certificate, at: now))
             }
         }
+        try store.notify(.domainVerificationNeeded(domains: domains, method: method), about: certificate, at: now)
     }
 
     /// For an uploaded or existing CSR, the domain fields come from the CSR (RULES.md §4), whose

@@ -13,11 +13,12 @@ extension CAService {
         try context.perform(
             "ca:withdrawal-done", certificateID: loaded.id, by: .system, detail: "→ \(Certificate.Status.paid.label)",
             guard: { certificate, _ in try Self.require(.cancelChecking, certificate) }, prepare: { _ in () },
-            apply: { certificate, store, _, _ in
+            apply: { certificate, store, _, now in
                 try store.deleteValidations(certificateID: certificate.id)
                 certificate.status = .paid
                 certificate.reviewDueAt = nil
                 certificate.holdReason = nil
+                try store.notify(.withdrawn, about: certificate, at: now)
             })
     }
 
@@ -34,8 +35,16 @@ extension CAService {
                 if let addition = try store.reader.domainAddition(certificateID: certificate.id) {
                     try store.deleteValidations(certificateID: certificate.id, domains: addition.domains)
                     try store.deleteDomainAddition(certificateID: certificate.id)
-                    try store.deliver(
-                        CAMail.domainAdditionFinished(certificate: certificate, domains: addition.domains, to: addition.email, outcome: outcome, at: now))
+                    let notice: CANotice =
+                        switch outcome {
+                        case .refused(let reason): .domainAdditionRefused(addition.domains, reason: reason)
+                        case .withdrawn, .added: .domainAdditionWithdrawn(addition.domains)
+                        }
+                    try store.notify(
+                        notice, about: certificate,
+                        mail: CAMail.domainAdditionFinished(
+                            certificate: certificate, domains: addition.domains, to: addition.email, outcome: outcome, at: now),
+                        at: now)
                 }
                 certificate.status = .issued
                 certificate.holdReason = nil
@@ -72,8 +81,11 @@ extension CAService {
                 } else if let addition = try store.reader.domainAddition(certificateID: certificate.id) {
                     try store.deleteDomainAddition(certificateID: certificate.id)
                     certificate.sans = Array(names.dropFirst())
-                    try store.deliver(
-                        CAMail.domainAdditionFinished(certificate: certificate, domains: addition.domains, to: addition.email, outcome: .added, at: now))
+                    try store.notify(
+                        .domainsAdded(addition.domains), about: certificate,
+                        mail: CAMail.domainAdditionFinished(
+                            certificate: certificate, domains: addition.domains, to: addition.email, outcome: .added, at: now),
+                        at: now)
                 }
                 var materials = try store.reader.materials(certificateID: certificate.id) ?? CertificateMaterials()
                 materials.certificatePEM = issued.certificatePEM
@@ -82,14 +94,15 @@ extension CAService {
                 certificate.status = .issued
                 certificate.awaitingConfirmation = nil
                 certificate.holdReason = nil
-                certificate.notBefore = issued.info.notBefore
-                certificate.notAfter = issued.info.notAfter
-                certificate.serialNumber = issued.info.serialNumberHex
-                certificate.fingerprintSHA256 = issued.info.fingerprintSHA256
-                certificate.signatureAlgorithm = issued.info.signatureAlgorithm
-                certificate.issuer = issued.info.issuer
+                certificate.record(issued)
                 let application = try store.reader.application(certificateID: certificate.id)
-                try store.deliver(CAMail.issued(certificate: certificate, application: application, at: now))
+                let issuedMail = CAMail.issued(certificate: certificate, application: application, at: now)
+                // A domain addition was announced above; a reissue is a new certificate issued.
+                if status == .reissuing {
+                    try store.notify(.issued, about: certificate, mail: issuedMail, at: now)
+                } else {
+                    try store.deliver(issuedMail)
+                }
             })
     }
 
@@ -110,7 +123,7 @@ extension CAService {
                 certificate.status = .revoked
                 certificate.autoRenew = false
                 let application = try store.reader.application(certificateID: certificate.id)
-                try store.deliver(CAMail.revoked(certificate: certificate, application: application, at: now))
+                try store.notify(.revoked, about: certificate, mail: CAMail.revoked(certificate: certificate, application: application, at: now), at: now)
             })
     }
 
@@ -132,5 +145,18 @@ extension CAService {
         certificate.holdReason = nil
         certificate.updatedAt = now
         try store.update(certificate, expectedStatus: awaited.0)
+    }
+}
+
+extension Certificate {
+    /// The X.509 facts of the certificate the CA signed for it: validity, serial number,
+    /// fingerprint, signature algorithm and issuer, as the details page shows them.
+    mutating func record(_ issued: CertificateAuthority.Issued) {
+        notBefore = issued.info.notBefore
+        notAfter = issued.info.notAfter
+        serialNumber = issued.info.serialNumberHex
+        fingerprintSHA256 = issued.info.fingerprintSHA256
+        signatureAlgorithm = issued.info.signatureAlgorithm
+        issuer = issued.info.issuer
     }
 }

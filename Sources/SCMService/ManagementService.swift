@@ -64,7 +64,8 @@ public struct ManagementService: Sendable {
             if certificate.type.verifiesOrganization {
                 certificate.awaitingConfirmation = .revocation
                 let application = try store.reader.application(certificateID: certificate.id)
-                try store.deliver(CAMail.revocationConfirmation(certificate: certificate, application: application, at: now))
+                let mail = CAMail.revocationConfirmation(certificate: certificate, application: application, at: now)
+                try store.notify(.revocationConfirmationRequested(to: mail.recipient), about: certificate, mail: mail, at: now)
             } else {
                 certificate.awaitingConfirmation = nil
             }
@@ -356,7 +357,8 @@ public struct ManagementService: Sendable {
                 try LifecycleService.requestProofs(
                     of: application.allDomains, method: application.validationMethod, mailbox: options.validationMailbox,
                     for: certificate, in: store, at: now)
-                try store.deliver(CAMail.reissueCancellation(certificate: certificate, application: contacts, at: now))
+                let mail = CAMail.reissueCancellation(certificate: certificate, application: contacts, at: now)
+                try store.notify(.reissueConfirmationRequested(to: mail.recipient), about: certificate, mail: mail, at: now)
             })
         return certificate
     }
@@ -395,6 +397,7 @@ public struct ManagementService: Sendable {
                     }
                 }
                 try store.deliver(CAMail.domainAdditionReceived(certificate: certificate, domains: addition.domains, to: addition.email, at: now))
+                try store.notify(.domainVerificationNeeded(domains: addition.domains, method: method), about: certificate, at: now)
             })
         try ca.review(certificateID: certificateID)
         return try context.loadCertificate(certificate.id)

@@ -10,13 +10,18 @@ public struct MessageCenterService: Sendable {
 
     private func scope(_ principal: Principal) -> Int64? { principal.isAdmin ? nil : principal.userID }
 
-    /// Opens a message and marks it read (once: the first reading time stays).
+    /// Whose messages the principal's reading marks read (`Inbox`): an administrator looking at
+    /// another user's message leaves it unread for that user.
+    private func inbox(_ principal: Principal) -> Inbox { Inbox(userID: principal.userID, isAdmin: principal.isAdmin) }
+
+    /// Opens a message and marks it read when it is in the principal's inbox (once: the first
+    /// reading time stays).
     public func open(id: Int64, by principal: Principal) throws -> Message {
         try context.database.write { store in
             guard var message = try store.reader.message(id: id),
                 principal.isAdmin || message.userID == principal.userID
             else { throw Refusal(.notFound, "There is no message \(id).") }
-            if message.readAt == nil {
+            if message.readAt == nil, inbox(principal).holds(message) {
                 try store.markMessageRead(id: id, at: context.clock.now)
                 message.readAt = context.clock.now
             }
@@ -24,9 +29,9 @@ public struct MessageCenterService: Sendable {
         }
     }
 
-    /// Marks every message of the user read; returns how many were unread.
+    /// Marks every message of the principal's inbox read; returns how many were unread.
     public func markAllRead(by principal: Principal) throws -> Int {
-        try context.database.write { try $0.markAllMessagesRead(userID: scope(principal), at: context.clock.now) }
+        try context.database.write { try $0.markAllMessagesRead(in: inbox(principal), at: context.clock.now) }
     }
 
     public func webhooks(for principal: Principal) throws -> [Webhook] {

@@ -24,11 +24,13 @@ public struct WebhookService: Sendable {
         self.post = post ?? Self.httpPost
     }
 
-    /// Supported event types: the kinds of message the console writes.
-    public static let eventTypes: [(type: String, label: String)] = [
-        ("CERT_EXPIRING", "Certificate expiring"), ("CERT_EXPIRED", "Certificate expired"),
-        ("AUTO_RENEWAL", "Automatic renewal"),
-    ]
+    /// Supported event types: the kinds of message the console writes, the expiry reminders
+    /// and automatic renewals (ExpiryService) and the CA's outcomes (CANotice).
+    public static let eventTypes: [(type: String, label: String)] =
+        [
+            ("CERT_EXPIRING", "Certificate expiring"), ("CERT_EXPIRED", "Certificate expired"),
+            ("AUTO_RENEWAL", "Automatic renewal"),
+        ] + CANotice.eventTypes
 
     /// Saves a user's webhook URLs (an empty one removes it); only http(s) URLs are accepted.
     public func save(userID: Int64, urls: [String: String]) throws {

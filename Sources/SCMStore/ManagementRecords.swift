@@ -28,6 +28,23 @@ public struct Message: Sendable, Equatable {
     }
 }
 
+/// Whose certificates a reminder query covers: one user's, or those of everyone not listed.
+public enum ReminderOwners: Sendable, Equatable {
+    case user(Int64)
+    case everyoneBut([Int64])
+}
+
+/// Where a walk through the reminder candidates stopped: the last certificate it read.
+public struct ReminderCursor: Sendable, Equatable {
+    public var notAfter: Date
+    public var id: String
+
+    public init(notAfter: Date, id: String) {
+        self.notAfter = notAfter
+        self.id = id
+    }
+}
+
 /// The names of an "Add additional domain" request under review, and where its notices go.
 public struct DomainAdditionRequest: Sendable, Equatable {
     public var certificateID: String
@@ -53,19 +70,60 @@ extension StoreReader {
         try String.fetchOne(db, sql: "SELECT name FROM users WHERE id = ?", arguments: [id])
     }
 
-    /// ISSUED and UPLOAD certificates expiring before `horizon`, plus EXPIRED ones that expired
-    /// after `expiredSince`: the candidates for a reminder (RULES.md §6), soonest first.
-    public func certificatesForReminders(horizon: Date, expiredSince: Date, limit: Int = 500) throws -> [Certificate] {
-        try Row.fetchAll(
-            db,
-            sql: """
-                SELECT * FROM certificates
-                WHERE (status IN ('ISSUED', 'UPLOAD') AND not_after <= ?)
-                   OR (status = 'EXPIRED' AND not_after >= ?)
-                ORDER BY not_after LIMIT ?
-                """,
-            arguments: [horizon.timeIntervalSince1970, expiredSince.timeIntervalSince1970, limit]
-        ).map(Certificate.init(row:))
+    /// The reminder ladders in force (RULES.md §6, issue 9): one for each user who saved their
+    /// own settings, RULES.md §6's for the certificates of everyone else and of nobody.
+    public func reminderLadders() throws -> [(owners: ReminderOwners, settings: ReminderSettings)] {
+        let customized = try Int64.fetchAll(db, sql: "SELECT user_id FROM notification_settings ORDER BY user_id")
+        return try customized.map { (ReminderOwners.user($0), try reminderSettings(userID: $0)) }
+            + [(.everyoneBut(customized), .default)]
+    }
+
+    /// ISSUED, UPLOAD and EXPIRED certificates of `owners` whose reminder due at `now` under
+    /// `settings` (`ReminderSettings.dueStep`) is not yet in `reminders_sent`, in expiry order,
+    /// after `cursor`. Certificates already reminded drop out here, so a pass reaches every
+    /// certificate that waits, however many were reminded before them.
+    public func certificatesAwaitingReminder(
+        settings: ReminderSettings, owners: ReminderOwners, now: Date, after cursor: ReminderCursor?, limit: Int
+    ) throws -> [Certificate] {
+        let at = now.timeIntervalSince1970
+        // The due step's key, as dueStep picks it: the step with the fewest days whose time has come.
+        var dueKey = "CASE"
+        var dueKeyArguments: StatementArguments = []
+        for step in settings.steps.reversed() {
+            dueKey += " WHEN not_after <= ? THEN ?"
+            _ = dueKeyArguments.append(contentsOf: [at + Double(step.days) * 86_400, step.key])
+        }
+        dueKey += " END"
+        let horizon = at + Double(settings.ladder.first ?? 0) * 86_400
+        // The notice on the day goes out at most a day late (dueStep).
+        var arguments: StatementArguments = [at - 86_400, horizon]
+        // The partial index walks the candidates in cursor order; without INDEXED BY the planner
+        // may prefer (status, not_after) and sort what is left of the horizon for every batch.
+        var sql = """
+            SELECT * FROM certificates INDEXED BY certificates_reminder_candidates
+            WHERE status IN ('ISSUED', 'UPLOAD', 'EXPIRED') AND not_after >= ? AND not_after <= ?
+            """
+        if let cursor {
+            sql += " AND (not_after, id) > (?, ?)"
+            _ = arguments.append(contentsOf: [cursor.notAfter.timeIntervalSince1970, cursor.id])
+        }
+        switch owners {
+        case .user(let id):
+            sql += " AND owner_id = ?"
+            _ = arguments.append(contentsOf: [id])
+        case .everyoneBut(let ids) where !ids.isEmpty:
+            sql += " AND (owner_id IS NULL OR owner_id NOT IN (\(Array(repeating: "?", count: ids.count).joined(separator: ", "))))"
+            _ = arguments.append(contentsOf: StatementArguments(ids))
+        case .everyoneBut:
+            break
+        }
+        sql += """
+             AND NOT EXISTS (
+                SELECT 1 FROM reminders_sent WHERE reminders_sent.certificate_id = certificates.id AND reminder = \(dueKey))
+            ORDER BY not_after, id LIMIT ?
+            """
+        _ = arguments.append(contentsOf: dueKeyArguments + [limit])
+        return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Certificate.init(row:))
     }
 
     /// ISSUED and UPLOAD certificates past their expiry (RULES.md §6).

@@ -49,15 +49,31 @@ public struct SMS: Sendable, Equatable {
     }
 }
 
+/// The messages whose read state a user's reading changes: their own, and for an administrator
+/// also those of nobody (certificates without an owner), whom only administrators read. Another
+/// user's messages stay unread until that user reads them, whoever else looked at them.
+public struct Inbox: Sendable, Equatable {
+    public let userID: Int64
+    public let includesUnowned: Bool
+
+    public init(userID: Int64, isAdmin: Bool) {
+        self.userID = userID
+        self.includesUnowned = isAdmin
+    }
+
+    /// Whether `message` is in this inbox.
+    public func holds(_ message: Message) -> Bool {
+        message.userID == userID || (includesUnowned && message.userID == nil)
+    }
+}
+
 extension StoreReader {
-    /// Unread messages of `userID` (every user's when nil, for administrators): the header badge.
-    /// One query on the partial index `messages_unread`.
-    public func unreadMessageCount(userID: Int64?) throws -> Int {
-        if let userID {
-            return try Int.fetchOne(
-                db.cachedStatement(sql: "SELECT count(*) FROM messages WHERE user_id = ? AND read_at IS NULL"), arguments: [userID]) ?? 0
-        }
-        return try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM messages WHERE read_at IS NULL")) ?? 0
+    /// Unread messages of `inbox`: the header badge. On the partial index `messages_unread`.
+    public func unreadMessageCount(in inbox: Inbox) throws -> Int {
+        try Int.fetchOne(
+            db.cachedStatement(
+                sql: "SELECT count(*) FROM messages WHERE read_at IS NULL AND (user_id = ? OR (? AND user_id IS NULL))"),
+            arguments: [inbox.userID, inbox.includesUnowned]) ?? 0
     }
 
     public func message(id: Int64) throws -> Message? {
@@ -111,12 +127,12 @@ extension WebhookDelivery {
 }
 
 extension StoreWriter {
-    /// Marks the messages of `userID` (every user's when nil) read; returns how many changed.
+    /// Marks the messages of `inbox` read; returns how many changed.
     @discardableResult
-    public func markAllMessagesRead(userID: Int64?, at: Date) throws -> Int {
+    public func markAllMessagesRead(in inbox: Inbox, at: Date) throws -> Int {
         try db.execute(
-            sql: "UPDATE messages SET read_at = ? WHERE read_at IS NULL AND (user_id IS ? OR ? IS NULL)",
-            arguments: [at.timeIntervalSince1970, userID, userID])
+            sql: "UPDATE messages SET read_at = ? WHERE read_at IS NULL AND (user_id = ? OR (? AND user_id IS NULL))",
+            arguments: [at.timeIntervalSince1970, inbox.userID, inbox.includesUnowned])
         return db.changesCount
     }
 

@@ -45,4 +45,14 @@ extension AppDatabase {
             );
             """)
     }
+
+    /// The reminder pass walks the certificates that can be reminded of (RULES.md §6) in expiry
+    /// order with a (not_after, id) cursor; this index holds only those, so a pass over a large
+    /// database reads the few inside the ladder's horizon and nothing else.
+    static func migrateReminderCandidates(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE INDEX certificates_reminder_candidates ON certificates(not_after, id)
+                WHERE status IN ('ISSUED', 'UPLOAD', 'EXPIRED');
+            """)
+    }
 }

@@ -182,6 +182,7 @@ extension AppDatabase {
         migrator.registerMigration("v-cloud-seed-certificates", migrate: migrateCloudSeedCertificates)
         migrator.registerMigration("v-cloud-certificate-store", migrate: migrateCloudCertificateStore)
         migrator.registerMigration("v-audit-seal", migrate: migrateAuditSeal)
+        migrator.registerMigration("v-reminder-candidates", migrate: migrateReminderCandidates)
         return migrator
     }
 }

@@ -16,15 +16,6 @@ extension StoreReader {
                 ladder: row["ladder"], expiringTitle: row["expiring_title"], expiringBody: row["expiring_body"],
                 expiredTitle: row["expired_title"], expiredBody: row["expired_body"])) ?? .default
     }
-
-    /// The longest ladder any user has, so the reminder pass looks far enough ahead.
-    public func longestReminderLead() throws -> Int {
-        var longest = ReminderSettings.defaultLadder.max() ?? 0
-        for text in try String.fetchAll(db, sql: "SELECT ladder FROM notification_settings") {
-            longest = max(longest, (try? ReminderSettings.parseLadder(text))?.max() ?? 0)
-        }
-        return longest
-    }
 }
 
 extension StoreWriter {

@@ -27,7 +27,8 @@ struct CertificateListPage {
         let project: String
         /// "On"/"Off" for a certificate whose auto-renewal can be switched (paid, issued), nil otherwise.
         let autoRenewal: String?
-        let autoRenewalHref: String
+        /// The switch's page, nil when the user's policies do not allow switching it (the state shows).
+        let autoRenewalHref: String?
         let operations: [OperationLink]
         let more: [OperationLink]
         let hasMore: Bool
@@ -159,7 +160,7 @@ extension CertificateListPage.Row: TemplateFields {
         if let moreDomains { fields["moreDomains"] = moreDomains }
         if let progress { fields["progress"] = progress }
         if let autoRenewal { fields["autoRenewal"] = autoRenewal }
-        fields["autoRenewalHref"] = autoRenewalHref
+        if let autoRenewalHref { fields["autoRenewalHref"] = autoRenewalHref }
         return fields
     }
 }

@@ -1,9 +1,9 @@
 import Foundation
 
 /// The help pages as HTML documents: the same bytes whether `scm build-help` writes them to
-/// public/help/ for nginx or the app renders one because the static file is missing. They
-/// never depend on a session (a static file cannot), so they use the signed-out frame of
-/// templates/help-page.mustache with the console's navigation links kept.
+/// public/help/ for nginx or the app renders one for a visitor without a session, in the
+/// signed-out frame of templates/help-page.mustache with the console's navigation links kept.
+/// For a signed-in user the app renders them in that user's frame (name, unread badge, Sign out).
 public struct HelpSite: Sendable {
     let library: HelpLibrary
     let templates: Templates
@@ -55,12 +55,19 @@ public struct HelpSite: Sendable {
         let sections: [IndexSection]
     }
 
-    static func frame(title: String, crumbs: [Crumb]) -> Layout {
+    /// Builds the console frame of a help page from its title and breadcrumbs.
+    typealias Frame = (_ title: String, _ crumbs: [Crumb]) -> Layout
+
+    /// The frame of the static files: nobody signed in.
+    static func signedOut(title: String, crumbs: [Crumb]) -> Layout {
         Layout(title: title, user: nil, csrf: "", navigation: Layout.navigation(active: "help"), crumbs: crumbs, flash: nil)
     }
 
-    /// One page, or nil when there is none with that name.
-    public func render(page slug: String) -> String? {
+    /// One page as the static file holds it, or nil when there is none with that name.
+    public func render(page slug: String) -> String? { render(page: slug, in: Self.signedOut) }
+
+    /// One page in `frame`, or nil when there is none with that name.
+    func render(page slug: String, in frame: Frame) -> String? {
         guard let page = library.page(slug) else { return nil }
         var toc: [TOCEntry] = []
         for heading in page.headings where heading.level == 2 || heading.level == 3 {
@@ -72,16 +79,19 @@ public struct HelpSite: Sendable {
             }
         }
         let view = PageView(
-            layout: Self.frame(
-                title: page.title + " · Help",
-                crumbs: [Crumb(title: "Help", href: "/help/"), Crumb(title: page.title, href: nil)]),
+            layout: frame(
+                page.title + " · Help",
+                [Crumb(title: "Help", href: "/help/"), Crumb(title: page.title, href: nil)]),
             title: page.title, summary: page.summary, section: page.section, toc: toc, hasTOC: toc.count > 1,
             body: page.html, query: "")
         return templates.render(view, "help-page")
     }
 
-    /// The index; with a non-empty `query`, the pages and headings whose titles match it.
-    public func renderIndex(query: String = "") -> String {
+    /// The index as the static file holds it; with a non-empty `query`, the search results.
+    public func renderIndex(query: String = "") -> String { renderIndex(query: query, in: Self.signedOut) }
+
+    /// The index in `frame`; with a non-empty `query`, the pages and headings whose titles match it.
+    func renderIndex(query: String, in frame: Frame) -> String {
         let query = String(query.trimmingCharacters(in: .whitespacesAndNewlines).prefix(100))
         var sections: [IndexSection] = []
         for page in library.pages {
@@ -96,9 +106,9 @@ public struct HelpSite: Sendable {
         }
         let hits = library.search(query).map { IndexEntry(title: $0.title, href: $0.href, summary: $0.context) }
         let view = IndexView(
-            layout: Self.frame(
-                title: query.isEmpty ? "Help" : "Help: \(query)",
-                crumbs: query.isEmpty ? [] : [Crumb(title: "Help", href: "/help/"), Crumb(title: "Search", href: nil)]),
+            layout: frame(
+                query.isEmpty ? "Help" : "Help: \(query)",
+                query.isEmpty ? [] : [Crumb(title: "Help", href: "/help/"), Crumb(title: "Search", href: nil)]),
             query: query, searched: !query.isEmpty, hits: hits, sections: query.isEmpty ? sections : [])
         return templates.render(view, "help-index")
     }

@@ -81,7 +81,8 @@ extension WebApp {
             progress: certificate.status.progress, hasProgress: certificate.status.progress != nil && certificate.status != .issued,
             expireSoon: certificate.expiresSoon(now: now), project: certificate.enterpriseProject,
             autoRenewal: (try? check(.autoRenew, on: certificate, now: now)) == nil ? nil : (certificate.autoRenew ? "On" : "Off"),
-            autoRenewalHref: "/certificates/\(certificate.id)/\(Certificate.Operation.autoRenew.rawValue)",
+            autoRenewalHref: permissions.allows(Certificate.Operation.autoRenew.action, project: certificate.enterpriseProject)
+                ? "/certificates/\(certificate.id)/\(Certificate.Operation.autoRenew.rawValue)" : nil,
             operations: visible, more: more, hasMore: !more.isEmpty)
     }
 

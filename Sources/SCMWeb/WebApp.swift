@@ -25,6 +25,9 @@ public struct WebApp: Sendable {
     let auth: AuthService
     let certificates: CertificateQueries
     let templates: Templates
+    /// The help pages, read and rendered from Markdown once at start (not for every request);
+    /// a failure to load them answers the help routes with an error and leaves the rest working.
+    let help: Result<HelpSite, HelpLibrary.LoadError>
     let settings: Settings
     private var router = Router()
 
@@ -40,6 +43,15 @@ public struct WebApp: Sendable {
         self.auth = auth
         self.certificates = CertificateQueries(context: context)
         self.templates = templates
+        self.help = Result { () throws(HelpLibrary.LoadError) -> HelpSite in
+            do {
+                return try HelpSite(templates: templates)
+            } catch let error as HelpLibrary.LoadError {
+                throw error
+            } catch {
+                throw HelpLibrary.LoadError(description: "the help pages could not be read: \(error)")
+            }
+        }
         self.settings = settings
         router = makeRoutes()
     }
@@ -148,7 +160,9 @@ public struct WebApp: Sendable {
     func layout(title: String, session: Session?, section: String = "", crumbs: [Crumb] = [], flash: String? = nil) -> Layout {
         // One indexed count per page (`messages_unread`); a failed count only hides the badge.
         let unread = session.flatMap { session in
-            try? context.database.read { try $0.unreadMessageCount(userID: session.user.isAdmin ? nil : session.user.id) }
+            try? context.database.read {
+                try $0.unreadMessageCount(in: Inbox(userID: session.user.id, isAdmin: session.user.isAdmin))
+            }
         }
         return Layout(
             title: title, user: session?.user.name, csrf: session?.csrfToken ?? "",

@@ -26,11 +26,15 @@ final class World {
     var management: ManagementService { ManagementService(context: context) }
     func load(_ id: String) throws -> Certificate { try context.loadCertificate(id) }
 
-    func buy(_ type: CertificateType = .dv, domainType: DomainType = .single, quota: Int = 1, brand: CABrand = .digiCert) throws -> Certificate {
+    /// Bought by `buyer` (the tester by default), who owns the certificate and gets its messages.
+    func buy(
+        _ type: CertificateType = .dv, domainType: DomainType = .single, quota: Int = 1, brand: CABrand = .digiCert,
+        by buyer: Principal? = nil
+    ) throws -> Certificate {
         let purchase = PurchaseRequest(
             brand: brand, type: type, domainType: domainType, multiDomainPrimary: .single, domainQuantity: quota, years: 1,
             quantity: 1, enterpriseProject: "default", tags: [], agreed: true)
-        return try LifecycleService(context: context).buy(purchase, by: user).certificates[0]
+        return try LifecycleService(context: context).buy(purchase, by: buyer ?? user).certificates[0]
     }
 
     static func form(_ domain: String, sans: String = "", email: String = "alice@applicant.test") -> ApplicationForm {
@@ -56,8 +60,11 @@ final class World {
         try CAService(context: context).tick()
     }
 
-    func issued(_ type: CertificateType = .dv, domainType: DomainType = .single, quota: Int = 1, domain: String = "www.example.com", sans: String = "") throws -> Certificate {
-        let bought = try buy(type, domainType: domainType, quota: quota)
+    func issued(
+        _ type: CertificateType = .dv, domainType: DomainType = .single, quota: Int = 1, domain: String = "www.example.com",
+        sans: String = "", by buyer: Principal? = nil
+    ) throws -> Certificate {
+        let bought = try buy(type, domainType: domainType, quota: quota, by: buyer)
         _ = try LifecycleService(context: context).apply(certificateID: bought.id, form: Self.form(domain, sans: sans), by: user)
         try prove(bought.id)
         if type.verifiesOrganization {
@@ -225,9 +232,45 @@ final class World {
         world.clock.set(notAfter + 1)
         #expect(try expiry.runOnce() == 2)  // the expired notice and EXPIRED
         #expect(try world.load(certificate.id).status == .expired)
-        let kinds = try world.context.database.read { try $0.messages(certificateID: certificate.id) }.map(\.title)
-        #expect(kinds.count == 3)
+        let reminders = try world.context.database.read { try $0.messages(certificateID: certificate.id) }
+            .filter { $0.kind.hasPrefix("CERT_EXPIR") }
+        #expect(reminders.count == 3)
         #expect(try world.context.database.read { try $0.remindersSent(certificateID: certificate.id) }.count == 6)
+    }
+
+    /// More certificates due than one query reads: every one is reminded in the first pass
+    /// (those reminded before drop out of the query), each once; a user's own ladder counts.
+    @Test func remindersReachEveryCertificateBeyondOneBatch() throws {
+        let world = try World()
+        let now = world.clock.now
+        let count = ExpiryService.reminderBatchSize * 2 + 200
+        let owner = try MessageCenterTests.owner(world)
+        let ownLadder = try ReminderSettings(
+            ladder: "45", expiringTitle: "{name}", expiringBody: "{name}", expiredTitle: "{name}", expiredBody: "{name}")
+        try world.context.database.write { store in
+            try store.save(ownLadder, userID: owner.userID, at: now)
+            for index in 0...count {
+                var certificate = Certificate(
+                    id: "scm-reminder-\(index)", name: "reminder-\(index)", brand: .digiCert, type: .dv, domainType: .single,
+                    domainQuota: 1, status: .issued, createdAt: now - .days(300))
+                certificate.domain = "r\(index).example.com"
+                // The last one is the owner's, 50 days out: outside their 45-day ladder until later.
+                certificate.notAfter = now + .days(index == count ? 50 : Double(1 + index % 59))
+                try store.insert(certificate, ownerID: index == count ? owner.userID : nil)
+            }
+        }
+        let expiry = ExpiryService(context: world.context)
+        // One pass goes past the first batch (all of them, unless its time budget runs out on a
+        // slow machine); the passes after it finish the rest, and then nothing is sent again.
+        var sent = try expiry.sendReminders()
+        #expect(sent > ExpiryService.reminderBatchSize)
+        while case let more = try expiry.sendReminders(), more > 0 { sent += more }
+        #expect(sent == count)
+        let reminded = try world.context.database.read { try $0.messages(userID: nil, limit: count * 2) }
+        #expect(Set(reminded.compactMap(\.certificateID)).count == count)
+        world.clock.advance(by: .days(5))
+        #expect(try expiry.sendReminders() > 0)  // the 45-day rung for the owner, and later rungs for others
+        #expect(try world.context.database.read { try $0.messages(userID: owner.userID) }.count == 1)
     }
 
     @Test func remindersRespectTheNotificationSwitch() throws {
@@ -237,7 +280,7 @@ final class World {
         try world.context.database.write { try $0.update(certificate, expectedStatus: .issued) }
         world.clock.set(try #require(certificate.notAfter) - .days(1))
         #expect(try ExpiryService(context: world.context).runOnce() == 0)
-        #expect(try world.context.database.read { try $0.messages(certificateID: certificate.id) }.isEmpty)
+        #expect(try world.context.database.read { try $0.messages(certificateID: certificate.id) }.allSatisfy { !$0.kind.hasPrefix("CERT_EXPIR") })
     }
 
     @Test func autoRenewalBuysAndAppliesThirtyDaysBeforeExpiry() throws {
@@ -250,7 +293,10 @@ final class World {
         let renewal = try world.load(try #require(original.renewedBy))
         #expect(renewal.status == .checking)
         #expect(renewal.domain == certificate.domain)
-        #expect(try world.context.database.read { try $0.messages(certificateID: renewal.id) }.map(\.kind) == ["AUTO_RENEWAL"])
+        // The application with the same data asks for its domain proofs, then the notice follows.
+        #expect(
+            try world.context.database.read { try $0.messages(certificateID: renewal.id) }.map(\.kind)
+                == ["DOMAIN_VERIFICATION", "AUTO_RENEWAL"])
     }
 
     @Test func privacyCancellationErasesTheApplication() throws {

@@ -1,4 +1,5 @@
 import Foundation
+import SCMCloud
 import SCMCore
 import SCMStore
 import Testing
@@ -45,17 +46,29 @@ import Testing
         let center = MessageCenterService(context: world.context)
         let first = try Self.message(world, owner: owner)
         _ = try Self.message(world, owner: owner)
-        #expect(try world.context.database.read { try $0.unreadMessageCount(userID: owner.userID) } == 2)
+        #expect(try world.context.database.read { try $0.unreadMessageCount(in: Inbox(userID: owner.userID, isAdmin: false)) } == 2)
         let opened = try center.open(id: first, by: owner)
         world.clock.advance(by: 60)
         #expect(try center.open(id: first, by: owner).readAt == opened.readAt)  // the first reading time stays
-        #expect(try world.context.database.read { try $0.unreadMessageCount(userID: owner.userID) } == 1)
-        // Another user cannot open it; an administrator can.
+        #expect(try world.context.database.read { try $0.unreadMessageCount(in: Inbox(userID: owner.userID, isAdmin: false)) } == 1)
+        // Another user cannot open it; an administrator can, and it stays unread for its owner.
         let stranger = Principal(userID: owner.userID + 1, name: "x", isAdmin: false)
         #expect(throws: Refusal(.notFound, "")) { try center.open(id: first, by: stranger) }
+        // An administrator's reading and "Mark all read" leave another user's messages unread
+        // for them; they do mark the messages of nobody (a certificate without an owner).
+        let second = try Self.message(world, owner: owner)
+        let unowned = try world.context.database.write {
+            try $0.insert(Message(userID: nil, certificateID: nil, kind: "CERT_EXPIRING", title: "t", body: "b", createdAt: world.clock.now))
+        }
+        let administrator = Principal(userID: owner.userID + 1, name: "root", isAdmin: true)
+        #expect(try center.open(id: second, by: administrator).readAt == nil)
+        #expect(try world.context.database.read { try $0.unreadMessageCount(in: Inbox(userID: owner.userID, isAdmin: false)) } == 2)
+        #expect(try world.context.database.read { try $0.unreadMessageCount(in: Inbox(userID: administrator.userID, isAdmin: true)) } == 1)
+        #expect(try center.markAllRead(by: administrator) == 1)
+        #expect(try center.open(id: unowned, by: administrator).readAt != nil)
+        _ = try center.open(id: second, by: owner)
         #expect(try center.markAllRead(by: owner) == 1)
         #expect(try center.markAllRead(by: owner) == 0)
-        #expect(try world.context.database.read { try $0.unreadMessageCount(userID: nil) } == 0)
     }
 
     @Test func webhookRefusesNonHTTPAddresses() throws {
@@ -128,5 +141,53 @@ import Testing
         let texts = try world.context.database.read { try $0.smsOutbox() }.filter { $0.certificateID == certificate.id }
         #expect(texts.count == 1)
         #expect(texts.first?.phone == "+8613800000000")
+    }
+}
+
+/// Issue 9's CA messages: each outcome of the CA's review and of the operations after issuance
+/// reaches the certificate's owner, whoever performed the operation, with the CA's mail beside it.
+@Suite struct CAMessageTests {
+    /// An administrator other than the tester: they buy, so the certificates are theirs.
+    static func owner(_ world: World) throws -> Principal {
+        let user = try world.context.database.write {
+            try $0.insert(User(name: "buyer", passwordHash: "x", isAdmin: true, createdAt: world.clock.now))
+        }
+        return Principal(userID: user.id, name: user.name, isAdmin: true)
+    }
+
+    static func kinds(_ world: World, _ certificateID: String, owner: Principal) throws -> [String] {
+        try world.context.database.read { try $0.messages(certificateID: certificateID) }
+            .filter { $0.userID == owner.userID }.map(\.kind)
+    }
+
+    @Test func issuanceAndRevocationAreTold() throws {
+        let world = try World()
+        let owner = try Self.owner(world)
+        let dv = try world.issued(by: owner)
+        #expect(try Self.kinds(world, dv.id, owner: owner) == ["DOMAIN_VERIFICATION", "DOMAIN_VERIFIED", "CERT_ISSUED"])
+        _ = try world.management.revoke(certificateID: dv.id, reason: "Key lost", by: world.user)
+        #expect(try Self.kinds(world, dv.id, owner: owner).last == "CERT_REVOKED")
+
+        let ov = try world.issued(.ov, by: owner)
+        #expect(
+            try Self.kinds(world, ov.id, owner: owner)
+                == ["DOMAIN_VERIFICATION", "DOMAIN_VERIFIED", "ORG_VERIFICATION", "CERT_ISSUED"])
+        _ = try world.management.revoke(certificateID: ov.id, reason: "", by: world.user)
+        let asked = try #require(try world.context.database.read { try $0.messages(certificateID: ov.id) }.last)
+        #expect(asked.kind == "CONFIRMATION_REQUESTED" && asked.body.contains("alice@applicant.test"))
+    }
+
+    @Test func aFailedApprovalCarriesTheCAsReason() throws {
+        let world = try World()
+        let owner = try Self.owner(world)
+        let bought = try world.buy(by: owner)
+        _ = try LifecycleService(context: world.context).apply(certificateID: bought.id, form: World.form("www.example.com"), by: owner)
+        world.clock.advance(by: CAReview.verificationDeadline + 60)
+        try CAService(context: world.context).tick()
+        let reason = try #require(try world.load(bought.id).failReason)
+        let told = try #require(try world.context.database.read { try $0.messages(certificateID: bought.id) }.last)
+        #expect(told.kind == "CERT_UNPASSED" && told.userID == owner.userID && told.body.hasSuffix(reason))
+        // The webhook settings offer every kind of message the console writes.
+        #expect(WebhookService.eventTypes.contains { $0.type == told.kind })
     }
 }

@@ -51,6 +51,16 @@ import Testing
         #expect(page.html.contains("<code>&lt;h2&gt;</code>"))
     }
 
+    /// cmark renders CommonMark, which has no tables: a GitHub-style table would show as a
+    /// paragraph of pipes and dashes.
+    @Test func noPageHasATableCmarkLeavesAsText() throws {
+        let site = try Self.site()
+        for slug in site.slugs {
+            let html = try #require(site.render(page: slug))
+            #expect(!html.contains("|---") && !html.contains("| --- |"), "\(slug) has a Markdown table; write a list")
+        }
+    }
+
     @Test func aPageWithoutTitleIsRefused() {
         #expect(throws: HelpLibrary.LoadError.self) { try HelpPage(slug: "x", markdown: "Just text.\n\n## Part\n") }
     }
@@ -107,6 +117,28 @@ import Testing
         #expect(get("/help?q=renew").status == 200)
     }
 
+    /// The Markdown is read and rendered once, when the app starts: a request reads no file
+    /// (removing the help folder afterwards changes nothing), and a signed-in user gets the
+    /// page in their own frame.
+    @Test func helpIsBuiltOnceAndShownInTheSignedInFrame() throws {
+        let copy = FileManager.default.temporaryDirectory.appendingPathComponent("templates-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: copy) }
+        try FileManager.default.copyItem(atPath: ConsoleBrowser.repositoryRoot + "/templates", toPath: copy)
+        let app = WebApp(context: try ConsoleBrowser().context, templates: try Templates(directory: copy))
+        let before = app.handle(HTTPRequest(method: "GET", uri: "/help/buy", headers: [:], body: [], remoteAddress: "127.0.0.1"))
+        try FileManager.default.removeItem(atPath: copy + "/help")
+        let after = app.handle(HTTPRequest(method: "GET", uri: "/help/buy", headers: [:], body: [], remoteAddress: "127.0.0.1"))
+        #expect(before.status == 200 && after.status == 200 && after.body == before.body)
+
+        let browser = try ConsoleBrowser()
+        for uri in ["/help/buy", "/help", "/help?q=renew"] {
+            let page = browser.get(uri)
+            #expect(page.status == 200, "\(uri)")
+            #expect(page.html.contains(#"<span class="user-name" title="Signed in">alice</span>"#), "\(uri) names the user")
+            #expect(page.html.contains("Sign out") && page.html.contains(#"href="/certificates" class="nav-certificates"#), "\(uri)")
+        }
+    }
+
     /// Every link of every help page: help pages and their anchors must exist; console pages the
     /// help text links to must answer 200 to a signed-in user; nothing leaves the site.
     @Test func everyInternalLinkAndAnchorResolves() throws {
@@ -150,13 +182,18 @@ import Testing
         #expect(links > 300)
     }
 
-    /// The "?" buttons of the console pages lead to existing help pages.
+    /// Every console page built on the layout has its "?" button (issue 9), and the "?" buttons
+    /// and help links of the console pages lead to existing help pages and anchors. The sign-in
+    /// and error pages have no topic of their own.
     @Test func everyConsolePageHelpLinkExists() throws {
         let site = try Self.site()
         let directory = ConsoleBrowser.repositoryRoot + "/templates"
         var found = 0
         for name in try FileManager.default.contentsOfDirectory(atPath: directory) where name.hasSuffix(".mustache") {
             let text = try String(contentsOfFile: directory + "/" + name, encoding: .utf8)
+            if text.contains("{{<layout}}") && !["login.mustache", "error.mustache"].contains(name) {
+                #expect(text.contains(#" title="Help on this page">?</a>"#), "\(name) has no \"?\" link to its help page")
+            }
             for href in Self.values("href", in: text)
             where href.hasPrefix("/help/") && href != "/help/" && href != "/help/for{{action}}" {
                 found += 1

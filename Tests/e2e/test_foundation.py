@@ -8,11 +8,14 @@ in this file and leave the stack running.
 
 from __future__ import annotations
 
+import html
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -22,7 +25,7 @@ import pytest
 import requests
 
 from conftest import (
-    ADMIN_NAME, ADMIN_PASSWORD, REPO, SEED_COUNT, STATUSES, Console, free_port, hidden_input,
+    ADMIN_NAME, ADMIN_PASSWORD, REPO, SEED_COUNT, STATUSES, Console, Nginx, free_port, hidden_input,
     links, meta_csrf, query_of, row_ids, run_scm, scm_binary, total_count,
 )
 
@@ -236,6 +239,20 @@ def test_seed_covers_every_status(stack):
     assert not missing, f"scm seed made no certificate in status {missing}: {stack.seed_statuses}"
     unknown = set(stack.seed_statuses) - set(STATUSES)
     assert not unknown, f"unknown statuses in the database: {unknown}"
+
+
+def test_seeded_certificates_past_issuance_download(admin, stack):
+    """Seeded certificates carry the simulated CA's certificate, so what the list offers works."""
+    with stack.db() as db:
+        rows = db.execute(
+            "SELECT c.id, c.status, length(m.certificate_pem) FROM certificates c"
+            " LEFT JOIN certificate_materials m ON m.certificate_id = c.id"
+            " WHERE c.status IN ('ISSUED', 'UPLOAD', 'EXPIRED', 'REVOKED') ORDER BY c.seq").fetchall()
+    assert rows and all(length for _, _, length in rows), rows[:5]
+    issued = next(cid for cid, status, _ in rows if status == "ISSUED")
+    assert f'href="/certificates/{issued}/download"' in admin.get(f"/certificates/{issued}").text
+    r = admin.get(f"/certificates/{issued}/download/nginx")
+    assert r.status_code == 200 and r.content[:2] == b"PK", r.text[:300]
 
 
 def test_status_filter_totals_add_up(admin, stack):
@@ -500,15 +517,119 @@ def test_body_just_under_limit_is_not_413(stack):
 
 # --- details, escaping --------------------------------------------------------------------
 
-def test_details_page(admin):
-    ids = row_ids(list_page(admin).text)
-    assert ids
-    resp = admin.get(f"/certificates/{ids[0]}")
+# The console's names of RULES.md §1 and the progress of §2, as the list shows them.
+BRAND_NAMES = {"SYMANTEC": "DigiCert", "GEOTRUST": "GeoTrust", "GLOBALSIGN": "GlobalSign", "CFCA": "CFCA",
+               "TRUSTASIA": "TrustAsia", "VTRUS": "vTrus"}
+TYPE_NAMES = {"DV_SSL_CERT_BASIC": "DV (Basic)", "DV_SSL_CERT": "DV", "OV_SSL_CERT": "OV", "OV_SSL_CERT_PRO": "OV Pro",
+              "EV_SSL_CERT": "EV", "EV_SSL_CERT_PRO": "EV Pro"}
+PROGRESS = {"PAID": "0", "CHECKING": "40", "CHECKING_ORG": "70", "ISSUING": "90"}
+
+
+def type_label(brand: str, cert_type: str, years: int, origin: str) -> str:
+    if origin == "uploaded":
+        return "Uploaded certificate"
+    return f"{BRAND_NAMES[brand]} ({'1 year' if years == 1 else f'{years} years'}) {TYPE_NAMES[cert_type]}"
+
+
+def list_cells(page: str) -> dict[str, dict[str, str]]:
+    """The list's cells by certificate ID and data-label (the cell's HTML)."""
+    rows = {}
+    for cert_id, body in re.findall(r'<tr data-id="([^"]+)">(.*?)</tr>', page, re.S):
+        rows[cert_id] = dict(re.findall(r'<td data-label="([^"]+)"[^>]*>(.*?)</td>', body, re.S))
+    return rows
+
+
+def test_list_columns_show_type_progress_expiry_mark_and_project(admin, stack):
+    def database_rows():
+        # Read after each page: the CA simulator's pass may move a certificate on meanwhile.
+        with stack.db() as db:
+            return {r[0]: r[1:] for r in db.execute(
+                "SELECT id, brand, type, validity_years, origin, status, not_after, enterprise_project FROM certificates")}
+
+    now = time.time()
+    for status in ("PAID", "CHECKING", "CHECKING_ORG", "ISSUING", "ISSUED", "UPLOAD", "EXPIRED"):
+        cells = list_cells(list_page(admin, status=status, limit=50, sort="expires", dir="asc").text)
+        rows = database_rows()
+        assert cells, f"no {status} row to check"
+        for cert_id, cell in cells.items():
+            brand, cert_type, years, origin, db_status, not_after, project = rows[cert_id]
+            if db_status != status:
+                continue
+            assert html.unescape(cell["Type"]).strip() == type_label(brand, cert_type, years, origin), cert_id
+            progress = re.search(r'aria-valuenow="(\d+)"', cell["Status"])
+            assert (progress.group(1) if progress else None) == PROGRESS.get(status), f"{cert_id} {status}"
+            days_left = (not_after - now) / 86400 if not_after else None
+            if days_left is not None and abs(days_left - 30) > 0.01 and abs(days_left) > 0.01:
+                soon = status in ("ISSUED", "UPLOAD") and 0 < days_left < 30
+                assert ("Expire soon" in cell["Status"]) == soon, f"{cert_id}: {days_left:.1f} days left"
+            assert html.unescape(cell["Project"]).strip() == project
+    assert "DigiCert (1 year) OV" in {type_label(*r[:4]) for r in rows.values()}, "the seed has a DigiCert 1-year OV"
+    shown = [cell["Type"] for cell in list_cells(list_page(admin, limit=50).text).values()]
+    assert any("(1 year)" in label for label in shown)
+    soon_page = list_page(admin, status="ISSUED", limit=50, sort="expires", dir="asc").text
+    assert "Expire soon" in soon_page, "the seed has ISSUED certificates expiring within 30 days"
+
+
+def test_details_page(admin, stack):
+    with stack.db() as db:
+        (cert_id, name, domain, brand, cert_type, years, origin, not_after, serial, fingerprint, project,
+         email) = db.execute(
+            "SELECT c.id, c.name, c.domain, c.brand, c.type, c.validity_years, c.origin, c.not_after, c.serial_number,"
+            " c.fingerprint_sha256, c.enterprise_project, a.applicant_email FROM certificates c"
+            " JOIN applications a ON a.certificate_id = c.id"
+            " WHERE c.status = 'ISSUED' AND c.serial_number <> '' ORDER BY c.seq LIMIT 1").fetchone()
+    resp = admin.get(f"/certificates/{cert_id}")
     assert resp.status_code == 200
-    assert ids[0] in resp.text
+    fields = {html.unescape(k).strip(): html.unescape(v).strip()
+              for k, v in re.findall(r"<dt>(.*?)</dt><dd[^>]*>(.*?)</dd>", resp.text, re.S)}
+    assert fields["Certificate ID"] == cert_id and fields["Name"] == name
+    assert fields["Type"] == type_label(brand, cert_type, years, origin)
+    assert fields["Enterprise project"] == project
+    assert fields["Serial number"] == serial and fields["SHA-256 fingerprint"] == fingerprint
+    assert fields["Valid until"].startswith(time.strftime("%Y-%m-%d", time.gmtime(not_after)))
+    assert fields["Applicant e-mail"] == email
+    assert html.escape(domain) in resp.text and ">Issued<" in resp.text
 
 
 # --- nginx: static files and headers ----------------------------------------------------------
+
+def test_nginx_serves_the_pages_scm_build_help_wrote(stack):
+    """`scm build-help` renders templates/help/*.md into public/help/; nginx serves those files
+    itself (no X-Request-Id: scm serve never saw the request) and falls back to the app for a
+    page whose file is missing. Built in a copy, so the checkout's public/ is left alone."""
+    root = Path(tempfile.mkdtemp(prefix="scm-e2e-help-"))
+    try:
+        root.chmod(0o755)
+        shutil.copytree(REPO / "templates", root / "templates")
+        run_scm("build-help", "--root", str(root))
+        built = root / "public" / "help"
+        prefix = root / "nginx"
+        (prefix / "public").mkdir(parents=True)
+        for entry in (REPO / "public").iterdir():
+            if entry.name != "help":
+                (prefix / "public" / entry.name).symlink_to(entry)
+        (prefix / "public" / "help").symlink_to(built, target_is_directory=True)
+        port = free_port()
+        nginx = Nginx(prefix, port, f"127.0.0.1:{stack.fcgi_port}", free_port(), stack.data_dir / "edge")
+        nginx.start()
+        try:
+            base = f"http://127.0.0.1:{port}"
+            for path, file in (("/help/buy", "buy.html"), ("/help/audit-log", "audit-log.html"),
+                               ("/help/users-and-permissions.html", "users-and-permissions.html"),
+                               ("/help/", "index.html")):
+                r = requests.get(base + path, timeout=10)
+                assert r.status_code == 200, path
+                assert r.content == (built / file).read_bytes(), f"{path} is not the built {file}"
+                assert "X-Request-Id" not in r.headers, f"{path} went to scm serve"
+                assert "max-age=600" in r.headers.get("Cache-Control", ""), path
+            (built / "buy.html").unlink()
+            r = requests.get(base + "/help/buy", timeout=10)
+            assert r.status_code == 200 and "X-Request-Id" in r.headers, "a missing file falls back to the app"
+        finally:
+            nginx.stop()
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
 
 def test_static_css_served_by_nginx_with_cache_and_security_headers(stack):
     resp = requests.get(stack.url("/css/console.css"), timeout=10)
@@ -606,17 +727,49 @@ def test_browser_sees_no_csp_violations_or_script_errors(browser, admin, stack):
     assert not errors, f"console errors: {errors}"
 
 
-def test_list_page_usable_at_375px(stack, admin):
+# Pages with wide tables or preformatted text: their tables and <pre> blocks scroll inside their
+# own box, so neither the page (at 375 px) nor a card (at 1280 px) is wider than its space.
+WIDE_PAGES = ("/certificates", "/overview", "/messages", "/users", "/users/groups", "/policies", "/audit",
+              "/orders", "/csrs", "/messages/webhooks", "/help/messages", "/help/users-and-permissions")
+
+# Cards whose content is wider than the card itself: "class width>client" for each.
+OVERFLOWING_CARDS = """[...document.querySelectorAll('.card, section, .table-wrap')]
+    .filter(e => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === 'visible')
+    .map(e => `${e.className || e.tagName} ${e.scrollWidth}>${e.clientWidth}`)"""
+
+# Table boxes that have to scroll to show their table.
+SCROLLING_TABLES = """[...document.querySelectorAll('.table-wrap')]
+    .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => `${e.scrollWidth}>${e.clientWidth}`)"""
+
+
+def page_widths(stack, admin, width: int, height: int) -> dict[str, tuple[int, list[str]]]:
     from cdp import Browser
-    b = Browser(375, 812)
+    b = Browser(width, height)
     try:
         b.set_cookie(stack.base_url + "/", "scm_session", admin.cookie("scm_session"))
-        b.navigate(stack.url("/certificates"))
-        width = b.evaluate("document.documentElement.scrollWidth")
-        # The table may scroll inside its own box; the page itself must not scroll sideways.
-        assert width <= 375 + 2, f"the page is {width}px wide at a 375px viewport"
+        measured = {}
+        for path in WIDE_PAGES:
+            b.navigate(stack.url(path))
+            measured[path] = (b.evaluate("document.documentElement.scrollWidth"), b.evaluate(OVERFLOWING_CARDS),
+                              b.evaluate(SCROLLING_TABLES))
+        return measured
     finally:
         b.close()
+
+
+def test_list_page_usable_at_375px(stack, admin):
+    # The tables may scroll inside their own box; the pages themselves must not scroll sideways.
+    wide = {path: w for path, (w, _, _) in page_widths(stack, admin, 375, 812).items() if w > 375 + 2}
+    assert not wide, f"pages wider than a 375px viewport: {wide}"
+
+
+def test_no_card_overflows_at_1280px(stack, admin):
+    measured = page_widths(stack, admin, 1280, 900)
+    wide = {path: w for path, (w, _, _) in measured.items() if w > 1280 + 2}
+    overflowing = {path: cards for path, (_, cards, _) in measured.items() if cards}
+    assert not wide and not overflowing, f"pages too wide: {wide}; cards overflowing: {overflowing}"
+    # The overview's tables fit their half-width cards: nothing to scroll at a desktop width.
+    assert measured["/overview"][2] == [], f"overview tables scroll at 1280px: {measured['/overview'][2]}"
 
 
 # --- state-changing tests (rename, logout, backend failures) come last ----------------------

@@ -163,3 +163,22 @@ def test_failed_webhook_is_retried_with_backoff(ops):
         assert mine["state"] == "delivered" and mine["attempts"] == 2
     finally:
         restart(ops, 0)
+
+
+def test_ca_outcomes_reach_the_owners_message_center_and_webhook(ops):
+    """Issue 9's CA messages: applying, verifying and issuing each leave a message for the
+    owner beside the CA's mail, and a webhook set for CERT_ISSUED receives the issuance."""
+    client = ops.login()
+    hook = Receiver()
+    client.get("/messages/webhooks")
+    assert client.post("/messages/webhooks", {"url_CERT_ISSUED": hook.url}).status_code == 303
+    cert_id = issued(ops, client)
+    with ops.db() as db:
+        name = db.execute("SELECT name FROM certificates WHERE id = ?", (cert_id,)).fetchone()[0]
+        kinds = [r[0] for r in db.execute(
+            "SELECT kind FROM messages WHERE certificate_id = ? ORDER BY id", (cert_id,))]
+    assert kinds == ["DOMAIN_VERIFICATION", "DOMAIN_VERIFIED", "CERT_ISSUED"]
+    page = client.get("/messages").text
+    assert f"Verify the domain names of {name}" in page and f"{name} issued" in page
+    body = wait_until(lambda: next((b for b in hook.bodies if b["certificate_id"] == cert_id), None))
+    assert body["event_type"] == "CERT_ISSUED"
