@@ -389,9 +389,98 @@ def test_malformed_json_and_openapi(api):
     assert "not valid JSON" in resp.json()["error_msg"] and resp.headers["X-Request-Id"]
     resp = signed_request(api, "POST", "/v3/scm/notification/enable", body=b'{"resource_id": "x"}')
     assert resp.status_code == 400 and "JSON array" in resp.json()["error_msg"]
+    # Nested fields are checked against the same schema the OpenAPI document shows.
+    resp = signed_request(api, "POST", "/v3/scm/certificates/buy", body=json.dumps({
+        "cert_brand": "GEOTRUST", "cert_type": "DV_SSL_CERT", "domain_type": "SINGLE_DOMAIN", "effective_time": 1,
+        "domain_numbers": 1, "order_number": 1, "agree_privacy_protection": True, "tags": [{"key": "a", "value": 7}]}).encode())
+    assert resp.status_code == 400 and resp.json()["error_msg"] == "The field value must be a string, not a number."
+
+
+# --- the OpenAPI document against the SDK's models -----------------------------------------
+
+SDK_PRIMITIVES = {"str": {"type": "string"}, "int": {"type": "integer"}, "bool": {"type": "boolean"}}
+
+
+def sdk_schema(type_name: str) -> dict:
+    """The shape of an SDK `openapi_types` entry: a primitive, list[T] or a model class."""
+    if type_name in SDK_PRIMITIVES:
+        return SDK_PRIMITIVES[type_name]
+    inner = re.fullmatch(r"list\[(.+)\]", type_name)
+    if inner:
+        return {"type": "array", "items": sdk_schema(inner.group(1))}
+    model = globals()[type_name]
+    return {"type": "object", "properties": {model.attribute_map[name]: sdk_schema(kind)
+                                             for name, kind in model.openapi_types.items()}}
+
+
+def served_schema(schema: dict, document: dict) -> dict:
+    """The same shape of a served schema: $refs resolved, descriptions and `required` dropped."""
+    if "$ref" in schema:
+        return served_schema(document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]], document)
+    if schema["type"] == "array":
+        return {"type": "array", "items": served_schema(schema["items"], document)}
+    if schema["type"] == "object":
+        return {"type": "object", "properties": {name: served_schema(value, document)
+                                                 for name, value in schema.get("properties", {}).items()}}
+    return {"type": schema["type"]}
+
+
+def sdk_operations() -> list[str]:
+    return sorted(name[1:-len("_http_info")] for name in dir(ScmClient)  # noqa: F405
+                  if name.startswith("_") and name.endswith("_http_info"))
+
+
+def test_openapi_matches_the_sdk_models(api):
+    """Every operation of the SDK, with the path, method, parameters, request body and success
+    body its models define (names and JSON types, nested models included), and the error
+    statuses scm can answer: the document is built from the table the routes run on, so this
+    keeps both in step with the SDK."""
     document = requests.get(api.base_url + "/v3/scm/openapi.json", timeout=30).json()
-    operations = {op["operationId"] for path in document["paths"].values() for op in path.values()}
-    assert len(operations) == 27 and "list_certificates" in operations and "show_csr_private_key" in operations
+    served = {op["operationId"]: (path, method, op) for path, item in document["paths"].items() for method, op in item.items()}
+    assert sorted(served) == sdk_operations()
+    assert len(served) == 27
+    for operation in sdk_operations():
+        request_class = globals()["".join(part.capitalize() for part in operation.split("_")) + "Request"]
+        info = getattr(ScmClient, f"_{operation}_http_info")(request_class())  # noqa: F405
+        path, method, op = served[operation]
+        assert method == info["method"].lower(), operation
+        sdk_path = info["resource_path"]
+        # list_certificates_by_tag's {resource_instances} has one documented value, its own name,
+        # which scm routes as a literal segment.
+        fixed = [name for name in info["path_params"] if name == "resource_instances"]
+        for name in fixed:
+            sdk_path = sdk_path.replace("{%s}" % name, name)
+        assert path == sdk_path, operation
+
+        parameters = {p["name"]: (p["in"], served_schema(p["schema"], document)) for p in op["parameters"]}
+        fields = request_class.openapi_types
+        expected = {name: ("path" if name in info["path_params"] else "query", sdk_schema(kind))
+                    for name, kind in fields.items() if name != "body" and name not in fixed}
+        assert parameters == expected, operation
+
+        if "body" in fields:
+            body = op["requestBody"]["content"]["application/json"]["schema"]
+            assert served_schema(body, document) == sdk_schema(fields["body"]), operation
+        else:
+            assert "requestBody" not in op, operation
+
+        response = sdk_schema(info["response_type"])
+        success = op["responses"].get("200") or op["responses"]["204"]
+        if "content" in success:
+            assert served_schema(success["content"]["application/json"]["schema"], document) == response, operation
+        else:
+            assert response["properties"] == {}, f"{operation}: a 204 for a response with fields"
+
+        errors = {status for status in op["responses"] if status.startswith("4")}
+        assert {"400", "401", "403"} <= errors, operation
+        if info["path_params"].keys() - set(fixed):
+            assert "404" in errors, operation
+        for status in errors:
+            assert op["responses"][status]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+    error = document["components"]["schemas"]["Error"]
+    assert set(error["required"]) == {"error_code", "error_msg"}
+    for operation in ("import_certificate", "apply_certificate", "delete_certificate"):
+        assert "409" in served[operation][2]["responses"], operation
 
 
 def test_console_access_key_page(api):
