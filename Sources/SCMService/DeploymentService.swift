@@ -116,8 +116,9 @@ public struct DeploymentService: Sendable {
         return chain.contains { $0.subject != $0.issuer } ? .complete : .incomplete
     }
 
-    /// Copies the certificate into `product`'s certificate store, once per product. A refusal is
-    /// recorded (push record and event) and thrown.
+    /// Copies the certificate into `product`'s certificate store, once per product, and returns
+    /// the push record (its `copyID` names the copy). A refusal is recorded (push record and
+    /// event) and thrown.
     @discardableResult
     public func push(
         certificateID: String, product: CloudProduct, region: String, project: String, by principal: Principal,
@@ -127,31 +128,31 @@ public struct DeploymentService: Sendable {
         let project = project.isEmpty ? Certificate.defaultProject : project
         let loaded = try context.loadCertificate(certificateID)
         let now = context.clock.now
-        let refused: Refusal? = try context.database.write { store in
+        let pushed: Result<DeploymentRecord, Refusal> = try context.database.write { store in
             let certificate = try store.reader.certificate(id: certificateID) ?? loaded
             do {
                 let present = try store.reader.isInProduct(certificateID: certificate.id, product: product)
                 try checkPush(of: certificate, to: product, region: region, alreadyInProduct: present, now: now, channel: channel)
             } catch let refusal as Refusal {
-                return refusal
+                return .failure(refusal)
             }
-            try store.insert(
-                DeploymentRecord(
-                    kind: .push, at: now, actor: principal.name, certificateID: certificate.id, certificateName: certificate.name,
-                    product: product, region: region, project: project, target: product.rawValue, succeeded: true))
+            var record = DeploymentRecord(
+                kind: .push, at: now, actor: principal.name, certificateID: certificate.id, certificateName: certificate.name,
+                product: product, region: region, project: project, target: product.rawValue, succeeded: true)
+            record.id = try store.insert(record)
             try store.append(
                 Event(
                     at: now, actor: principal.name, action: "scm:cert:push", target: certificate.id,
                     detail: "Pushed to \(product.rawValue)\(region.isEmpty ? "" : " (\(region))")", remoteAddress: principal.remoteAddress))
-            return nil
+            return .success(record)
         }
-        if let refused {
+        switch pushed {
+        case .success(let record):
+            return record
+        case .failure(let refused):
             try? record(.push, loaded, product: product, region: region, project: project, target: product.rawValue, refusal: refused, by: principal)
             throw refused
         }
-        return DeploymentRecord(
-            kind: .push, at: now, actor: principal.name, certificateID: loaded.id, certificateName: loaded.name, product: product,
-            region: region, project: project, target: product.rawValue, succeeded: true)
     }
 
     private func record(

@@ -19,6 +19,7 @@ import requests
 
 from conftest import REPO, run_scm
 from conftest import make_stack, stop_stack
+from test_security import create_user
 from test_lifecycle import add_record, authority, ensure_zone
 
 from huaweicloudsdkcore.auth.credentials import GlobalCredentials
@@ -185,6 +186,12 @@ def test_life_cycle_buy_apply_prove_issue_export_verify(api, client, console, tm
     batch = client.batch_push_certificate(BatchPushCertificateRequest(  # noqa: F405
         certificate_id=cert_id, body=BatchPushCertificateRequestBody(target_projects=["cn-north-4"], target_service="WAF")))  # noqa: F405
     assert batch.results[0].project_name == "cn-north-4" and batch.results[0].message == "Pushed to WAF."
+    # cert_id is the copy the push made in WAF (scm-v3.md §4.3), not the certificate pushed; a
+    # region refused (WAF takes a certificate once) made no copy.
+    assert re.fullmatch(r"waf-cert-\d+", batch.results[0].cert_id), batch.results[0].cert_id
+    again = client.batch_push_certificate(BatchPushCertificateRequest(  # noqa: F405
+        certificate_id=cert_id, body=BatchPushCertificateRequestBody(target_projects=["cn-east-3"], target_service="WAF")))  # noqa: F405
+    assert again.results[0].cert_id == "" and "already pushed" in again.results[0].message
     deployment = client.deploy_certificate(DeployCertificateRequest(  # noqa: F405
         certificate_id=cert_id, body=DeployCertificateRequestBody(  # noqa: F405
             service_name="CDN", resources=[DeployedResource(domain_name="www.api-life.com")])))  # noqa: F405
@@ -260,8 +267,13 @@ def test_import_export_delete(api, client, tmp_path):
     _, _, other_key = make_ca_and_leaf(tmp_path / "other" if (tmp_path / "other").mkdir() is None else tmp_path, "x.api-test.com")
     refused(lambda: client.import_certificate(ImportCertificateRequest(body=ImportCertificateRequestBody(  # noqa: F405
         name="api-mismatch", certificate=leaf, certificate_chain=ca, private_key=other_key))), 400, "SCM.0014")
-    refused(lambda: client.import_certificate(ImportCertificateRequest(body=ImportCertificateRequestBody(  # noqa: F405
-        name="api-garbage", certificate="not a pem", private_key=key))), 400)
+    def import_refused(code, **fields):
+        body = ImportCertificateRequestBody(**{"name": "api-broken", "certificate": leaf, "private_key": key, **fields})  # noqa: F405
+        return refused(lambda: client.import_certificate(ImportCertificateRequest(body=body)), 400, code)  # noqa: F405
+    import_refused("SCM.0006", certificate="not a pem")
+    import_refused("SCM.0006", certificate="-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
+    import_refused("SCM.0012", private_key="-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n")
+    import_refused("SCM.0013", certificate_chain="-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
     refused(lambda: client.import_certificate(ImportCertificateRequest(body=ImportCertificateRequestBody(  # noqa: F405
         name="api-nokey", certificate=leaf))), 400, "SCM.0005", ["private_key"])
     client.delete_certificate(DeleteCertificateRequest(certificate_id=cert_id))  # noqa: F405
@@ -328,7 +340,12 @@ def test_tag_calls(api, client):
         resource_id=second, body=BatchCreateOrDeleteTagsRequestBody(action="delete", tags=[ScsResourceTag(key="team")])))  # noqa: F405
     assert [t.key for t in client.list_tags_by_certificate(ListTagsByCertificateRequest(resource_id=second)).tags] == ["env"]  # noqa: F405
     refused(lambda: client.create_certificate_tag(CreateCertificateTagRequest(  # noqa: F405
-        resource_id=first, body=CreateCertificateTagRequestBody(tag=ScsResourceTag(key="", value="x")))), 400)  # noqa: F405
+        resource_id=first, body=CreateCertificateTagRequestBody(tag=ScsResourceTag(key="", value="x")))), 400, "SCM.0023")  # noqa: F405
+    refused(lambda: client.batch_create_or_delete_tags(BatchCreateOrDeleteTagsRequest(  # noqa: F405
+        resource_id=first, body=BatchCreateOrDeleteTagsRequestBody(action="create", tags=[ScsResourceTag(key="", value="x")]))),  # noqa: F405
+        400, "SCM.0023", ["key"])
+    refused(lambda: buy(client, tags=[ScsResourceTag(key="", value="x")]), 400, "SCM.0023")  # noqa: F405
+    refused(lambda: query(action="filter", tags=[ScsTag(key="", values=[])]), 400, "SCM.0023")  # noqa: F405
     refused(lambda: client.list_tags_by_certificate(ListTagsByCertificateRequest(resource_id="scs0000000000000")), 404)  # noqa: F405
 
 
@@ -344,6 +361,52 @@ def test_notification_switches(api, client):
         assert db.execute("SELECT notify_expiring, notify_expired FROM certificates WHERE id = ?", (cert_id,)).fetchone() == (0, 1)
     refused(lambda: client.enable_notification(EnableNotificationRequest(  # noqa: F405
         body=[NoticeRequestBody(resource_id=cert_id, notice_type=["SOON"])])), 400)  # noqa: F405
+
+
+# --- the refusals of scm-v3.md §2 that scm produces -------------------------------------------
+
+def test_a_state_that_does_not_allow_the_operation_is_scm_0010(api, client, tmp_path):
+    """SCM.0010 through every operation that acts on a certificate's state: a PAID certificate
+    cannot be withdrawn, exported, pushed or deployed; an uploaded one cannot be applied for,
+    withdrawn or unsubscribed."""
+    (paid,) = buy(client)
+    cert = dict(certificate_id=paid)
+    calls = {
+        "cancel": lambda c: client.cancel_certificate_request(CancelCertificateRequestRequest(**c)),  # noqa: F405
+        "export": lambda c: client.export_certificate(ExportCertificateRequest(**c)),  # noqa: F405
+        "push": lambda c: client.push_certificate(PushCertificateRequest(  # noqa: F405
+            **c, body=PushCertificateRequestBody(target_project="cn-north-4", target_service="CDN"))),  # noqa: F405
+        "batch-push": lambda c: client.batch_push_certificate(BatchPushCertificateRequest(  # noqa: F405
+            **c, body=BatchPushCertificateRequestBody(target_projects=["cn-north-4"], target_service="ELB"))),  # noqa: F405
+        "deploy": lambda c: client.deploy_certificate(DeployCertificateRequest(  # noqa: F405
+            **c, body=DeployCertificateRequestBody(service_name="CDN", resources=[DeployedResource(domain_name="a.example.com")]))),  # noqa: F405
+    }
+    for name, call in calls.items():
+        e = refused(lambda: call(cert), 400, "SCM.0010")
+        assert "Pending application" in e.error_msg, (name, e.error_msg)
+
+    leaf, ca, key = make_ca_and_leaf(tmp_path, "state.api-test.com")
+    uploaded = client.import_certificate(ImportCertificateRequest(body=ImportCertificateRequestBody(  # noqa: F405
+        name="api-state", certificate=leaf, certificate_chain=ca, private_key=key))).certificate_id
+    refused(lambda: apply(client, uploaded, "state.api-test.com"), 400, "SCM.0010")
+    refused(lambda: client.cancel_certificate_request(CancelCertificateRequestRequest(certificate_id=uploaded)), 400, "SCM.0010")  # noqa: F405
+    refused(lambda: client.unsubscribe_certificate(UnsubscribeCertificateRequest(cert_id=uploaded)), 400, "SCM.0010")  # noqa: F405
+
+
+def test_a_user_without_the_permission_is_scm_0003(api, client):
+    """A read-only user (group "auditors") may list and show, and is refused every change with
+    403 SCM.0003 naming the action."""
+    admin = api.login()
+    password = create_user(admin, "api-auditor", "auditors")
+    assert password
+    out = run_scm("user", "access-key", "create", "--data-dir", str(api.data_dir), "--name", "api-auditor").stdout
+    auditor = make_client(api, re.search(r"access key: (\S+)", out).group(1), re.search(r"secret key: (\S+)", out).group(1))
+    (cert_id,) = buy(client)
+    assert auditor.show_certificate(ShowCertificateRequest(certificate_id=cert_id)).id == cert_id  # noqa: F405
+    refused(lambda: buy(auditor), 403, "SCM.0003", ["scm:cert:buy"])
+    refused(lambda: auditor.delete_certificate(DeleteCertificateRequest(certificate_id=cert_id)), 403, "SCM.0003")  # noqa: F405
+    refused(lambda: auditor.create_certificate_tag(CreateCertificateTagRequest(  # noqa: F405
+        resource_id=cert_id, body=CreateCertificateTagRequestBody(tag=ScsResourceTag(key="k", value="v")))), 403, "SCM.0003")  # noqa: F405
 
 
 # --- signature checks -------------------------------------------------------------------------

@@ -26,8 +26,8 @@ extension WebApp {
         return .noContent
     }
 
-    /// One push per region; the first refusal (a product takes a certificate once) shows as the
-    /// message of the regions after it.
+    /// One push per region; `cert_id` is the copy each push made (scm-v3.md §4.3), empty where
+    /// it was refused (a product takes a certificate once, so the regions after the first).
     func apiBatchPush(_ context: inout RequestContext) throws -> APIResult {
         let body = try context.jsonBody
         guard let projects = try body.strings("target_projects") else { throw APIError.badRequest("The mandatory field target_projects is missing.") }
@@ -38,10 +38,12 @@ extension WebApp {
         let product = CloudProduct(rawValue: service) ?? .cdn
         let results: [JSONValue] = try projects.map { region in
             do {
-                try deployments.push(certificateID: id, product: product, region: region, project: "", by: context.principal, channel: .api)
-                return ["project_name": .string(region), "cert_id": .string(id), "message": .string("Pushed to \(service).")]
+                let pushed = try deployments.push(
+                    certificateID: id, product: product, region: region, project: "", by: context.principal, channel: .api)
+                return ["project_name": .string(region), "cert_id": .string(pushed.copyID), "message": .string("Pushed to \(service).")]
             } catch let refusal as Refusal where refusal.code == .pushFailed {
-                return ["project_name": .string(region), "cert_id": .string(id), "message": .string(refusal.message)]
+                // No copy was made in this region.
+                return ["project_name": .string(region), "cert_id": "", "message": .string(refusal.message)]
             }
         }
         return .ok(["results": .array(results)])

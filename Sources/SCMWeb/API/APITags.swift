@@ -7,9 +7,17 @@ import SCMStore
 extension WebApp {
     private var tagService: TagService { TagService(context: context) }
 
-    private static func tag(_ value: JSONValue, what: String) throws -> TagService.Tag {
+    /// One `{key, value}` (ScsResourceTag), as tag calls and buy's `tags` send it.
+    static func tag(_ value: JSONValue, what: String) throws -> TagService.Tag {
         let object = try JSONObject(value, what: what)
-        return TagService.Tag(key: try object.requiredString("key"), value: try object.string("value") ?? "")
+        let key = try object.requiredString("key")
+        guard !key.isEmpty else { throw emptyKey(in: what) }
+        return TagService.Tag(key: key, value: try object.string("value") ?? "")
+    }
+
+    /// SCM.0023 (scm-v3.md §2). An empty value is allowed (`CertificateTag`), so SCM.0024 never occurs.
+    private static func emptyKey(in what: String) -> APIError {
+        APIError(status: 400, code: "SCM.0023", message: "\(what): a tag key cannot be empty.")
     }
 
     func apiCreateTag(_ context: inout RequestContext) throws -> APIResult {
@@ -51,7 +59,7 @@ extension WebApp {
         let conditions = try items.map { item -> TagQuery.Condition in
             let object = try JSONObject(item, what: "Each item of \(field)")
             let key = try object.requiredString("key")
-            guard !key.isEmpty else { throw APIError(status: 400, code: "SCM.0023", message: "\(field): a tag key cannot be empty.") }
+            guard !key.isEmpty else { throw emptyKey(in: field) }
             guard let values = try object.strings("values") else { throw APIError.badRequest("\(field): key \(key) needs a values array (it may be empty).") }
             guard values.count <= 20 else { throw APIError.badRequest("\(field): key \(key) has more than 20 values.") }
             guard Set(values).count == values.count else { throw APIError.badRequest("\(field): key \(key) repeats a value.") }
