@@ -15,7 +15,9 @@ public struct DeploymentService: Sendable {
     /// One target of a deploy: a resource of the product, or a name the product does not have.
     public enum Target: Sendable, Equatable {
         case resource(Int64)
-        case name(String)
+        /// A resource by name or ID; `project`, when the caller names it (the API's
+        /// `enterprise_project_id`), must be the project the resource is in.
+        case name(String, project: String? = nil)
     }
 
     /// What happened to one target: Deployed, or the reason it failed.
@@ -69,13 +71,19 @@ public struct DeploymentService: Sendable {
             let resource: CloudResource? =
                 switch target {
                 case .resource(let id): resources.first { $0.id == id && $0.kind == product.deployKind }
-                case .name(let name): resources.first { $0.kind == product.deployKind && ($0.name == name || String($0.id) == name) }
+                case .name(let name, _): resources.first { $0.kind == product.deployKind && ($0.name == name || String($0.id) == name) }
                 }
             let label: String
             var failure: String?
             if let resource {
                 label = resource.name
                 do {
+                    if case .name(_, let project?) = target, project != resource.project {
+                        throw Refusal(.deployFailed, "\(resource.name) is in enterprise project \(resource.project), not \(project).")
+                    }
+                    // The route checked the certificate's project; the resource's may be another
+                    // one, where a user scoped to some projects may not deploy (RULES.md §9).
+                    if let refusal = principal.permissions.refusal(for: .certDeploy, project: resource.project) { throw refusal }
                     let listeners = try store.reader.listenerCount(elbCertificateID: resource.id)
                     try checkDeployment(of: certificate, chain: chain, to: resource, listenerCount: listeners, now: now, channel: channel)
                     try store.updateHeldCertificate(deployed(certificate, to: resource, at: now))
@@ -85,7 +93,7 @@ public struct DeploymentService: Sendable {
             } else {
                 switch target {
                 case .resource(let id): label = String(id)
-                case .name(let name): label = name
+                case .name(let name, _): label = name
                 }
                 failure = product.needsRegion
                     ? "\(label) is not added to \(product.rawValue) in region \(region)."

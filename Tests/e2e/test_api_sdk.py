@@ -20,7 +20,7 @@ import requests
 from conftest import REPO, run_scm
 from conftest import make_stack, stop_stack
 from test_security import create_user
-from test_lifecycle import add_record, authority, ensure_zone
+from test_lifecycle import add_record, authority, ensure_zone, post_json
 
 from huaweicloudsdkcore.auth.credentials import GlobalCredentials
 from huaweicloudsdkcore.exceptions.exceptions import ClientRequestException
@@ -407,6 +407,102 @@ def test_a_user_without_the_permission_is_scm_0003(api, client):
     refused(lambda: auditor.delete_certificate(DeleteCertificateRequest(certificate_id=cert_id)), 403, "SCM.0003")  # noqa: F405
     refused(lambda: auditor.create_certificate_tag(CreateCertificateTagRequest(  # noqa: F405
         resource_id=cert_id, body=CreateCertificateTagRequestBody(tag=ScsResourceTag(key="k", value="v")))), 403, "SCM.0003")  # noqa: F405
+
+
+# --- input validation -----------------------------------------------------------------------
+
+def access_key_client(api, user):
+    out = run_scm("user", "access-key", "create", "--data-dir", str(api.data_dir), "--name", user).stdout
+    return make_client(api, re.search(r"access key: (\S+)", out).group(1), re.search(r"secret key: (\S+)", out).group(1))
+
+
+def test_country_codes_are_iso_3166_alpha_2(api, client):
+    (cert_id,) = buy(client)
+    for country in ("CHINA", "XX", "C1"):
+        refused(lambda: apply(client, cert_id, "www.api-country.com", country=country), 400, "SCM.0005",
+                ["Country/Region", "ISO 3166-1 alpha-2"])
+    refused(lambda: client.create_csr(CreateCsrRequest(body=CreateCsrRequestBody(  # noqa: F405
+        name="api-country", domain_name="www.api-country.com", private_key_algo="EC_P256", usage="ENTERPRISE",
+        company_country="XX", company_province="Guangdong", company_city="Shenzhen", company_name="Example Ltd"))),
+        400, "SCM.0005", ["ISO 3166-1 alpha-2"])
+    assert cert_id in apply(client, cert_id, "www.api-country.com", country="cn").request_info
+
+
+@pytest.fixture(scope="module")
+def waf_domain(api, client, console, tmp_path_factory):
+    """An uploaded certificate for deploy.api-test.com in project "dev", a WAF domain of that name
+    (default project, HTTPS on) and a client whose user has SCM FullAccess in "dev" only."""
+    tmp = tmp_path_factory.mktemp("deploy")
+    leaf, ca, key = make_ca_and_leaf(tmp, "deploy.api-test.com")
+    cert_id = client.import_certificate(ImportCertificateRequest(body=ImportCertificateRequestBody(  # noqa: F405
+        name="api-deploy", certificate=leaf, certificate_chain=ca, private_key=key, enterprise_project_id="dev"))).certificate_id
+    resp, body = post_json(console, "/cloud/waf/resources", {
+        "kind": "waf-domain", "name": "deploy.api-test.com", "region": "cn-east-3", "project": "default", "https_ready": "on"})
+    assert resp.status_code in (200, 201), body
+    console.get("/users/groups")
+    assert console.post("/users/groups", {"name": "api-dev", "description": ""}).status_code == 303
+    with api.db() as db:
+        group = db.execute("SELECT id FROM user_groups WHERE name = 'api-dev'").fetchone()[0]
+        full_access = db.execute("SELECT id FROM policies WHERE name = 'SCM FullAccess'").fetchone()[0]
+    console.get("/users/groups")
+    assert console.post(f"/users/groups/{group}/policies", {"policy": str(full_access), "project": "dev"}).status_code == 303
+    create_user(console, "api-dev1", "api-dev")
+    return cert_id, access_key_client(api, "api-dev1")
+
+
+def deploy_waf(client, cert_id, **resource):
+    return client.deploy_certificate(DeployCertificateRequest(certificate_id=cert_id, body=DeployCertificateRequestBody(  # noqa: F405
+        project_name="cn-east-3", service_name="WAF",
+        resources=[DeployedResource(**{"id": "deploy.api-test.com", **resource})])))  # noqa: F405
+
+
+def test_deploy_checks_the_resource_type_and_project(api, client, waf_domain):
+    cert_id, dev_client = waf_domain
+    refused(lambda: deploy_waf(client, cert_id, type="dedicated"), 400, "SCM.0005", ["resources[0].type", "premium or cloud"])
+    refused(lambda: client.deploy_certificate(DeployCertificateRequest(certificate_id=cert_id, body=DeployCertificateRequestBody(  # noqa: F405
+        service_name="CDN", resources=[DeployedResource(domain_name="deploy.api-test.com", type="cloud")]))),  # noqa: F405
+        400, "SCM.0005", ["WAF resources only"])
+    # The resource is in the default project ("0"), not in the one the caller names.
+    wrong = deploy_waf(client, cert_id, type="cloud", enterprise_project_id="0a1b2c3d-0000-1111-2222-333344445555")
+    assert [(f.resource, f.failure_info) for f in wrong.failure_list] == [
+        ("deploy.api-test.com", "deploy.api-test.com is in enterprise project default, not 0a1b2c3d-0000-1111-2222-333344445555.")]
+    # A user who may deploy in "dev" only may deploy its dev certificate, but not onto a
+    # resource of the default project.
+    scoped = deploy_waf(dev_client, cert_id, type="premium")
+    assert len(scoped.failure_list) == 1 and "scm:cert:deploy" in scoped.failure_list[0].failure_info
+    assert 'enterprise project "default"' in scoped.failure_list[0].failure_info
+    with api.db() as db:
+        assert db.execute("SELECT certificate_id FROM cloud_resources WHERE name = 'deploy.api-test.com'").fetchone() == (None,)
+    assert deploy_waf(client, cert_id, type="premium", enterprise_project_id="0").failure_list == []
+    with api.db() as db:
+        assert db.execute("SELECT certificate_id FROM cloud_resources WHERE name = 'deploy.api-test.com'").fetchone() == (cert_id,)
+
+
+def test_batch_calls_are_bounded(api, client):
+    """Each batch has a limit (scm-v3.md §4.3, §4.5, or 100 notifications) and says which."""
+    (cert_id,) = buy(client)
+    many_tags = [ScsResourceTag(key=f"k{i}", value="v") for i in range(21)]  # noqa: F405
+    for action in ("create", "delete"):
+        refused(lambda: client.batch_create_or_delete_tags(BatchCreateOrDeleteTagsRequest(  # noqa: F405
+            resource_id=cert_id, body=BatchCreateOrDeleteTagsRequestBody(action=action, tags=many_tags))),  # noqa: F405
+            400, "SCM.0005", ["The field tags holds at most 20 items, not 21."])
+    refused(lambda: buy(client, tags=many_tags), 400, "SCM.0005", ["tags holds at most 20"])
+    refused(lambda: client.batch_push_certificate(BatchPushCertificateRequest(  # noqa: F405
+        certificate_id=cert_id, body=BatchPushCertificateRequestBody(  # noqa: F405
+            target_projects=[f"region-{i}" for i in range(11)], target_service="WAF"))), 400, "SCM.0005", ["at most 10"])
+    refused(lambda: client.deploy_certificate(DeployCertificateRequest(certificate_id=cert_id, body=DeployCertificateRequestBody(  # noqa: F405
+        service_name="CDN", resources=[DeployedResource(domain_name=f"d{i}.example.com") for i in range(21)]))),  # noqa: F405
+        400, "SCM.0005", ["at most 20"])
+    refused(lambda: client.enable_notification(EnableNotificationRequest(  # noqa: F405
+        body=[NoticeRequestBody(resource_id=cert_id) for _ in range(101)])), 400, "SCM.0005", ["at most 100"])  # noqa: F405
+    refused(lambda: client.list_certificates_by_tag(ListCertificatesByTagRequest(  # noqa: F405
+        resource_instances="resource_instances", body=ListCertificatesByTagRequestBody(  # noqa: F405
+            action="filter", tags=[ScsTag(key="env", values=[f"v{i}" for i in range(21)])]))),  # noqa: F405
+        400, "SCM.0005", ["values holds at most 20"])
+    # Within the limits the same calls work.
+    client.batch_create_or_delete_tags(BatchCreateOrDeleteTagsRequest(  # noqa: F405
+        resource_id=cert_id, body=BatchCreateOrDeleteTagsRequestBody(action="create", tags=many_tags[:20])))  # noqa: F405
+    assert len(client.list_tags_by_certificate(ListTagsByCertificateRequest(resource_id=cert_id)).tags) == 20  # noqa: F405
 
 
 # --- signature checks -------------------------------------------------------------------------

@@ -1,4 +1,5 @@
 import Foundation
+import SCMService
 
 /// The shape of a JSON value on the wire. Request bodies are checked against it before their
 /// handler runs, and `/v3/scm/openapi.json` is written from it, so what is described is what is
@@ -8,7 +9,9 @@ indirect enum APISchema: Sendable {
     case string
     case integer
     case boolean
-    case array(APISchema)
+    /// `maxItems`: the contract's limit on a batch (or a sane one where it names none), so one
+    /// call cannot make an unbounded amount of work.
+    case array(APISchema, maxItems: Int? = nil)
     case object([APIField])
     /// A schema of `APISchema.models`, named after the SDK model it mirrors.
     case model(String)
@@ -26,7 +29,10 @@ indirect enum APISchema: Sendable {
         case .string: return ["type": "string"]
         case .integer: return ["type": "integer"]
         case .boolean: return ["type": "boolean"]
-        case .array(let items): return ["type": "array", "items": items.openAPI]
+        case .array(let items, let maxItems):
+            var array: [String: JSONValue] = ["type": "array", "items": items.openAPI]
+            if let maxItems { array["maxItems"] = .int(Int64(maxItems)) }
+            return .object(array)
         case .model(let name): return ["$ref": .string("#/components/schemas/\(name)")]
         case .object(let fields):
             var object: [String: JSONValue] = [
@@ -50,10 +56,11 @@ indirect enum APISchema: Sendable {
                 }
                 try field.schema.validateField(field.name, of: object)
             }
-        case .array(let items):
+        case .array(let items, let maxItems):
             guard case .array(let elements) = value else {
                 throw APIError.badRequest("\(what) must be a JSON array, not \(value.typeName).")
             }
+            try Self.checkCount(elements, maxItems, what)
             for element in elements { try items.validate(element, what: "Each item of \(what.lowercased())") }
         case .string, .integer, .boolean, .model:
             preconditionFailure("A request body is an object or an array")
@@ -66,8 +73,10 @@ indirect enum APISchema: Sendable {
         case .integer: _ = try object.int(name)
         case .boolean: _ = try object.bool(name)
         case .object: if let field = object.fields[name], field != .null { try validate(field, what: "The field \(name)") }
-        case .array(let items):
-            for item in try object.array(name) ?? [] {
+        case .array(let items, let maxItems):
+            let elements = try object.array(name) ?? []
+            try Self.checkCount(elements, maxItems, "The field \(name)")
+            for item in elements {
                 switch items.resolved {
                 case .string: guard case .string = item else { throw APIError.badRequest("The field \(name)[] must be a string, not \(item.typeName).") }
                 case .object: try items.validate(item, what: "Each item of \(name)")
@@ -76,6 +85,13 @@ indirect enum APISchema: Sendable {
             }
         case .model: preconditionFailure("resolved is never a model")
         }
+    }
+}
+
+extension APISchema {
+    private static func checkCount(_ elements: [JSONValue], _ maxItems: Int?, _ what: String) throws {
+        guard let maxItems, elements.count > maxItems else { return }
+        throw APIError.badRequest("\(what) holds at most \(maxItems) items, not \(elements.count).")
     }
 }
 
@@ -105,7 +121,10 @@ extension APISchema {
     /// request checks and the OpenAPI document's `components.schemas`).
     static let models: [String: APISchema] = {
         typealias F = APIField
-        let tag: APISchema = .model("ScsResourceTag"), tagFilter: APISchema = .array(.model("ScsTag"))
+        // A certificate carries at most 20 tags, so no tag call needs more; a tag filter holds at
+        // most 20 keys of at most 20 values (scm-v3.md §4.5).
+        let tagLimit = TagService.maximumTagsPerCertificate
+        let tag: APISchema = .model("ScsResourceTag"), tagFilter: APISchema = .array(.model("ScsTag"), maxItems: 20)
         let csrFields: [APIField] = [
             F("id", .string), F("name", .string), F("domain_name", .string), F("sans", .string, "';'-separated"),
             F("private_key_algo", .string), F("usage", .string, "PERSONAL or ENTERPRISE"), F("company_country", .string),
@@ -115,7 +134,7 @@ extension APISchema {
         return [
             // Shared pieces.
             "ScsResourceTag": .object([F("key", .string, required: true), F("value", .string)]),
-            "ScsTag": .object([F("key", .string, required: true), F("values", .array(.string), "may be empty, but present")]),
+            "ScsTag": .object([F("key", .string, required: true), F("values", .array(.string, maxItems: 20), "may be empty, but present")]),
             "ScsMatch": .object([F("key", .string, required: true, "resource_name"), F("value", .string, required: true)]),
             "CertDetail": .object([F("cert_id", .string)]),
             "CertificateDetail": .object([
@@ -173,7 +192,7 @@ extension APISchema {
                 F("order_number", .integer, required: true), F("agree_privacy_protection", .boolean, required: true, "must be true"),
                 F("primary_domain_type", .string, "SINGLE_DOMAIN or WILDCARD_DOMAIN"), F("single_domain_number", .integer),
                 F("wildcard_domain_number", .integer), F("is_auto_pay", .boolean), F("enterprise_project_id", .string),
-                F("order_id", .string), F("tags", .array(tag)),
+                F("order_id", .string), F("tags", .array(tag, maxItems: tagLimit)),
             ]),
             "ApplyCertificateRequestBody": .object([
                 F("domain", .string, required: true), F("sans", .string, "';'-separated"), F("csr", .string, "PEM; absent: scm makes the key"),
@@ -196,12 +215,12 @@ extension APISchema {
                 F("target_project", .string, required: true, "region"), F("target_service", .string, required: true, "CDN, WAF or ELB"),
             ]),
             "BatchPushCertificateRequestBody": .object([
-                F("target_projects", .array(.string), required: true, "1 to 10 regions"),
+                F("target_projects", .array(.string, maxItems: 10), required: true, "1 to 10 regions"),
                 F("target_service", .string, required: true, "CDN, WAF or ELB"),
             ]),
             "DeployCertificateRequestBody": .object([
                 F("project_name", .string, "region"), F("service_name", .string, required: true, "CDN, WAF or ELB"),
-                F("resources", .array(.model("DeployedResource")), required: true, "1 to 20 resources"),
+                F("resources", .array(.model("DeployedResource"), maxItems: 20), required: true, "1 to 20 resources"),
             ]),
             "ListDeployedResourcesRequestBody": .object([
                 F("certificate_ids", .array(.string), required: true), F("service_names", .array(.string), required: true, "WAF, CDN, ELB or ALL"),
@@ -214,7 +233,9 @@ extension APISchema {
             "UpdateCSRRequestBody": .object([F("name", .string, required: true)]),
             "UploadCsrRequestBody": .object([F("name", .string, required: true), F("csr", .string, required: true, "PEM"), F("private_key", .string, "PEM")]),
             "CreateCertificateTagRequestBody": .object([F("tag", tag, required: true)]),
-            "BatchCreateOrDeleteTagsRequestBody": .object([F("action", .string, required: true, "create or delete"), F("tags", .array(tag))]),
+            "BatchCreateOrDeleteTagsRequestBody": .object([
+                F("action", .string, required: true, "create or delete"), F("tags", .array(tag, maxItems: tagLimit)),
+            ]),
             "ListCertificatesByTagRequestBody": .object([
                 F("without_any_tag", .boolean), F("tags", tagFilter, "all keys, any value of each"), F("tags_any", tagFilter),
                 F("not_tags", tagFilter), F("not_tags_any", tagFilter), F("limit", .integer, "10, 20 or 50"),

@@ -12,6 +12,8 @@ extension WebApp {
         let cert = "Certificates", csr = "CSR", tags = "Tags", deploy = "Deploy"
         // 409: the certificate changed while the call ran (or, on import, a duplicate).
         let conflict = [409]
+        // No limit in the contract; 100 (an order's most certificates) keeps one call bounded.
+        let notices: APISchema = .array(model("NoticeRequestBody"), maxItems: 100)
         return [
             APIOperation(
                 "GET", "/v3/scm/certificates", "list_certificates", "List certificates (filter, keyword, sort, page).", tag: cert,
@@ -99,12 +101,12 @@ extension WebApp {
                 },
             APIOperation(
                 "POST", "/v3/scm/notification/enable", "enable_notification", "Switch expiry notifications on.", tag: cert,
-                request: .array(model("NoticeRequestBody")), response: model("EmptyResponse"), errors: [404]) {
+                request: notices, response: model("EmptyResponse"), errors: [404]) {
                     try $0.apiNotification(&$1, enabled: true)
                 },
             APIOperation(
                 "POST", "/v3/scm/notification/disable", "disable_notification", "Switch expiry notifications off.", tag: cert,
-                request: .array(model("NoticeRequestBody")), response: model("EmptyResponse"), errors: [404]) {
+                request: notices, response: model("EmptyResponse"), errors: [404]) {
                     try $0.apiNotification(&$1, enabled: false)
                 },
             APIOperation(
