@@ -166,7 +166,17 @@ extension WebApp {
             }
             paths[operation.path, default: [:]][operation.method.lowercased()] = .object(entry)
         }
+        // The console's JSON answers (no SDK call covers them), under their own tag.
+        paths.merge(consoleJSONPaths()) { sdk, _ in sdk }
         var schemas = APISchema.models.mapValues(\.openAPI)
+        schemas["FormError"] = [
+            "type": "object",
+            "properties": [
+                "error_code": ["type": "string"], "error_msg": ["type": "string"],
+                "errors": ["type": "array", "items": ["type": "object", "properties": ["field": ["type": "string"], "message": ["type": "string"]]]],
+            ],
+            "required": ["error_code", "error_msg"],
+        ]
         schemas["Error"] = [
             "type": "object",
             "properties": ["error_code": ["type": "string"], "error_msg": ["type": "string"], "request_id": ["type": "string"]],
@@ -179,10 +189,23 @@ extension WebApp {
                 "description": "The SSL Certificate Manager API as driven by huaweicloudsdkscm 3.1.219. Requests are signed with SDK-HMAC-SHA256 (X-Sdk-Date, Authorization: SDK-HMAC-SHA256 Access=…, SignedHeaders=…, Signature=…).",
             ],
             "components": [
-                "securitySchemes": ["sdkHmacSha256": ["type": "apiKey", "in": "header", "name": "Authorization"]],
+                "securitySchemes": [
+                    "sdkHmacSha256": ["type": "apiKey", "in": "header", "name": "Authorization"],
+                    "consoleSession": [
+                        "type": "apiKey", "in": "cookie", "name": .string(sessionCookie),
+                        "description": "The console's sign-in cookie; state-changing calls also send the session's CSRF token (X-CSRF-Token).",
+                    ],
+                ],
                 "schemas": .object(schemas),
             ],
             "security": [["sdkHmacSha256": []]],
+            "tags": [
+                ["name": "Certificates"], ["name": "Deploy"], ["name": "CSR"], ["name": "Tags"],
+                [
+                    "name": .string(consoleJSONTag),
+                    "description": "Beyond the SDK: console forms answering JSON with Accept: application/json, for a signed-in session.",
+                ],
+            ],
             "paths": .object(paths.mapValues { JSONValue.object($0) }),
         ]
     }
