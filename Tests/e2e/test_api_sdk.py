@@ -571,6 +571,8 @@ def conforms(value, schema: dict, document: dict, where: str = "body") -> None:
     the schema does not describe."""
     if "$ref" in schema:
         schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    if value is None and schema.get("nullable"):
+        return
     kind = schema["type"]
     python = {"string": str, "integer": int, "boolean": bool, "array": list, "object": dict}[kind]
     assert isinstance(value, python) and not (kind == "integer" and isinstance(value, bool)), (where, value, kind)
@@ -583,6 +585,34 @@ def conforms(value, schema: dict, document: dict, where: str = "body") -> None:
         assert set(schema.get("required", [])) <= set(value), (where, sorted(set(schema["required"]) - set(value)))
         for name, item in value.items():
             conforms(item, properties[name], document, f"{where}.{name}")
+
+
+def test_answers_have_the_described_shape(api, client, tmp_path):
+    """Raw answers of the read calls have exactly the fields and types the document describes,
+    so the response schemas are checked against the handlers, not only against the SDK."""
+    document = requests.get(api.base_url + "/v3/scm/openapi.json", timeout=30).json()
+    leaf, ca, key = make_ca_and_leaf(tmp_path, "shape.api-test.com")
+    cert_id = client.import_certificate(ImportCertificateRequest(body=ImportCertificateRequestBody(  # noqa: F405
+        name="api-shape", certificate=leaf, certificate_chain=ca, private_key=key))).certificate_id
+    (paid,) = buy(client, tags=[ScsResourceTag(key="shape", value="1")])  # noqa: F405
+    csr = client.create_csr(CreateCsrRequest(body=CreateCsrRequestBody(  # noqa: F405
+        name="api-shape", domain_name="shape.api-test.com", private_key_algo="EC_P256", usage="PERSONAL"))).id
+    calls = [
+        ("GET", "/v3/scm/certificates?limit=50", "/v3/scm/certificates", b""),
+        ("GET", f"/v3/scm/certificates/{cert_id}", "/v3/scm/certificates/{certificate_id}", b""),
+        ("GET", f"/v3/scm/certificates/{paid}", "/v3/scm/certificates/{certificate_id}", b""),
+        ("POST", f"/v3/scm/certificates/{cert_id}/export", "/v3/scm/certificates/{certificate_id}/export", b""),
+        ("GET", "/v3/scm/csr?limit=10", "/v3/scm/csr", b""),
+        ("GET", f"/v3/scm/csr/{csr}", "/v3/scm/csr/{id}", b""),
+        ("GET", f"/v3/scm/{paid}/tags", "/v3/scm/{resource_id}/tags", b""),
+        ("GET", "/v3/scm/tags", "/v3/scm/tags", b""),
+        ("POST", "/v3/scm/resource_instances/action", "/v3/scm/resource_instances/action", b'{"action": "filter", "limit": 50}'),
+    ]
+    for method, url, path, body in calls:
+        resp = signed_request(api, method, url, body=body)
+        assert resp.status_code == 200, (url, resp.text)
+        schema = document["paths"][path][method.lower()]["responses"]["200"]["content"]["application/json"]["schema"]
+        conforms(resp.json(), schema, document, url)
 
 
 def test_console_json_operations(api, client, tmp_path):

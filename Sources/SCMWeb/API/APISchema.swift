@@ -100,18 +100,22 @@ struct APIField: Sendable {
     let name: String
     let schema: APISchema
     let required: Bool
+    /// An answer may carry `null` here (scm-v3.md marks the few such fields).
+    let nullable: Bool
     let note: String
 
-    init(_ name: String, _ schema: APISchema, required: Bool = false, _ note: String = "") {
+    init(_ name: String, _ schema: APISchema, required: Bool = false, nullable: Bool = false, _ note: String = "") {
         self.name = name
         self.schema = schema
         self.required = required
+        self.nullable = nullable
         self.note = note
     }
 
     var openAPIProperty: JSONValue {
-        guard !note.isEmpty, case .object(var property) = schema.openAPI else { return schema.openAPI }
-        property["description"] = .string(note)
+        guard case .object(var property) = schema.openAPI else { return schema.openAPI }
+        if !note.isEmpty { property["description"] = .string(note) }
+        if nullable { property["nullable"] = true }
         return .object(property)
     }
 }
@@ -142,7 +146,7 @@ extension APISchema {
                 F("signature_algorithm", .string), F("deploy_support", .boolean), F("type", .string), F("brand", .string),
                 F("expire_time", .string, "yyyy-MM-dd HH:mm:ss.0, UTC"), F("domain_type", .string),
                 F("validity_period", .integer, "months"), F("status", .string), F("domain_count", .integer),
-                F("wildcard_count", .integer), F("description", .string), F("domain_id", .string),
+                F("wildcard_count", .integer), F("description", .string, nullable: true, "null when empty"), F("domain_id", .string),
                 F("enterprise_project_id", .string, "\"0\" is the default project"),
             ]),
             "ShowCertificateResponseBodyApplicationInfo": .object(
