@@ -106,6 +106,31 @@ struct APITests {
         #expect(call("POST", "/v3/scm/notification/enable", body: #"{"resource_id": "x"}"#).status == 400)
     }
 
+    /// The request schema's checks, with the messages `JSONObject` gives a handler.
+    @Test func requestBodiesAreCheckedAgainstTheSchema() throws {
+        let schema = APISchema.object([
+            APIField("name", .string, required: true), APIField("sizes", .array(.integer, maxItems: 2)),
+            APIField("tags", .array(.model("ScsResourceTag"))),
+        ])
+        func message(_ json: String) -> String? {
+            do {
+                try schema.validate(try JSONValue.parse(Array(json.utf8)), what: "The request body")
+                return nil
+            } catch let error as APIError {
+                return error.message
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(message(#"{"name": "a", "sizes": [1, 2], "tags": [{"key": "k"}]}"#) == nil)
+        #expect(message(#"{"sizes": [1]}"#) == "The mandatory field name is missing.")
+        #expect(message(#"{"name": 1}"#) == "The field name must be a string, not a number.")
+        #expect(message(#"{"name": "a", "sizes": [1, "2"]}"#) == "The field sizes[] must be an integer, not a string.")
+        #expect(message(#"{"name": "a", "sizes": [1, 2, 3]}"#) == "The field sizes holds at most 2 items, not 3.")
+        #expect(message(#"{"name": "a", "tags": [{"value": "v"}]}"#) == "The mandatory field key is missing.")
+        #expect(message(#"[]"#) == "The request body must be a JSON object, not an array.")
+    }
+
     @Test func openAPIListsEveryOperation() throws {
         let response = browser.app.handle(HTTPRequest(method: "GET", uri: "/v3/scm/openapi.json"))
         #expect(response.status == 200)

@@ -62,8 +62,29 @@ indirect enum APISchema: Sendable {
             }
             try Self.checkCount(elements, maxItems, what)
             for element in elements { try items.validate(element, what: "Each item of \(what.lowercased())") }
-        case .string, .integer, .boolean, .model:
-            preconditionFailure("A request body is an object or an array")
+        case .string, .integer, .boolean:
+            guard accepts(value) else { throw APIError.badRequest("\(what) must be \(kindName), not \(value.typeName).") }
+        case .model:
+            preconditionFailure("resolved is never a model")
+        }
+    }
+
+    /// For a primitive schema: whether `value` is of its type, as `JSONObject`'s accessors judge.
+    private func accepts(_ value: JSONValue) -> Bool {
+        switch (self, value) {
+        case (.string, .string), (.integer, .int), (.boolean, .bool): true
+        case (.integer, .double(let number)): number.rounded() == number
+        default: false
+        }
+    }
+
+    private var kindName: String {
+        switch self {
+        case .string: "a string"
+        case .integer: "an integer"
+        case .boolean: "a JSON boolean (true or false)"
+        case .array: "an array"
+        case .object, .model: "an object"
         }
     }
 
@@ -77,10 +98,10 @@ indirect enum APISchema: Sendable {
             let elements = try object.array(name) ?? []
             try Self.checkCount(elements, maxItems, "The field \(name)")
             for item in elements {
-                switch items.resolved {
-                case .string: guard case .string = item else { throw APIError.badRequest("The field \(name)[] must be a string, not \(item.typeName).") }
-                case .object: try items.validate(item, what: "Each item of \(name)")
-                default: break
+                if case .object = items.resolved {
+                    try items.validate(item, what: "Each item of \(name)")
+                } else {
+                    try items.validate(item, what: "The field \(name)[]")
                 }
             }
         case .model: preconditionFailure("resolved is never a model")
