@@ -20,7 +20,7 @@ fi
 # because a tool may also come from elsewhere, e.g. a pyenv python3).
 apt_packages=(
     nginx-light libfcgi-dev libcmark-dev libssl-dev libsqlite3-dev
-    wrk chromium zip unzip curl sqlite3 openssl python3-pip ca-certificates
+    wrk chromium zip unzip curl jq sqlite3 openssl python3-pip ca-certificates
 )
 missing=()
 for pkg in "${apt_packages[@]}"; do

@@ -271,6 +271,9 @@ public func validate(
             record { () throws(Refusal) in
                 try ApplicationRules.text(form.city, field: ApplicationField.city, required: true)
             } ?? ""
+    } else if !form.country.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+        // A DV certificate names no organization, but a country sent anyway must still be one.
+        _ = record { () throws(Refusal) in try ApplicationRules.country(form.country) }
     }
 
     // Applicant and technical contact
@@ -655,12 +658,12 @@ enum ApplicationRules {
                 "Country/Region: required for OV and EV certificates; enter the two-letter country code, such as 'CN' or 'US'."
             )
         }
-        guard value.count == 2, value.allSatisfy({ $0.isASCII && $0.isLetter }) else {
+        guard let code = CountryCode.normalized(value) else {
             throw .invalid(
                 ApplicationField.country,
-                "Country/Region: \(quoted(value)) is not a country code; enter two letters, such as 'CN' or 'US'.")
+                "Country/Region: \(quoted(value)) is not an ISO 3166-1 alpha-2 country code; enter two letters, such as 'CN' or 'US'.")
         }
-        return value.uppercased()
+        return code
     }
 
     static func applicantName(_ raw: String) throws(Refusal) -> String {

@@ -61,8 +61,8 @@ public struct CSRService: Sendable {
             ] where value.trimmingCharacters(in: .whitespaces).isEmpty {
                 problems.append(.invalid(field, "\(label) is required for an ENTERPRISE CSR."))
             }
-            if !request.companyCountry.isEmpty && (request.companyCountry.count != 2 || !request.companyCountry.allSatisfy(\.isLetter)) {
-                problems.append(.invalid("company_country", "Country: a two-letter code such as CN."))
+            if !request.companyCountry.isEmpty && CountryCode.normalized(request.companyCountry) == nil {
+                problems.append(.invalid("company_country", "Country: \"\(request.companyCountry)\" is not an ISO 3166-1 alpha-2 code such as CN."))
             }
         }
         guard problems.isEmpty, let name, let domain, let algorithm, let usage else { throw RefusalList(problems) }

@@ -15,7 +15,9 @@ public struct DeploymentService: Sendable {
     /// One target of a deploy: a resource of the product, or a name the product does not have.
     public enum Target: Sendable, Equatable {
         case resource(Int64)
-        case name(String)
+        /// A resource by name or ID; `project`, when the caller names it (the API's
+        /// `enterprise_project_id`), must be the project the resource is in.
+        case name(String, project: String? = nil)
     }
 
     /// What happened to one target: Deployed, or the reason it failed.
@@ -71,13 +73,19 @@ public struct DeploymentService: Sendable {
             let resource: CloudResource? =
                 switch target {
                 case .resource(let id): resources.first { $0.id == id && $0.kind == product.deployKind }
-                case .name(let name): resources.first { $0.kind == product.deployKind && ($0.name == name || String($0.id) == name) }
+                case .name(let name, _): resources.first { $0.kind == product.deployKind && ($0.name == name || String($0.id) == name) }
                 }
             let label: String
             var failure: String?
             if let resource {
                 label = resource.name
                 do {
+                    if case .name(_, let project?) = target, project != resource.project {
+                        throw Refusal(.deployFailed, "\(resource.name) is in enterprise project \(resource.project), not \(project).")
+                    }
+                    // The route checked the certificate's project; the resource's may be another
+                    // one, where a user scoped to some projects may not deploy (RULES.md §9).
+                    if let refusal = principal.permissions.refusal(for: .certDeploy, project: resource.project) { throw refusal }
                     let listeners = try store.reader.listenerCount(elbCertificateID: resource.id)
                     try checkDeployment(of: certificate, chain: chain, to: resource, listenerCount: listeners, now: now, channel: channel)
                     try store.updateHeldCertificate(deployed(certificate, to: resource, at: now), held: held)
@@ -87,7 +95,7 @@ public struct DeploymentService: Sendable {
             } else {
                 switch target {
                 case .resource(let id): label = String(id)
-                case .name(let name): label = name
+                case .name(let name, _): label = name
                 }
                 failure = product.needsRegion
                     ? "\(label) is not added to \(product.rawValue) in region \(region)."
@@ -119,7 +127,8 @@ public struct DeploymentService: Sendable {
     }
 
     /// Copies the certificate (with its chain and sealed key) into `product`'s certificate store,
-    /// once per product. A refusal is recorded (push record and event) and thrown.
+    /// once per product, and returns the push record (its `copyID` names the copy). A refusal is
+    /// recorded (push record and event) and thrown.
     @discardableResult
     public func push(
         certificateID: String, product: CloudProduct, region: String, project: String, by principal: Principal,
@@ -129,7 +138,7 @@ public struct DeploymentService: Sendable {
         let project = project.isEmpty ? Certificate.defaultProject : project
         let loaded = try context.loadCertificate(certificateID)
         let now = context.clock.now
-        let refused: Refusal? = try context.database.write { store in
+        let pushed: Result<DeploymentRecord, Refusal> = try context.database.write { store in
             let certificate = try store.reader.certificate(id: certificateID) ?? loaded
             do {
                 let present = try store.reader.isInProduct(certificateID: certificate.id, product: product)
@@ -137,28 +146,28 @@ public struct DeploymentService: Sendable {
                     of: certificate, to: product, region: region, project: project,
                     productProjects: try projects(of: product, in: store.reader), alreadyInProduct: present, now: now, channel: channel)
             } catch let refusal as Refusal {
-                return refusal
+                return .failure(refusal)
             }
             try store.insert(
                 StoredCertificate(pushing: certificate, to: product, region: region, project: project, at: now),
                 held: HeldCertificate(try store.reader.materials(certificateID: certificate.id) ?? CertificateMaterials()))
-            try store.insert(
-                DeploymentRecord(
-                    kind: .push, at: now, actor: principal.name, certificateID: certificate.id, certificateName: certificate.name,
-                    product: product, region: region, project: project, target: product.rawValue, succeeded: true))
+            var record = DeploymentRecord(
+                kind: .push, at: now, actor: principal.name, certificateID: certificate.id, certificateName: certificate.name,
+                product: product, region: region, project: project, target: product.rawValue, succeeded: true)
+            record.id = try store.insert(record)
             try store.append(
                 Event(
                     at: now, actor: principal.name, action: "scm:cert:push", target: certificate.id,
                     detail: "Pushed to \(product.rawValue)\(region.isEmpty ? "" : " (\(region))")", remoteAddress: principal.remoteAddress))
-            return nil
+            return .success(record)
         }
-        if let refused {
+        switch pushed {
+        case .success(let record):
+            return record
+        case .failure(let refused):
             try? record(.push, loaded, product: product, region: region, project: project, target: product.rawValue, refusal: refused, by: principal)
             throw refused
         }
-        return DeploymentRecord(
-            kind: .push, at: now, actor: principal.name, certificateID: loaded.id, certificateName: loaded.name, product: product,
-            region: region, project: project, target: product.rawValue, succeeded: true)
     }
 
     private func record(

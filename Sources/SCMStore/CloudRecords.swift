@@ -47,6 +47,10 @@ public struct DeploymentRecord: Sendable, Equatable {
             product: CloudProduct(rawValue: row["product"]) ?? .waf, region: row["region"], project: row["project"],
             target: row["target"], succeeded: row["succeeded"], reason: row["reason"])
     }
+
+    /// The certificate's copy in the product's own certificate store, which a successful push
+    /// makes (scm-v3.md §4.3 batch-push `cert_id`): named after the push that made it.
+    public var copyID: String { "\(product.rawValue.lowercased())-cert-\(id)" }
 }
 
 /// Filters of the records page; nil means any.
@@ -286,7 +290,9 @@ extension StoreWriter {
             ])
     }
 
-    public func insert(_ record: DeploymentRecord) throws {
+    /// Returns the new record's ID.
+    @discardableResult
+    public func insert(_ record: DeploymentRecord) throws -> Int64 {
         try db.execute(
             sql: """
                 INSERT INTO deployment_records (kind, at, actor, certificate_id, certificate_name, product, region, project,
@@ -298,5 +304,6 @@ extension StoreWriter {
                 record.certificateName, record.product.rawValue, record.region, record.project, record.target,
                 record.succeeded, record.reason, record.certificateID,
             ])
+        return db.lastInsertedRowID
     }
 }

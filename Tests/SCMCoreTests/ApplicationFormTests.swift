@@ -74,8 +74,25 @@ struct ApplicationFormTests {
             ])
         #expect(
             list.refusals(for: "country").first?.message
-                == "Country/Region: 'China' is not a country code; enter two letters, such as 'CN' or 'US'.")
+                == "Country/Region: 'China' is not an ISO 3166-1 alpha-2 country code; enter two letters, such as 'CN' or 'US'.")
         #expect(list.refusals.allSatisfy { $0.code == .invalidInput })
+    }
+
+    /// Two letters are not enough: the code goes into the certificate's subject (C=). A DV
+    /// application needs no country, but one sent anyway must be a country too.
+    @Test func theCountryIsAnAssignedISOCode() throws {
+        var form = goodForm()
+        form.country = "XX"
+        #expect(errors(form, toApply(.ov))?.fields == ["country"])
+        form.country = " us "
+        #expect(try valid(form, toApply(.ov)).country == "US")
+        for country in ["CHINA", "XX"] {
+            form.country = country
+            #expect(errors(form, toApply(.dv))?.fields == ["country"])
+        }
+        form.country = ""
+        #expect(errors(form, toApply(.dv)) == nil)
+        #expect(CountryCode.assigned.count == 249 && CountryCode.normalized("gb") == "GB" && CountryCode.normalized("UK") == nil)
     }
 
     // MARK: The cleaned result

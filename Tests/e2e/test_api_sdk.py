@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib.machinery
 import importlib.util
 import json
+import os
 import re
 import subprocess
 import time
@@ -17,8 +18,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from conftest import REPO, run_scm
+from conftest import ADMIN_PASSWORD, REPO, run_scm
 from conftest import make_stack, stop_stack
+from test_security import create_user
 from test_lifecycle import add_record, authority, ensure_zone, post_json
 
 from huaweicloudsdkcore.auth.credentials import GlobalCredentials
@@ -185,6 +187,12 @@ def test_life_cycle_buy_apply_prove_issue_export_verify(api, client, console, tm
     batch = client.batch_push_certificate(BatchPushCertificateRequest(  # noqa: F405
         certificate_id=cert_id, body=BatchPushCertificateRequestBody(target_projects=["cn-north-4"], target_service="WAF")))  # noqa: F405
     assert batch.results[0].project_name == "cn-north-4" and batch.results[0].message == "Pushed to WAF."
+    # cert_id is the copy the push made in WAF (scm-v3.md §4.3), not the certificate pushed; a
+    # region refused (WAF takes a certificate once) made no copy.
+    assert re.fullmatch(r"waf-cert-\d+", batch.results[0].cert_id), batch.results[0].cert_id
+    again = client.batch_push_certificate(BatchPushCertificateRequest(  # noqa: F405
+        certificate_id=cert_id, body=BatchPushCertificateRequestBody(target_projects=["cn-east-3"], target_service="WAF")))  # noqa: F405
+    assert again.results[0].cert_id == "" and "already pushed" in again.results[0].message
     deployment = client.deploy_certificate(DeployCertificateRequest(  # noqa: F405
         certificate_id=cert_id, body=DeployCertificateRequestBody(  # noqa: F405
             service_name="CDN", resources=[DeployedResource(domain_name="www.api-life.com")])))  # noqa: F405
@@ -286,8 +294,13 @@ def test_import_export_delete(api, client, tmp_path):
     _, _, other_key = make_ca_and_leaf(tmp_path / "other" if (tmp_path / "other").mkdir() is None else tmp_path, "x.api-test.com")
     refused(lambda: client.import_certificate(ImportCertificateRequest(body=ImportCertificateRequestBody(  # noqa: F405
         name="api-mismatch", certificate=leaf, certificate_chain=ca, private_key=other_key))), 400, "SCM.0014")
-    refused(lambda: client.import_certificate(ImportCertificateRequest(body=ImportCertificateRequestBody(  # noqa: F405
-        name="api-garbage", certificate="not a pem", private_key=key))), 400)
+    def import_refused(code, **fields):
+        body = ImportCertificateRequestBody(**{"name": "api-broken", "certificate": leaf, "private_key": key, **fields})  # noqa: F405
+        return refused(lambda: client.import_certificate(ImportCertificateRequest(body=body)), 400, code)  # noqa: F405
+    import_refused("SCM.0006", certificate="not a pem")
+    import_refused("SCM.0006", certificate="-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
+    import_refused("SCM.0012", private_key="-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n")
+    import_refused("SCM.0013", certificate_chain="-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
     refused(lambda: client.import_certificate(ImportCertificateRequest(body=ImportCertificateRequestBody(  # noqa: F405
         name="api-nokey", certificate=leaf))), 400, "SCM.0005", ["private_key"])
     client.delete_certificate(DeleteCertificateRequest(certificate_id=cert_id))  # noqa: F405
@@ -354,7 +367,12 @@ def test_tag_calls(api, client):
         resource_id=second, body=BatchCreateOrDeleteTagsRequestBody(action="delete", tags=[ScsResourceTag(key="team")])))  # noqa: F405
     assert [t.key for t in client.list_tags_by_certificate(ListTagsByCertificateRequest(resource_id=second)).tags] == ["env"]  # noqa: F405
     refused(lambda: client.create_certificate_tag(CreateCertificateTagRequest(  # noqa: F405
-        resource_id=first, body=CreateCertificateTagRequestBody(tag=ScsResourceTag(key="", value="x")))), 400)  # noqa: F405
+        resource_id=first, body=CreateCertificateTagRequestBody(tag=ScsResourceTag(key="", value="x")))), 400, "SCM.0023")  # noqa: F405
+    refused(lambda: client.batch_create_or_delete_tags(BatchCreateOrDeleteTagsRequest(  # noqa: F405
+        resource_id=first, body=BatchCreateOrDeleteTagsRequestBody(action="create", tags=[ScsResourceTag(key="", value="x")]))),  # noqa: F405
+        400, "SCM.0023", ["key"])
+    refused(lambda: buy(client, tags=[ScsResourceTag(key="", value="x")]), 400, "SCM.0023")  # noqa: F405
+    refused(lambda: query(action="filter", tags=[ScsTag(key="", values=[])]), 400, "SCM.0023")  # noqa: F405
     refused(lambda: client.list_tags_by_certificate(ListTagsByCertificateRequest(resource_id="scs0000000000000")), 404)  # noqa: F405
 
 
@@ -370,6 +388,304 @@ def test_notification_switches(api, client):
         assert db.execute("SELECT notify_expiring, notify_expired FROM certificates WHERE id = ?", (cert_id,)).fetchone() == (0, 1)
     refused(lambda: client.enable_notification(EnableNotificationRequest(  # noqa: F405
         body=[NoticeRequestBody(resource_id=cert_id, notice_type=["SOON"])])), 400)  # noqa: F405
+
+
+# --- the refusals of scm-v3.md §2 that scm produces -------------------------------------------
+
+def test_a_state_that_does_not_allow_the_operation_is_scm_0010(api, client, tmp_path):
+    """SCM.0010 through every operation that acts on a certificate's state: a PAID certificate
+    cannot be withdrawn, exported, pushed or deployed; an uploaded one cannot be applied for,
+    withdrawn or unsubscribed."""
+    (paid,) = buy(client)
+    cert = dict(certificate_id=paid)
+    calls = {
+        "cancel": lambda c: client.cancel_certificate_request(CancelCertificateRequestRequest(**c)),  # noqa: F405
+        "export": lambda c: client.export_certificate(ExportCertificateRequest(**c)),  # noqa: F405
+        "push": lambda c: client.push_certificate(PushCertificateRequest(  # noqa: F405
+            **c, body=PushCertificateRequestBody(target_project="cn-north-4", target_service="CDN"))),  # noqa: F405
+        "batch-push": lambda c: client.batch_push_certificate(BatchPushCertificateRequest(  # noqa: F405
+            **c, body=BatchPushCertificateRequestBody(target_projects=["cn-north-4"], target_service="ELB"))),  # noqa: F405
+        "deploy": lambda c: client.deploy_certificate(DeployCertificateRequest(  # noqa: F405
+            **c, body=DeployCertificateRequestBody(service_name="CDN", resources=[DeployedResource(domain_name="a.example.com")]))),  # noqa: F405
+    }
+    for name, call in calls.items():
+        e = refused(lambda: call(cert), 400, "SCM.0010")
+        assert "Pending application" in e.error_msg, (name, e.error_msg)
+
+    leaf, ca, key = make_ca_and_leaf(tmp_path, "state.api-test.com")
+    uploaded = client.import_certificate(ImportCertificateRequest(body=ImportCertificateRequestBody(  # noqa: F405
+        name="api-state", certificate=leaf, certificate_chain=ca, private_key=key))).certificate_id
+    refused(lambda: apply(client, uploaded, "state.api-test.com"), 400, "SCM.0010")
+    refused(lambda: client.cancel_certificate_request(CancelCertificateRequestRequest(certificate_id=uploaded)), 400, "SCM.0010")  # noqa: F405
+    refused(lambda: client.unsubscribe_certificate(UnsubscribeCertificateRequest(cert_id=uploaded)), 400, "SCM.0010")  # noqa: F405
+
+
+def test_a_user_without_the_permission_is_scm_0003(api, client):
+    """A read-only user (group "auditors") may list and show, and is refused every change with
+    403 SCM.0003 naming the action."""
+    admin = api.login()
+    password = create_user(admin, "api-auditor", "auditors")
+    assert password
+    out = run_scm("user", "access-key", "create", "--data-dir", str(api.data_dir), "--name", "api-auditor").stdout
+    auditor = make_client(api, re.search(r"access key: (\S+)", out).group(1), re.search(r"secret key: (\S+)", out).group(1))
+    (cert_id,) = buy(client)
+    assert auditor.show_certificate(ShowCertificateRequest(certificate_id=cert_id)).id == cert_id  # noqa: F405
+    refused(lambda: buy(auditor), 403, "SCM.0003", ["scm:cert:buy"])
+    refused(lambda: auditor.delete_certificate(DeleteCertificateRequest(certificate_id=cert_id)), 403, "SCM.0003")  # noqa: F405
+    refused(lambda: auditor.create_certificate_tag(CreateCertificateTagRequest(  # noqa: F405
+        resource_id=cert_id, body=CreateCertificateTagRequestBody(tag=ScsResourceTag(key="k", value="v")))), 403, "SCM.0003")  # noqa: F405
+
+
+# --- input validation -----------------------------------------------------------------------
+
+def access_key_client(api, user):
+    out = run_scm("user", "access-key", "create", "--data-dir", str(api.data_dir), "--name", user).stdout
+    return make_client(api, re.search(r"access key: (\S+)", out).group(1), re.search(r"secret key: (\S+)", out).group(1))
+
+
+def test_country_codes_are_iso_3166_alpha_2(api, client):
+    (cert_id,) = buy(client)
+    for country in ("CHINA", "XX", "C1"):
+        refused(lambda: apply(client, cert_id, "www.api-country.com", country=country), 400, "SCM.0005",
+                ["Country/Region", "ISO 3166-1 alpha-2"])
+    refused(lambda: client.create_csr(CreateCsrRequest(body=CreateCsrRequestBody(  # noqa: F405
+        name="api-country", domain_name="www.api-country.com", private_key_algo="EC_P256", usage="ENTERPRISE",
+        company_country="XX", company_province="Guangdong", company_city="Shenzhen", company_name="Example Ltd"))),
+        400, "SCM.0005", ["ISO 3166-1 alpha-2"])
+    assert cert_id in apply(client, cert_id, "www.api-country.com", country="cn").request_info
+
+
+@pytest.fixture(scope="module")
+def waf_domain(api, client, console, tmp_path_factory):
+    """An uploaded certificate for deploy.api-test.com in project "dev", a WAF domain of that name
+    (default project, HTTPS on) and a client whose user has SCM FullAccess in "dev" only."""
+    tmp = tmp_path_factory.mktemp("deploy")
+    leaf, ca, key = make_ca_and_leaf(tmp, "deploy.api-test.com")
+    cert_id = client.import_certificate(ImportCertificateRequest(body=ImportCertificateRequestBody(  # noqa: F405
+        name="api-deploy", certificate=leaf, certificate_chain=ca, private_key=key, enterprise_project_id="dev"))).certificate_id
+    resp, body = post_json(console, "/cloud/waf/resources", {
+        "kind": "waf-domain", "name": "deploy.api-test.com", "region": "cn-east-3", "project": "default", "https_ready": "on"})
+    assert resp.status_code in (200, 201), body
+    console.get("/users/groups")
+    assert console.post("/users/groups", {"name": "api-dev", "description": ""}).status_code == 303
+    with api.db() as db:
+        group = db.execute("SELECT id FROM user_groups WHERE name = 'api-dev'").fetchone()[0]
+        full_access = db.execute("SELECT id FROM policies WHERE name = 'SCM FullAccess'").fetchone()[0]
+    console.get("/users/groups")
+    assert console.post(f"/users/groups/{group}/policies", {"policy": str(full_access), "project": "dev"}).status_code == 303
+    create_user(console, "api-dev1", "api-dev")
+    return cert_id, access_key_client(api, "api-dev1")
+
+
+def deploy_waf(client, cert_id, **resource):
+    return client.deploy_certificate(DeployCertificateRequest(certificate_id=cert_id, body=DeployCertificateRequestBody(  # noqa: F405
+        project_name="cn-east-3", service_name="WAF",
+        resources=[DeployedResource(**{"id": "deploy.api-test.com", **resource})])))  # noqa: F405
+
+
+def test_deploy_checks_the_resource_type_and_project(api, client, waf_domain):
+    cert_id, dev_client = waf_domain
+    refused(lambda: deploy_waf(client, cert_id, type="dedicated"), 400, "SCM.0005", ["resources[0].type", "premium or cloud"])
+    refused(lambda: client.deploy_certificate(DeployCertificateRequest(certificate_id=cert_id, body=DeployCertificateRequestBody(  # noqa: F405
+        service_name="CDN", resources=[DeployedResource(domain_name="deploy.api-test.com", type="cloud")]))),  # noqa: F405
+        400, "SCM.0005", ["WAF resources only"])
+    # The resource is in the default project ("0"), not in the one the caller names.
+    wrong = deploy_waf(client, cert_id, type="cloud", enterprise_project_id="0a1b2c3d-0000-1111-2222-333344445555")
+    assert [(f.resource, f.failure_info) for f in wrong.failure_list] == [
+        ("deploy.api-test.com", "deploy.api-test.com is in enterprise project default, not 0a1b2c3d-0000-1111-2222-333344445555.")]
+    # A user who may deploy in "dev" only may deploy its dev certificate, but not onto a
+    # resource of the default project.
+    scoped = deploy_waf(dev_client, cert_id, type="premium")
+    assert len(scoped.failure_list) == 1 and "scm:cert:deploy" in scoped.failure_list[0].failure_info
+    assert 'enterprise project "default"' in scoped.failure_list[0].failure_info
+    with api.db() as db:
+        assert db.execute("SELECT certificate_id FROM cloud_resources WHERE name = 'deploy.api-test.com'").fetchone() == (None,)
+    assert deploy_waf(client, cert_id, type="premium", enterprise_project_id="0").failure_list == []
+    with api.db() as db:
+        assert db.execute("SELECT certificate_id FROM cloud_resources WHERE name = 'deploy.api-test.com'").fetchone() == (cert_id,)
+
+
+def test_batch_calls_are_bounded(api, client):
+    """Each batch has a limit (scm-v3.md §4.3, §4.5, or 100 notifications) and says which."""
+    (cert_id,) = buy(client)
+    many_tags = [ScsResourceTag(key=f"k{i}", value="v") for i in range(21)]  # noqa: F405
+    for action in ("create", "delete"):
+        refused(lambda: client.batch_create_or_delete_tags(BatchCreateOrDeleteTagsRequest(  # noqa: F405
+            resource_id=cert_id, body=BatchCreateOrDeleteTagsRequestBody(action=action, tags=many_tags))),  # noqa: F405
+            400, "SCM.0005", ["The field tags holds at most 20 items, not 21."])
+    refused(lambda: buy(client, tags=many_tags), 400, "SCM.0005", ["tags holds at most 20"])
+    refused(lambda: client.batch_push_certificate(BatchPushCertificateRequest(  # noqa: F405
+        certificate_id=cert_id, body=BatchPushCertificateRequestBody(  # noqa: F405
+            target_projects=[f"region-{i}" for i in range(11)], target_service="WAF"))), 400, "SCM.0005", ["at most 10"])
+    refused(lambda: client.deploy_certificate(DeployCertificateRequest(certificate_id=cert_id, body=DeployCertificateRequestBody(  # noqa: F405
+        service_name="CDN", resources=[DeployedResource(domain_name=f"d{i}.example.com") for i in range(21)]))),  # noqa: F405
+        400, "SCM.0005", ["at most 20"])
+    refused(lambda: client.enable_notification(EnableNotificationRequest(  # noqa: F405
+        body=[NoticeRequestBody(resource_id=cert_id) for _ in range(101)])), 400, "SCM.0005", ["at most 100"])  # noqa: F405
+    refused(lambda: client.list_certificates_by_tag(ListCertificatesByTagRequest(  # noqa: F405
+        resource_instances="resource_instances", body=ListCertificatesByTagRequestBody(  # noqa: F405
+            action="filter", tags=[ScsTag(key="env", values=[f"v{i}" for i in range(21)])]))),  # noqa: F405
+        400, "SCM.0005", ["values holds at most 20"])
+    # Within the limits the same calls work.
+    client.batch_create_or_delete_tags(BatchCreateOrDeleteTagsRequest(  # noqa: F405
+        resource_id=cert_id, body=BatchCreateOrDeleteTagsRequestBody(action="create", tags=many_tags[:20])))  # noqa: F405
+    assert len(client.list_tags_by_certificate(ListTagsByCertificateRequest(resource_id=cert_id)).tags) == 20  # noqa: F405
+
+
+# --- the README's curl examples ----------------------------------------------------------------
+
+def readme_block(after: str) -> str:
+    """The first ```sh block of README.md after the paragraph starting with `after`."""
+    text = (REPO / "README.md").read_text()
+    return re.search(r"```sh\n(.*?)```", text[text.index(after):], re.S).group(1)
+
+
+def run_readme_block(script: str, cwd: Path, env: dict[str, str]) -> str:
+    """Runs a README block with bash -e and pipefail; curl fails on any HTTP status >= 400."""
+    (cwd / ".curlrc").write_text("fail-with-body\n")
+    proc = subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=cwd, capture_output=True, text=True, timeout=120,
+                          env={"PATH": os.environ["PATH"], "HOME": str(cwd), "CURL_HOME": str(cwd), **env})
+    assert proc.returncode == 0, f"exit {proc.returncode}\nstdout: {proc.stdout[-3000:]}\nstderr: {proc.stderr[-3000:]}"
+    return proc.stdout
+
+
+def curl_operations(script: str, document: dict) -> set[str]:
+    """The API operations the scm-curl lines of a block call, matched against the OpenAPI paths."""
+    routes = [(method.upper(), re.compile("^" + re.sub(r"\{[^}]+\}", "[^/]+", path) + "$"), op["operationId"])
+              for path, item in document["paths"].items() for method, op in item.items()]
+    called = set()
+    for line in script.splitlines():
+        if "scripts/scm-curl" not in line:
+            continue
+        url = re.search(r'"\$S(/[^"?]*)', line).group(1)
+        explicit = re.search(r"-X (\w+)", line)
+        method = explicit.group(1) if explicit else ("POST" if " -d " in line else "GET")
+        path = re.sub(r"\$\w+", "x", "/v3/scm" + url)
+        matched = [op for m, pattern, op in routes if m == method and pattern.match(path)]
+        assert len(matched) == 1, (line, matched)
+        called |= set(matched)
+    return called
+
+
+def test_readme_curl_examples(api, client, tmp_path):
+    """The README's curl lines run as they stand against this stack, and cover all 27 calls;
+    the "Beyond the SDK" session sequence signs in and renames through the console's JSON."""
+    document = requests.get(api.base_url + "/v3/scm/openapi.json", timeout=30).json()
+    sdk_block = readme_block("**curl.**")
+    assert curl_operations(sdk_block, document) == set(sdk_operations())
+    (tmp_path / "scripts").symlink_to(REPO / "scripts", target_is_directory=True)
+    leaf, ca, key = make_ca_and_leaf(tmp_path, "www.example.com")
+    (tmp_path / "cert.pem").write_text(leaf)
+    (tmp_path / "chain.pem").write_text(ca)
+    (tmp_path / "key.pem").write_text(key)
+    script = re.sub(r"SCM_AK=\.\.\. SCM_SK=\.\.\.", f"SCM_AK={api.ak} SCM_SK={api.sk}", sdk_block)
+    out = run_readme_block(script.replace("http://127.0.0.1:8080", api.base_url), tmp_path, {})
+    assert "BEGIN CERTIFICATE" in out and "HTTP/1.1 204" in out and '"desc":"success"' in out
+
+    cert_id = client.import_certificate(ImportCertificateRequest(body=ImportCertificateRequestBody(  # noqa: F405
+        name="api-readme", certificate=leaf, certificate_chain=ca, private_key=key))).certificate_id
+    beyond = readme_block("**Beyond the SDK.**").replace("PASSWORD=...", f"PASSWORD='{ADMIN_PASSWORD}'")
+    out = run_readme_block(beyond.replace("http://127.0.0.1:8080", api.base_url), tmp_path, {"CERT": cert_id})
+    assert client.show_certificate(ShowCertificateRequest(certificate_id=cert_id)).name == "site-2"  # noqa: F405
+    assert "nginx" in out
+
+
+# --- the console's JSON, described in the same document -------------------------------------
+
+def conforms(value, schema: dict, document: dict, where: str = "body") -> None:
+    """Asserts that a JSON value has the served schema's shape: types, required keys, and no key
+    the schema does not describe."""
+    if "$ref" in schema:
+        schema = document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]]
+    if value is None and schema.get("nullable"):
+        return
+    kind = schema["type"]
+    python = {"string": str, "integer": int, "boolean": bool, "array": list, "object": dict}[kind]
+    assert isinstance(value, python) and not (kind == "integer" and isinstance(value, bool)), (where, value, kind)
+    if kind == "array":
+        for i, item in enumerate(value):
+            conforms(item, schema["items"], document, f"{where}[{i}]")
+    if kind == "object":
+        properties = schema.get("properties", {})
+        assert set(value) <= set(properties), (where, sorted(set(value) - set(properties)))
+        assert set(schema.get("required", [])) <= set(value), (where, sorted(set(schema["required"]) - set(value)))
+        for name, item in value.items():
+            conforms(item, properties[name], document, f"{where}.{name}")
+
+
+def test_answers_have_the_described_shape(api, client, tmp_path):
+    """Raw answers of the read calls have exactly the fields and types the document describes,
+    so the response schemas are checked against the handlers, not only against the SDK."""
+    document = requests.get(api.base_url + "/v3/scm/openapi.json", timeout=30).json()
+    leaf, ca, key = make_ca_and_leaf(tmp_path, "shape.api-test.com")
+    cert_id = client.import_certificate(ImportCertificateRequest(body=ImportCertificateRequestBody(  # noqa: F405
+        name="api-shape", certificate=leaf, certificate_chain=ca, private_key=key))).certificate_id
+    (paid,) = buy(client, tags=[ScsResourceTag(key="shape", value="1")])  # noqa: F405
+    csr = client.create_csr(CreateCsrRequest(body=CreateCsrRequestBody(  # noqa: F405
+        name="api-shape", domain_name="shape.api-test.com", private_key_algo="EC_P256", usage="PERSONAL"))).id
+    calls = [
+        ("GET", "/v3/scm/certificates?limit=50", "/v3/scm/certificates", b""),
+        ("GET", f"/v3/scm/certificates/{cert_id}", "/v3/scm/certificates/{certificate_id}", b""),
+        ("GET", f"/v3/scm/certificates/{paid}", "/v3/scm/certificates/{certificate_id}", b""),
+        ("POST", f"/v3/scm/certificates/{cert_id}/export", "/v3/scm/certificates/{certificate_id}/export", b""),
+        ("GET", "/v3/scm/csr?limit=10", "/v3/scm/csr", b""),
+        ("GET", f"/v3/scm/csr/{csr}", "/v3/scm/csr/{id}", b""),
+        ("GET", f"/v3/scm/{paid}/tags", "/v3/scm/{resource_id}/tags", b""),
+        ("GET", "/v3/scm/tags", "/v3/scm/tags", b""),
+        ("POST", "/v3/scm/resource_instances/action", "/v3/scm/resource_instances/action", b'{"action": "filter", "limit": 50}'),
+    ]
+    for method, url, path, body in calls:
+        resp = signed_request(api, method, url, body=body)
+        assert resp.status_code == 200, (url, resp.text)
+        schema = document["paths"][path][method.lower()]["responses"]["200"]["content"]["application/json"]["schema"]
+        conforms(resp.json(), schema, document, url)
+
+
+def test_console_json_operations(api, client, tmp_path):
+    """The console's JSON calls (reissue, revoke, renew, add-domains, rename, download) are in
+    the OpenAPI document under their own tag; each described route exists (401 without a
+    session, not 404), and a session made with plain HTTP requests renames and reads the
+    download list with answers of exactly the described shape."""
+    document = requests.get(api.base_url + "/v3/scm/openapi.json", timeout=30).json()
+    console_ops = {(path, method): op for path, item in document["paths"].items() for method, op in item.items()
+                   if op["tags"] == ["Console (session, JSON)"]}
+    assert {op["operationId"] for op in console_ops.values()} == {
+        "console_reissue", "console_revoke", "console_renew", "console_add_domains", "console_rename", "console_download"}
+    leaf, ca, key = make_ca_and_leaf(tmp_path, "console.api-test.com")
+    cert_id = client.import_certificate(ImportCertificateRequest(body=ImportCertificateRequestBody(  # noqa: F405
+        name="api-console", certificate=leaf, certificate_chain=ca, private_key=key))).certificate_id
+    for (path, method) in console_ops:
+        resp = requests.request(method.upper(), api.base_url + path.replace("{id}", cert_id),
+                                headers={"Accept": "application/json"}, timeout=30)
+        assert resp.status_code == 401 and resp.json()["error_msg"] == "Sign in first.", (path, resp.status_code)
+
+    http = requests.Session()
+    login = http.get(api.base_url + "/login", timeout=30).text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', login).group(1)
+    signed_in = http.post(api.base_url + "/login", data={"csrf_token": token, "username": "admin", "password": ADMIN_PASSWORD},
+                          allow_redirects=False, timeout=30)
+    assert signed_in.status_code == 303
+    page = http.get(api.base_url + "/certificates", timeout=30).text
+    token = re.search(r'<meta name="csrf-token" content="([^"]+)"', page).group(1)
+    rename = console_ops[("/certificates/{id}/rename", "post")]
+    url = api.base_url + f"/certificates/{cert_id}/rename"
+    refused_csrf = http.post(url, data={"name": "x"}, headers={"Accept": "application/json"}, timeout=30)
+    assert refused_csrf.status_code == 403 and "CSRF" in refused_csrf.json()["error_msg"]
+    resp = http.post(url, data={"name": "api-console-2", "description": "via JSON"},
+                     headers={"Accept": "application/json", "X-CSRF-Token": token}, timeout=30)
+    assert resp.status_code == 200, resp.text
+    conforms(resp.json(), rename["responses"]["200"]["content"]["application/json"]["schema"], document)
+    assert resp.json() == {"name": "api-console-2", "description": "via JSON"}
+    bad = http.post(url, data={"name": ""}, headers={"Accept": "application/json", "X-CSRF-Token": token}, timeout=30)
+    assert bad.status_code == 400
+    conforms(bad.json(), rename["responses"]["400"]["content"]["application/json"]["schema"], document)
+    assert bad.json()["errors"][0]["field"] == "name"
+    download = http.get(api.base_url + f"/certificates/{cert_id}/download", headers={"Accept": "application/json"}, timeout=30)
+    described = console_ops[("/certificates/{id}/download", "get")]["responses"]["200"]["content"]["application/json"]["schema"]
+    conforms(download.json(), described, document)
+    assert download.json()["has_private_key"] is True
+    package = http.get(api.base_url + download.json()["servers"][0]["href"], timeout=30)
+    assert package.status_code == 200 and package.content[:2] == b"PK"
 
 
 # --- signature checks -------------------------------------------------------------------------
@@ -417,9 +733,99 @@ def test_malformed_json_and_openapi(api):
     assert "not valid JSON" in resp.json()["error_msg"] and resp.headers["X-Request-Id"]
     resp = signed_request(api, "POST", "/v3/scm/notification/enable", body=b'{"resource_id": "x"}')
     assert resp.status_code == 400 and "JSON array" in resp.json()["error_msg"]
+    # Nested fields are checked against the same schema the OpenAPI document shows.
+    resp = signed_request(api, "POST", "/v3/scm/certificates/buy", body=json.dumps({
+        "cert_brand": "GEOTRUST", "cert_type": "DV_SSL_CERT", "domain_type": "SINGLE_DOMAIN", "effective_time": 1,
+        "domain_numbers": 1, "order_number": 1, "agree_privacy_protection": True, "tags": [{"key": "a", "value": 7}]}).encode())
+    assert resp.status_code == 400 and resp.json()["error_msg"] == "The field value must be a string, not a number."
+
+
+# --- the OpenAPI document against the SDK's models -----------------------------------------
+
+SDK_PRIMITIVES = {"str": {"type": "string"}, "int": {"type": "integer"}, "bool": {"type": "boolean"}}
+
+
+def sdk_schema(type_name: str) -> dict:
+    """The shape of an SDK `openapi_types` entry: a primitive, list[T] or a model class."""
+    if type_name in SDK_PRIMITIVES:
+        return SDK_PRIMITIVES[type_name]
+    inner = re.fullmatch(r"list\[(.+)\]", type_name)
+    if inner:
+        return {"type": "array", "items": sdk_schema(inner.group(1))}
+    model = globals()[type_name]
+    return {"type": "object", "properties": {model.attribute_map[name]: sdk_schema(kind)
+                                             for name, kind in model.openapi_types.items()}}
+
+
+def served_schema(schema: dict, document: dict) -> dict:
+    """The same shape of a served schema: $refs resolved, descriptions and `required` dropped."""
+    if "$ref" in schema:
+        return served_schema(document["components"]["schemas"][schema["$ref"].rsplit("/", 1)[1]], document)
+    if schema["type"] == "array":
+        return {"type": "array", "items": served_schema(schema["items"], document)}
+    if schema["type"] == "object":
+        return {"type": "object", "properties": {name: served_schema(value, document)
+                                                 for name, value in schema.get("properties", {}).items()}}
+    return {"type": schema["type"]}
+
+
+def sdk_operations() -> list[str]:
+    return sorted(name[1:-len("_http_info")] for name in dir(ScmClient)  # noqa: F405
+                  if name.startswith("_") and name.endswith("_http_info"))
+
+
+def test_openapi_matches_the_sdk_models(api):
+    """Every operation of the SDK, with the path, method, parameters, request body and success
+    body its models define (names and JSON types, nested models included), and the error
+    statuses scm can answer: the document is built from the table the routes run on, so this
+    keeps both in step with the SDK."""
     document = requests.get(api.base_url + "/v3/scm/openapi.json", timeout=30).json()
-    operations = {op["operationId"] for path in document["paths"].values() for op in path.values()}
-    assert len(operations) == 27 and "list_certificates" in operations and "show_csr_private_key" in operations
+    served = {op["operationId"]: (path, method, op) for path, item in document["paths"].items() for method, op in item.items()
+              if path.startswith("/v3/scm/")}
+    assert sorted(served) == sdk_operations()
+    assert len(served) == 27
+    for operation in sdk_operations():
+        request_class = globals()["".join(part.capitalize() for part in operation.split("_")) + "Request"]
+        info = getattr(ScmClient, f"_{operation}_http_info")(request_class())  # noqa: F405
+        path, method, op = served[operation]
+        assert method == info["method"].lower(), operation
+        sdk_path = info["resource_path"]
+        # list_certificates_by_tag's {resource_instances} has one documented value, its own name,
+        # which scm routes as a literal segment.
+        fixed = [name for name in info["path_params"] if name == "resource_instances"]
+        for name in fixed:
+            sdk_path = sdk_path.replace("{%s}" % name, name)
+        assert path == sdk_path, operation
+
+        parameters = {p["name"]: (p["in"], served_schema(p["schema"], document)) for p in op["parameters"]}
+        fields = request_class.openapi_types
+        expected = {name: ("path" if name in info["path_params"] else "query", sdk_schema(kind))
+                    for name, kind in fields.items() if name != "body" and name not in fixed}
+        assert parameters == expected, operation
+
+        if "body" in fields:
+            body = op["requestBody"]["content"]["application/json"]["schema"]
+            assert served_schema(body, document) == sdk_schema(fields["body"]), operation
+        else:
+            assert "requestBody" not in op, operation
+
+        response = sdk_schema(info["response_type"])
+        success = op["responses"].get("200") or op["responses"]["204"]
+        if "content" in success:
+            assert served_schema(success["content"]["application/json"]["schema"], document) == response, operation
+        else:
+            assert response["properties"] == {}, f"{operation}: a 204 for a response with fields"
+
+        errors = {status for status in op["responses"] if status.startswith("4")}
+        assert {"400", "401", "403"} <= errors, operation
+        if info["path_params"].keys() - set(fixed):
+            assert "404" in errors, operation
+        for status in errors:
+            assert op["responses"][status]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+    error = document["components"]["schemas"]["Error"]
+    assert set(error["required"]) == {"error_code", "error_msg"}
+    for operation in ("import_certificate", "apply_certificate", "delete_certificate"):
+        assert "409" in served[operation][2]["responses"], operation
 
 
 def test_console_access_key_page(api):

@@ -88,8 +88,8 @@ extension WebApp {
         _ = try body.bool("is_auto_pay")
         _ = try body.string("order_id")
         let tags = try (body.array("tags") ?? []).map { item -> (key: String, value: String) in
-            let tag = try JSONObject(item, what: "Each item of tags")
-            return (try tag.requiredString("key"), try tag.string("value") ?? "")
+            let tag = try Self.tag(item, what: "Each item of tags")
+            return (tag.key, tag.value)
         }
         let purchase = PurchaseRequest(
             brand: brand, type: type, domainType: domainType, multiDomainPrimary: primary, domainQuantity: domains, years: years,

@@ -26,45 +26,43 @@ extension WebApp {
         return .noContent
     }
 
-    /// One push per region; the first refusal (a product takes a certificate once) shows as the
-    /// message of the regions after it.
+    /// One push per region; `cert_id` is the copy each push made (scm-v3.md §4.3), empty where
+    /// it was refused (a product takes a certificate once, so the regions after the first).
     func apiBatchPush(_ context: inout RequestContext) throws -> APIResult {
         let body = try context.jsonBody
         guard let projects = try body.strings("target_projects") else { throw APIError.badRequest("The mandatory field target_projects is missing.") }
-        guard (1...10).contains(projects.count) else { throw APIError.badRequest("target_projects holds 1 to 10 regions.") }
+        // At most 10: the schema (`BatchPushCertificateRequestBody`) checked it.
+        guard !projects.isEmpty else { throw APIError.badRequest("target_projects holds 1 to 10 regions.") }
         let service = try targetService(body.requiredString("target_service"), field: "target_service")
         let id = context.parameter("certificate_id")
         _ = try certificates.details(id: id, by: context.principal)
         let product = CloudProduct(rawValue: service) ?? .cdn
         let results: [JSONValue] = try projects.map { region in
             do {
-                try deployments.push(certificateID: id, product: product, region: region, project: "", by: context.principal, channel: .api)
-                return ["project_name": .string(region), "cert_id": .string(id), "message": .string("Pushed to \(service).")]
+                let pushed = try deployments.push(
+                    certificateID: id, product: product, region: region, project: "", by: context.principal, channel: .api)
+                return ["project_name": .string(region), "cert_id": .string(pushed.copyID), "message": .string("Pushed to \(service).")]
             } catch let refusal as Refusal where refusal.code == .pushFailed {
-                return ["project_name": .string(region), "cert_id": .string(id), "message": .string(refusal.message)]
+                // No copy was made in this region.
+                return ["project_name": .string(region), "cert_id": "", "message": .string(refusal.message)]
             }
         }
         return .ok(["results": .array(results)])
     }
+
+    /// WAF resource modes (scm-v3.md §3): dedicated and cloud.
+    static let wafResourceTypes = ["premium", "cloud"]
 
     func apiDeploy(_ context: inout RequestContext) throws -> APIResult {
         let body = try context.jsonBody
         let region = try body.string("project_name") ?? ""
         let service = try targetService(body.requiredString("service_name"), field: "service_name")
         let resources = try body.requiredArray("resources")
-        guard (1...20).contains(resources.count) else { throw APIError.badRequest("resources holds 1 to 20 items.") }
+        // At most 20: the schema (`DeployCertificateRequestBody`) checked it.
+        guard !resources.isEmpty else { throw APIError.badRequest("resources holds 1 to 20 items.") }
         let product = CloudProduct(rawValue: service) ?? .cdn
-        var targets: [DeploymentService.Target] = []
-        for item in resources {
-            let resource = try JSONObject(item, what: "Each item of resources")
-            let id = try resource.string("id") ?? ""
-            let domain = try resource.string("domain_name") ?? ""
-            for field in ["type", "enterprise_project_id"] { _ = try resource.string(field) }
-            if product == .cdn {
-                targets.append(.name(domain))
-            } else {
-                targets.append(.name(id.isEmpty ? domain : id))
-            }
+        let targets = try resources.enumerated().map { index, item in
+            try Self.deployTarget(JSONObject(item, what: "Each item of resources"), at: index, product: product)
         }
         let id = context.parameter("certificate_id")
         _ = try certificates.details(id: id, by: context.principal)
@@ -74,6 +72,31 @@ extension WebApp {
             outcome.failure.map { ["resource": .string(outcome.target), "failure_info": .string($0)] }
         }
         return .ok(["failure_list": .array(failures)])
+    }
+
+    /// One DeployedResource: CDN names its domain, WAF and ELB their resource ID. `type` is WAF's
+    /// only (premium or cloud); `enterprise_project_id`, when given, must be the resource's
+    /// project, which `DeploymentService` checks along with the caller's right to deploy there.
+    private static func deployTarget(_ resource: JSONObject, at index: Int, product: CloudProduct) throws -> DeploymentService.Target {
+        let field = "resources[\(index)]"
+        let id = try resource.string("id") ?? ""
+        let domain = try resource.string("domain_name") ?? ""
+        if let type = try resource.string("type"), !type.isEmpty {
+            guard product == .waf else {
+                throw APIError.badRequest("\(field).type applies to WAF resources only, not to \(product.rawValue).")
+            }
+            guard wafResourceTypes.contains(type) else {
+                throw APIError.badRequest("\(field).type must be premium or cloud, not \"\(type)\".")
+            }
+        }
+        var project: String?
+        if let value = try resource.string("enterprise_project_id"), !value.isEmpty {
+            guard value == "0" || APIFormat.isProjectUUID(value) || PurchaseRequest.isValidProject(value) else {
+                throw APIError.badRequest("\(field).enterprise_project_id must be 0, a UUID or a project name, not \"\(value)\".")
+            }
+            project = APIFormat.project(fromAPI: value)
+        }
+        return .name(product == .cdn || id.isEmpty ? domain : id, project: project)
     }
 
     /// The SCM v3 shape: per certificate, per service, per region, the resources holding it.

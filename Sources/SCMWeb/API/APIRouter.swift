@@ -3,9 +3,10 @@ import SCMCore
 import SCMService
 import SCMStore
 
-/// One operation of the SCM v3 API (scm-v3.md §4): the route, what the OpenAPI document says
-/// about it, and its handler. The router and `/v3/scm/openapi.json` are both built from
-/// `WebApp.apiOperations`, so the description cannot drift from what is served.
+/// One operation of the SCM v3 API (scm-v3.md §4): the route, its request and response schemas,
+/// the error statuses it can answer, and its handler. The router, the request-body checks and
+/// `/v3/scm/openapi.json` are all built from `WebApp.apiOperations`, so the description cannot
+/// drift from what is served.
 struct APIOperation: Sendable {
     typealias Handler = @Sendable (WebApp, inout RequestContext) throws -> APIResult
 
@@ -16,16 +17,18 @@ struct APIOperation: Sendable {
     let operationID: String
     let summary: String
     let tag: String
-    let query: [APIParameter]
-    /// Top-level fields of the JSON body, for the description; empty for body-less calls.
-    let body: [APIParameter]
-    let bodyIsArray: Bool
-    let successStatus: Int
+    let query: [APIField]
+    /// The JSON body (an object or, for the notification switches, an array); nil: none.
+    let request: APISchema?
+    /// The success body; nil: 204 without a body.
+    let response: APISchema?
+    /// Error statuses besides 400, 401 and 403, which every operation can answer.
+    let otherErrors: [Int]
     let handler: Handler
 
     init(
-        _ method: String, _ path: String, _ operationID: String, _ summary: String, tag: String, query: [APIParameter] = [],
-        body: [APIParameter] = [], bodyIsArray: Bool = false, success: Int = 200, handler: @escaping Handler
+        _ method: String, _ path: String, _ operationID: String, _ summary: String, tag: String, query: [APIField] = [],
+        request: APISchema? = nil, response: APISchema?, errors otherErrors: [Int] = [], handler: @escaping Handler
     ) {
         self.method = method
         self.path = path
@@ -33,9 +36,9 @@ struct APIOperation: Sendable {
         self.summary = summary
         self.tag = tag
         self.query = query
-        self.body = body
-        self.bodyIsArray = bodyIsArray
-        self.successStatus = success
+        self.request = request
+        self.response = response
+        self.otherErrors = otherErrors
         self.handler = handler
     }
 
@@ -49,21 +52,28 @@ struct APIOperation: Sendable {
     var pathParameters: [String] {
         path.split(separator: "/").filter { $0.hasPrefix("{") }.map { String($0.dropFirst().dropLast()) }
     }
-}
 
-/// A query or body field: its JSON type and whether the API requires it.
-struct APIParameter: Sendable {
-    enum Kind: String, Sendable { case string, integer, boolean, array, object }
-    let name: String
-    let kind: Kind
-    let required: Bool
-    let note: String
+    var successStatus: Int { response == nil ? 204 : 200 }
 
-    init(_ name: String, _ kind: Kind, required: Bool = false, _ note: String = "") {
-        self.name = name
-        self.kind = kind
-        self.required = required
-        self.note = note
+    /// Every status a refusal of this operation can have: bad input and wrong state (400), the
+    /// signature (401), permissions (403), plus a missing resource (404) wherever the path names
+    /// one, and what `otherErrors` adds.
+    var errorStatuses: [Int] {
+        Set([400, 401, 403] + (pathParameters.isEmpty ? [] : [404]) + otherErrors).sorted()
+    }
+
+    /// Checks the body against `request` before the handler reads it; an empty body is an empty
+    /// object or array (scm-v3.md §1: the server must accept one where no field is mandatory).
+    func checkBody(_ body: [UInt8]) throws {
+        guard let request else { return }
+        let isEmpty = body.allSatisfy { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }
+        let value: JSONValue
+        if case .array = request.resolved {
+            value = isEmpty ? .array([]) : try JSONValue.parse(body)
+        } else {
+            value = isEmpty ? .object([:]) : try JSONValue.parse(body)
+        }
+        try request.validate(value, what: "The request body")
     }
 }
 
@@ -86,7 +96,8 @@ extension WebApp {
         addAccessKeyRoutes(&router)
         for operation in Self.apiOperations {
             router.add(operation.method, operation.routePattern, access: .apiSignature, action: Self.apiAction(operation.operationID)) { context in
-                try operation.handler(self, &context).response
+                try operation.checkBody(context.request.body)
+                return try operation.handler(self, &context).response
             }
         }
     }

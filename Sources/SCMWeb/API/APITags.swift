@@ -7,9 +7,18 @@ import SCMStore
 extension WebApp {
     private var tagService: TagService { TagService(context: context) }
 
-    private static func tag(_ value: JSONValue, what: String) throws -> TagService.Tag {
+    /// One `{key, value}` (ScsResourceTag), as tag calls and buy's `tags` send it.
+    static func tag(_ value: JSONValue, what: String) throws -> TagService.Tag {
         let object = try JSONObject(value, what: what)
-        return TagService.Tag(key: try object.requiredString("key"), value: try object.string("value") ?? "")
+        let key = try object.requiredString("key")
+        guard !key.isEmpty else { throw emptyKey(in: what) }
+        return TagService.Tag(key: key, value: try object.string("value") ?? "")
+    }
+
+    /// SCM.0023 through the refusal table (scm-v3.md §2). An empty value is allowed
+    /// (`CertificateTag`), so SCM.0024 never occurs.
+    private static func emptyKey(in what: String) -> Refusal {
+        Refusal(.emptyTagKey, "\(what): a tag key cannot be empty.", field: what)
     }
 
     func apiCreateTag(_ context: inout RequestContext) throws -> APIResult {
@@ -43,17 +52,15 @@ extension WebApp {
         return .ok(["tags": .array(tags.map { ["key": .string($0.key), "values": .array($0.values.map(JSONValue.string))] })])
     }
 
-    /// `{key, values[]}` filters: at most 20 keys and 20 values per key, no duplicates, `values`
-    /// present (possibly empty).
+    /// `{key, values[]}` filters: no duplicates, `values` present (possibly empty). The schema
+    /// (`ListCertificatesByTagRequestBody`) has already limited them to 20 keys of 20 values.
     private static func conditions(_ body: JSONObject, _ field: String) throws -> [TagQuery.Condition] {
         let items = try body.array(field) ?? []
-        guard items.count <= 20 else { throw APIError.badRequest("\(field) holds at most 20 keys.") }
         let conditions = try items.map { item -> TagQuery.Condition in
             let object = try JSONObject(item, what: "Each item of \(field)")
             let key = try object.requiredString("key")
-            guard !key.isEmpty else { throw Refusal(.emptyTagKey, "\(field): a tag key cannot be empty.", field: field) }
+            guard !key.isEmpty else { throw emptyKey(in: field) }
             guard let values = try object.strings("values") else { throw APIError.badRequest("\(field): key \(key) needs a values array (it may be empty).") }
-            guard values.count <= 20 else { throw APIError.badRequest("\(field): key \(key) has more than 20 values.") }
             guard Set(values).count == values.count else { throw APIError.badRequest("\(field): key \(key) repeats a value.") }
             return TagQuery.Condition(key: key, values: values)
         }
