@@ -5,15 +5,17 @@ import SCMStore
 
 /// The CA's and the manager's outcomes a certificate's owner hears of in the message center
 /// (issue 9: "CA messages"), each an event type of the webhooks. The CA's mail goes to the
-/// applicant; this message goes to the owner, written with it by `StoreWriter.notify`.
+/// applicant; this message goes to the owner, written with it by `StoreWriter.notify`. A
+/// message never quotes the applicant's contact data: cancelling the privacy authorization
+/// erases that data (RULES.md §3), and messages and webhook deliveries are kept.
 enum CANotice: Sendable, Equatable {
     case domainVerificationNeeded(domains: [String], method: ValidationMethod)
     case domainsVerified(next: Certificate.Status)
-    case organizationVerificationSent(to: String)
+    case organizationVerificationSent
     case issued
     case rejected(reason: String)
-    case reissueConfirmationRequested(to: String)
-    case revocationConfirmationRequested(to: String)
+    case reissueConfirmationRequested
+    case revocationConfirmationRequested
     case revoked
     case domainsAdded([String])
     case withdrawn
@@ -65,10 +67,10 @@ enum CANotice: Sendable, Equatable {
                 "The CA verified every domain name of \(subject) (\(certificate.allDomains.joined(separator: ", "))). "
                     + "It is now \"\(next.label)\"."
             )
-        case .organizationVerificationSent(let email):
+        case .organizationVerificationSent:
             return (
                 "Organization verification for \(name)",
-                "The CA sent its organization verification mail for \(subject) to \(email.isEmpty ? "the applicant" : email). "
+                "The CA sent its organization verification mail for \(subject) to the applicant's e-mail address. "
                     + "The certificate is issued once the applicant confirms."
             )
         case .issued:
@@ -79,17 +81,17 @@ enum CANotice: Sendable, Equatable {
             )
         case .rejected(let reason):
             return ("\(name) was not approved", "The CA did not approve \(subject): \(reason)")
-        case .reissueConfirmationRequested(let email):
+        case .reissueConfirmationRequested:
             return (
                 "Confirm the reissue of \(name)",
                 "The reissue of \(subject) waits for the applicant to confirm the cancellation of the old certificate: "
-                    + "the CA sent the link to \(email.isEmpty ? "the applicant" : email)."
+                    + "the CA sent the link to the applicant's e-mail address."
             )
-        case .revocationConfirmationRequested(let email):
+        case .revocationConfirmationRequested:
             return (
                 "Confirm the revocation of \(name)",
-                "The revocation of \(subject) waits for the applicant to confirm it: the CA sent the link to "
-                    + "\(email.isEmpty ? "the applicant" : email)."
+                "The revocation of \(subject) waits for the applicant to confirm it: the CA sent the link to the "
+                    + "applicant's e-mail address."
             )
         case .revoked:
             return ("\(name) revoked", "\(subject), serial \(certificate.serialNumber), was revoked.")

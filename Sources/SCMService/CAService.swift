@@ -82,7 +82,7 @@ public struct CAService: Sendable {
                     if next == .checkingOrg {
                         let application = try store.reader.application(certificateID: certificate.id)
                         let mail = CAMail.organizationVerification(certificate: certificate, application: application, at: now)
-                        try store.notify(.organizationVerificationSent(to: mail.recipient), about: certificate, mail: mail, at: now)
+                        try store.notify(.organizationVerificationSent, about: certificate, mail: mail, at: now)
                     }
                 })
             return true

@@ -65,7 +65,7 @@ public struct ManagementService: Sendable {
                 certificate.awaitingConfirmation = .revocation
                 let application = try store.reader.application(certificateID: certificate.id)
                 let mail = CAMail.revocationConfirmation(certificate: certificate, application: application, at: now)
-                try store.notify(.revocationConfirmationRequested(to: mail.recipient), about: certificate, mail: mail, at: now)
+                try store.notify(.revocationConfirmationRequested, about: certificate, mail: mail, at: now)
             } else {
                 certificate.awaitingConfirmation = nil
             }
@@ -358,7 +358,7 @@ public struct ManagementService: Sendable {
                     of: application.allDomains, method: application.validationMethod, mailbox: options.validationMailbox,
                     for: certificate, in: store, at: now)
                 let mail = CAMail.reissueCancellation(certificate: certificate, application: contacts, at: now)
-                try store.notify(.reissueConfirmationRequested(to: mail.recipient), about: certificate, mail: mail, at: now)
+                try store.notify(.reissueConfirmationRequested, about: certificate, mail: mail, at: now)
             })
         return certificate
     }
