@@ -122,9 +122,19 @@ extension StoreReader {
             _ = arguments.append(contentsOf: [(now - .days(Double(days))).timeIntervalSince1970])
         }
         let keyword = query.keyword
+        var source = "certificates"
         if keyword.count >= 3 {
-            conditions.append("seq IN (SELECT rowid FROM certificates_search WHERE certificates_search MATCH ?)")
-            _ = arguments.append(contentsOf: [Self.ftsPhrase(keyword)])
+            let phrase = Self.ftsPhrase(keyword)
+            if try isSelectiveSearch(phrase) {
+                // Few matches: start from them, one rowid lookup each. Left to itself, SQLite
+                // walks every row the status (or project) index allows and probes the matches
+                // for each, which made the page cost grow with the table, not with the result.
+                source = "certificates_search CROSS JOIN certificates ON certificates.seq = certificates_search.rowid"
+                conditions.append("certificates_search MATCH ?")
+            } else {
+                conditions.append("seq IN (SELECT rowid FROM certificates_search WHERE certificates_search MATCH ?)")
+            }
+            _ = arguments.append(contentsOf: [phrase])
         } else if !keyword.isEmpty {
             conditions.append("(name LIKE ? ESCAPE '\\' OR domain LIKE ? ESCAPE '\\' OR sans LIKE ? ESCAPE '\\')")
             let pattern = "%" + Self.escapeLike(keyword) + "%"
@@ -132,23 +142,37 @@ extension StoreReader {
         }
         let whereClause = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
         let direction = query.ascending ? "ASC" : "DESC"
+        // Qualified: the search table has a `name` column too.
         let order: String =
             switch query.sort {
-            case .updated: "updated_at \(direction), seq \(direction)"
-            case .expires: "not_after \(direction) NULLS LAST, seq \(direction)"
-            case .status: "status \(direction), updated_at DESC"
-            case .name: "name \(direction), seq \(direction)"
+            case .updated: "certificates.updated_at \(direction), certificates.seq \(direction)"
+            case .expires: "certificates.not_after \(direction) NULLS LAST, certificates.seq \(direction)"
+            case .status: "certificates.status \(direction), certificates.updated_at DESC"
+            case .name: "certificates.name \(direction), certificates.seq \(direction)"
             }
         // Cached statements: the SQL has a few shapes and the values are bound, so each pooled
         // connection prepares a shape once (preparing `SELECT *` ran GRDB's authorizer over every
         // column on every request: 5% of the list page's time).
-        let total = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM certificates \(whereClause)"), arguments: arguments) ?? 0
+        let total = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM \(source) \(whereClause)"), arguments: arguments) ?? 0
         var pageArguments = arguments
         _ = pageArguments.append(contentsOf: [query.limit, query.offset])
         let rows = try Row.fetchAll(
-            db.cachedStatement(sql: "SELECT * FROM certificates \(whereClause) ORDER BY \(order) LIMIT ? OFFSET ?"),
+            db.cachedStatement(sql: "SELECT certificates.* FROM \(source) \(whereClause) ORDER BY \(order) LIMIT ? OFFSET ?"),
             arguments: pageArguments)
         return Page(items: rows.map(Certificate.init(row:)), total: total)
+    }
+
+    /// At most this many matches make a keyword selective enough to drive the list query.
+    static let selectiveSearchLimit = 1000
+
+    /// Whether `phrase` matches few enough certificates to look each match up rather than walk
+    /// the rows the other filters allow. Reads at most `selectiveSearchLimit + 1` index entries,
+    /// so the question costs little even for a keyword that matches every row.
+    func isSelectiveSearch(_ phrase: String) throws -> Bool {
+        let matches = try Int.fetchOne(
+            db.cachedStatement(sql: "SELECT count(*) FROM (SELECT 1 FROM certificates_search WHERE certificates_search MATCH ? LIMIT ?)"),
+            arguments: [phrase, Self.selectiveSearchLimit + 1]) ?? 0
+        return matches <= Self.selectiveSearchLimit
     }
 
     /// The keyword as one FTS5 phrase: quotes doubled, so no query syntax gets through.

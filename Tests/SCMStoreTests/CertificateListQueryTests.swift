@@ -30,4 +30,43 @@ import Testing
         let ids = try database.read { try $0.certificates(matching: query) }.items.map(\.id)
         #expect(ids == ["scs0000000000001", "scs0000000000002", "scs0000000000003"])
     }
+
+    /// The keyword search drives the query from its matches when they are few and from the other
+    /// filters when they are many; both plans must give what a plain filter over every row gives.
+    @Test(arguments: ["host10", "common", "scs00000000001", "nothing-like-it"])
+    func bothSearchPlansGiveTheSameAnswer(keyword: String) throws {
+        let database = try AppDatabase.inMemory()
+        let statuses: [Certificate.Status] = [.issued, .paid, .expired]
+        var all: [Certificate] = []
+        try database.write { store in
+            for index in 0..<(StoreReader.selectiveSearchLimit + 100) {
+                var certificate = certificate(
+                    String(format: "scs%013d", index), notAfter: now + .days(Double(index % 90)), status: statuses[index % 3])
+                certificate.domain = "host\(index).common.example"
+                certificate.updatedAt = now - Double(index * 37 % 1000)
+                try store.insert(certificate, ownerID: nil)
+                all.append(certificate)
+            }
+        }
+        let selective = try database.read { try $0.isSelectiveSearch(StoreReader.ftsPhrase(keyword)) }
+        #expect(selective == (keyword != "common"))
+        for sort in [CertificateListQuery.SortKey.updated, .name, .expires] {
+            var query = CertificateListQuery(sort: sort, ascending: sort == .name, limit: 20)
+            query.status = .issued
+            query.keyword = keyword
+            let page = try database.read { try $0.certificates(matching: query) }
+            let expected = all.filter {
+                $0.status == .issued && ($0.name.localizedLowercase.contains(keyword) || $0.domain.contains(keyword))
+            }
+            #expect(page.total == expected.count, "\(keyword) by \(sort)")
+            let byOrder: (Certificate, Certificate) -> Bool =
+                switch sort {
+                case .name: { ($0.name, $0.id) < ($1.name, $1.id) }
+                case .expires: { ($0.notAfter!, $0.id) < ($1.notAfter!, $1.id) }
+                default: { ($0.updatedAt, $0.id) > ($1.updatedAt, $1.id) }
+                }
+            let sortedExpected = sort == .expires ? expected.sorted(by: byOrder).reversed() : expected.sorted(by: byOrder)
+            #expect(page.items.map(\.id) == sortedExpected.prefix(20).map(\.id), "\(keyword) by \(sort)")
+        }
+    }
 }
