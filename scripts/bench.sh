@@ -62,7 +62,9 @@ prepare_data() { # DIR COUNT
 
 start_scm() { # DIR
     local slog=$1/scm-serve.log
-    "$bin" serve --data-dir "$1" --listen "127.0.0.1:$fcgi_port" --threads "$scm_threads" \
+    # Without the scheduler: the seed leaves it minutes of work (multi-year renewals generating
+    # keys), which would share the CPU with the requests being measured.
+    "$bin" serve --data-dir "$1" --listen "127.0.0.1:$fcgi_port" --threads "$scm_threads" --without-scheduler \
         --root "$repo" 2>"$slog" &
     scm_pid=$!
     for _ in $(seq 1 200); do

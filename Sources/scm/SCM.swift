@@ -113,6 +113,8 @@ struct Serve: ParsableCommand {
     var sessionMaxHours: Double = 12
     @Option(help: "Seconds between scheduler passes (CA review, expiry, reminders).")
     var schedulerInterval: Double = 1
+    @Flag(help: "Serve requests only: the scheduler runs elsewhere (another host, or `scm tick` from cron).")
+    var withoutScheduler = false
 
     func run() throws {
         guard (1...256).contains(threads) else { throw ValidationError("--threads must be between 1 and 256.") }
@@ -135,7 +137,7 @@ struct Serve: ParsableCommand {
         try deployments.installSeedCertificates()
         deployments.publishEdgeLoggingFailure()
         let scheduler = Scheduler(context: context)
-        scheduler.start(every: schedulerInterval)
+        if !withoutScheduler { scheduler.start(every: schedulerInterval) }
         FileHandle.standardError.write(Data("scm: listening on \(listen) with \(threads) threads\n".utf8))
         server.run(onStop: { scheduler.stop() })
         // Exit only after the scheduler's last pass and with its lease given back: the next

@@ -831,6 +831,30 @@ def test_port_in_use_is_a_clear_error(stack):
     assert stack.scm.address in proc.stderr, proc.stderr
 
 
+def test_without_scheduler_serves_and_never_takes_the_scheduler_lease(tmp_path):
+    data = tmp_path / "data"
+    run_scm("migrate", "--data-dir", str(data))
+    port = free_port()
+    proc = subprocess.Popen(
+        [str(scm_binary()), "serve", "--data-dir", str(data), "--listen", f"127.0.0.1:{port}", "--root", str(REPO),
+         "--without-scheduler", "--scheduler-interval", "0.1"],
+        stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.05)
+        time.sleep(1)  # ten scheduler intervals
+        import sqlite3
+        with sqlite3.connect(f"file:{data}/scm.sqlite?mode=ro", uri=True) as db:
+            assert db.execute("SELECT count(*) FROM scheduler_lease").fetchone()[0] == 0
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=20) == 0, proc.stderr.read()
+
+
 def test_dead_backend_gives_502_and_restart_recovers(stack, admin):
     assert admin.get("/certificates").status_code == 200
     status = stack.scm.stop(signal.SIGKILL)
