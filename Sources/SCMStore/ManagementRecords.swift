@@ -178,12 +178,6 @@ extension StoreReader {
         try Bool.fetchOne(db, sql: "SELECT 1 FROM revoked_serials WHERE serial_number = ?", arguments: [serialNumber]) ?? false
     }
 
-    public func revokedSerials(certificateID: String) throws -> [String] {
-        try String.fetchAll(
-            db, sql: "SELECT serial_number FROM revoked_serials WHERE certificate_id = ? ORDER BY revoked_at",
-            arguments: [certificateID])
-    }
-
     /// The mail of `action` about a certificate that waits to be answered, newest first.
     public func unansweredMail(certificateID: String, action: Mail.Action) throws -> Mail? {
         try Row.fetchOne(

@@ -57,7 +57,6 @@ struct CertificateListPage {
     let expiresColumn: SortableColumn
     let statusColumn: SortableColumn
     let nameColumn: SortableColumn
-    let updatedColumn: SortableColumn
     let pages: [PageLink]
     let previous: String?
     let next: String?

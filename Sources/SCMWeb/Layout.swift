@@ -83,5 +83,3 @@ struct LoginPage {
     let next: String
     let error: String?
 }
-
-struct HealthCheck {}

@@ -16,7 +16,6 @@ struct MailboxPage {
     }
 
     let layout: Layout
-    let to: String
     let recipients: [SelectOption]
     let rows: [Row]
     let unreadCount: Int

@@ -42,7 +42,7 @@ extension WebApp {
             keyword: query.keyword, rows: rows, total: page.total,
             rangeText: "\(from)–\(to) of \(page.total)",
             expiresColumn: column("Expires", .expires), statusColumn: column("Status", .status),
-            nameColumn: column("Certificate Name/ID", .name), updatedColumn: column("Updated", .updated),
+            nameColumn: column("Certificate Name/ID", .name),
             pages: window.map { .init(number: $0, href: parameters.url(["page": String($0)]), current: $0 == parameters.page) },
             previous: parameters.page > 1 ? parameters.url(["page": String(parameters.page - 1)]) : nil,
             next: parameters.page < pageCount ? parameters.url(["page": String(parameters.page + 1)]) : nil,

@@ -19,7 +19,6 @@ extension WebApp {
                 title: "Mailbox", request: request, section: "mail",
                 crumbs: [Crumb(title: "Cloud Products", href: "/cloud"), Crumb(title: "Mailbox", href: nil)],
                 flash: request.flash),
-            to: to,
             recipients: [SelectOption(value: "", label: "All recipients", selected: to.isEmpty)]
                 + recipients.map { SelectOption(value: $0, label: $0, selected: $0 == to) },
             rows: shown.map { mail in

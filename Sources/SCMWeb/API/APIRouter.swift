@@ -53,8 +53,6 @@ struct APIOperation: Sendable {
         path.split(separator: "/").filter { $0.hasPrefix("{") }.map { String($0.dropFirst().dropLast()) }
     }
 
-    var successStatus: Int { response == nil ? 204 : 200 }
-
     /// Every status a refusal of this operation can have: bad input and wrong state (400), the
     /// signature (401), permissions (403), plus a missing resource (404) wherever the path names
     /// one, and what `otherErrors` adds.

@@ -203,9 +203,4 @@ struct JSONObject {
         guard let value = present(key) else { return nil }
         return try JSONObject(value, what: "The field \(key)")
     }
-
-    func requiredObject(_ key: String) throws -> JSONObject {
-        guard let object = try object(key) else { throw Self.missing(key) }
-        return object
-    }
 }
