@@ -193,7 +193,7 @@ public struct ExpiryService: Sendable {
         }
         let now = context.clock.now
         try context.database.write { store in
-            try store.insert(
+            _ = try store.insert(
                 Message(
                     userID: try store.reader.ownerID(certificateID: original.id), certificateID: renewal.id, kind: "AUTO_RENEWAL",
                     title: stack ? "Next year of \(original.name) started" : "\(original.name) was renewed automatically",

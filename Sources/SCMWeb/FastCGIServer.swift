@@ -64,7 +64,7 @@ public final class FastCGIServer: @unchecked Sendable {
     /// Serves until SIGTERM/SIGINT, then waits for the requests in flight. `onStop` runs once the
     /// signal arrives (to stop the scheduler too).
     public func run(onStop: @escaping @Sendable () -> Void = {}) {
-        var signals = Self.blockShutdownSignals()
+        let signals = Self.blockShutdownSignals()
 
         let group = DispatchGroup()
         for index in 0..<configuration.threadCount {

@@ -32,7 +32,8 @@ public struct Templates: Sendable {
     }
 
     public func render(_ model: Any, _ name: String) -> String {
-        guard let html = library.render(Self.renderable(model), withTemplate: name) else {
+        // `renderable` is nil only for an absent optional: that renders as an empty context.
+        guard let html = library.render(Self.renderable(model) ?? [String: Any](), withTemplate: name) else {
             preconditionFailure("template \(name) is not in templates/")
         }
         return html
