@@ -20,9 +20,9 @@ public struct DomainValidation: Sendable, Equatable {
         self.verifiedAt = verifiedAt
     }
 
-    /// The DNS host of the proof: `_dnsauth.` + the verified name (wildcard and `www.` use the parent).
+    /// The DNS host of the proof (`domainVerificationHost`: wildcard and `www.` use the parent).
     public func dnsHost(domainType: DomainType) -> String {
-        "_dnsauth." + domainVerificationName(for: domain, domainType: domainType)
+        domainVerificationHost(for: domain, domainType: domainType)
     }
 
     /// The CNAME target that proves the domain as well as the TXT token does.
