@@ -3,7 +3,8 @@ import GRDB
 
 /// Every column that holds data sealed under the master key (RULES.md §7): `scm keys rotate`
 /// re-seals exactly these. A migration that adds a sealed column adds it here, or rotation
-/// would leave it under a key that no longer exists (`SealedColumnsTests` checks the schema).
+/// would leave it under a key that no longer exists (a test in `KeyRotationTests` checks the
+/// schema).
 public enum SealedColumns {
     public static let all: [(table: String, column: String)] = [
         ("certificate_materials", "sealed_private_key"),

@@ -2,7 +2,7 @@ import Foundation
 import SCMCore
 
 /// Field errors of a refused form, keyed by form field name, for the template: each input shows
-/// `{{#errors.FIELD}}` next to it, and `errorList` on top.
+/// `{{#errors.FIELD}}` next to it, and `{{#errors.list}}` on top.
 struct FormErrors {
     let byField: [String: String]
     let list: [String]

@@ -49,14 +49,16 @@ extension UserCommand {
     }
 }
 
-/// `scm audit verify`: walks the audit log's hash chain; exit 1 at the first broken link.
+/// `scm audit verify`: walks the audit log's sealed chain (sequence numbers, links, HMACs under
+/// `keys/audit.key`, the anchor); exit 1 at the first broken link or when newest events were cut
+/// off, 2 without the audit key.
 struct AuditCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "audit", abstract: "Check the audit log.", subcommands: [Verify.self])
 
     struct Verify: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Check every link of the audit log's hash chain; report the first broken one.")
+            abstract: "Check the audit log's sealed chain; report the first broken link or cut-off events.")
         @OptionGroup var data: DataOptions
 
         func run() throws {
