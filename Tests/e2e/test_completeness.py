@@ -8,7 +8,8 @@ import re
 import time
 import uuid
 
-from test_management import JSON, apply, buy, csrf, issued, op_links, ops, prove, status, wait_status  # noqa: F401
+from test_management import (  # noqa: F401  (ops is a fixture)
+    JSON, apply, buy, csrf, days_left, issued, op_links, ops, prove, restart, status, wait_status)
 
 
 def new_domain() -> str:
@@ -186,7 +187,6 @@ def test_public_ipv4_for_ov_single_domain_by_file_only(ops):
 # --- New application after "Approval failed" -----------------------------------------------------
 
 def test_new_application_after_unpassed_keeps_the_data(ops):
-    from test_management import restart
     client = ops.login()
     cert_id = buy(client)[0]
     domain = new_domain()
@@ -477,16 +477,13 @@ def test_weblogic_resin_and_uploaded_csr_downloads(ops, tmp_path):
 # --- Auto-renewal by the scheduler ------------------------------------------------------------------
 
 def test_auto_renewal_buys_and_applies_30_days_before_expiry(ops):
-    from test_management import restart
     client = ops.login()
     domain = new_domain()
     cert_id = issued(ops, client, domain=domain)
     r = client.post(f"/certificates/{cert_id}/auto-renew", {"enabled": "on"}, token=csrf(client), headers=JSON)
     assert r.status_code == 200 and r.json()["auto_renew"] is True
-    with ops.db() as db:
-        not_after = db.execute("SELECT not_after FROM certificates WHERE id = ?", (cert_id,)).fetchone()[0]
     try:
-        restart(ops, (not_after - time.time()) / 86400 - 29)
+        restart(ops, days_left(ops, cert_id) - 29)
         deadline = time.time() + 20
         renewal = None
         while renewal is None and time.time() < deadline:
@@ -514,13 +511,10 @@ def test_auto_renewal_buys_and_applies_30_days_before_expiry(ops):
 # --- Reminders by e-mail and SMS (last: it moves the clock, and the auto-renewals it triggers apply in the future) -----------------------------------------------------------------
 
 def test_reminders_by_mail_and_sms(ops):
-    from test_management import restart
     client = ops.login()
     cert_id = issued(ops, client, email="bob@applicant.test", phone="+8613700000001")
-    with ops.db() as db:
-        not_after = db.execute("SELECT not_after FROM certificates WHERE id = ?", (cert_id,)).fetchone()[0]
     try:
-        restart(ops, (not_after - time.time()) / 86400 - 20)
+        restart(ops, days_left(ops, cert_id) - 20)
         client = ops.login()
         deadline = time.time() + 20
         sms = ""

@@ -45,6 +45,14 @@ def restart(st: Stack, offset_days: float = 0, sig: int = signal.SIGTERM) -> Non
     st.scm.start()
 
 
+def days_left(st: Stack, cert_id: str) -> float:
+    """Days from now until the certificate expires: `restart(st, days_left(...) - N)` runs the
+    server N days before its expiry."""
+    with st.db() as db:
+        not_after = db.execute("SELECT not_after FROM certificates WHERE id = ?", (cert_id,)).fetchone()[0]
+    return (not_after - time.time()) / 86400
+
+
 def csrf(client) -> str:
     client.get("/certificates")
     return client.csrf_token()
@@ -407,10 +415,8 @@ def test_cancel_privacy_erases_the_bytes(ops):
     assert r.status_code == 400 and "while the CA is reviewing" in r.json()["error_msg"]
     prove(ops, cert_id)
     verify_organization(ops, client, cert_id)
-    with ops.db() as db:
-        not_after = db.execute("SELECT not_after FROM certificates WHERE id = ?", (cert_id,)).fetchone()[0]
     try:
-        restart(ops, (not_after - time.time()) / 86400 - 50)  # inside the two-month reminder
+        restart(ops, days_left(ops, cert_id) - 50)  # inside the two-month reminder
         deadline, texts = time.time() + 20, 0
         while texts == 0 and time.time() < deadline:
             time.sleep(0.3)
@@ -435,11 +441,9 @@ def test_cancel_privacy_erases_the_bytes(ops):
 def test_reminders_renew_and_expiry_with_a_shifted_clock(ops):
     client = ops.login()
     cert_id = issued(ops, client)
-    with ops.db() as db:
-        not_after = db.execute("SELECT not_after FROM certificates WHERE id = ?", (cert_id,)).fetchone()[0]
-    days_left = (not_after - time.time()) / 86400
+    left = days_left(ops, cert_id)
     try:
-        restart(ops, days_left - 20)  # inside the one-month reminder and the renew window
+        restart(ops, left - 20)  # inside the one-month reminder and the renew window
         client = ops.login()
         deadline = time.time() + 20  # the first pass may also buy and apply other tests' auto-renewals
         sent: list[str] = []
@@ -464,7 +468,7 @@ def test_reminders_renew_and_expiry_with_a_shifted_clock(ops):
         assert r.status_code == 200, r.text
         renewal = r.json()["cert_id"]
         assert status(ops, renewal) == "PAID"
-        restart(ops, days_left + 0.5)
+        restart(ops, left + 0.5)
         wait_status(ops, cert_id, "EXPIRED", timeout=10)
         time.sleep(1.5)
         client = ops.login()
@@ -587,15 +591,15 @@ def test_an_uploaded_certificate_expires_through_the_scheduler(ops, tmp_path):
     client = ops.login()
     cert_id = uploaded(client, tmp_path, days=10)
     with ops.db() as db:
-        name, not_after = db.execute("SELECT name, not_after FROM certificates WHERE id = ?", (cert_id,)).fetchone()
-    days_left = (not_after - time.time()) / 86400
+        name = db.execute("SELECT name FROM certificates WHERE id = ?", (cert_id,)).fetchone()[0]
+    left = days_left(ops, cert_id)
 
     def reminders() -> list[str]:
         with ops.db() as db:
             return [r[0] for r in db.execute("SELECT title FROM messages WHERE certificate_id = ? ORDER BY id", (cert_id,))]
 
     try:
-        restart(ops, days_left - 5)  # inside the one-week reminder
+        restart(ops, left - 5)  # inside the one-week reminder
         deadline = time.time() + 20
         while not any("expires in one week" in t for t in reminders()) and time.time() < deadline:
             time.sleep(0.3)
@@ -603,7 +607,7 @@ def test_an_uploaded_certificate_expires_through_the_scheduler(ops, tmp_path):
         client = ops.login()
         row = row_of(client, cert_id, name)
         assert "Hosted" in row and "Expire soon" in row
-        restart(ops, days_left + 0.5)
+        restart(ops, left + 0.5)
         wait_status(ops, cert_id, "EXPIRED")
         deadline = time.time() + 20
         while not any("expires today" in t for t in reminders()) and time.time() < deadline:
@@ -619,10 +623,8 @@ def test_an_uploaded_certificate_expires_through_the_scheduler(ops, tmp_path):
 def test_renew_is_refused_after_expiry(ops):
     client = ops.login()
     cert_id = issued(ops, client)
-    with ops.db() as db:
-        not_after = db.execute("SELECT not_after FROM certificates WHERE id = ?", (cert_id,)).fetchone()[0]
     try:
-        restart(ops, (not_after - time.time()) / 86400 + 0.5)
+        restart(ops, days_left(ops, cert_id) + 0.5)
         wait_status(ops, cert_id, "EXPIRED")
         client = ops.login()
         refused(client, cert_id, "renew", 'Renewal is not possible while the certificate is "Expired"', {"agree": "on"})

@@ -11,7 +11,7 @@ import time
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 from conftest import free_port
-from test_management import JSON, csrf, issued, ops, restart  # noqa: F401  (ops is a fixture)
+from test_management import JSON, csrf, days_left, issued, ops, restart  # noqa: F401  (ops is a fixture)
 
 
 class Receiver:
@@ -80,11 +80,9 @@ def test_reminders_badge_sms_webhook_and_never_twice(ops):
     assert badge(client.get("/messages").text) == 0
 
     cert_id = issued(ops, client, phone="+8613912345678")
-    with ops.db() as db:
-        not_after = db.execute("SELECT not_after FROM certificates WHERE id = ?", (cert_id,)).fetchone()[0]
-    days_left = (not_after - time.time()) / 86400
+    left = days_left(ops, cert_id)
     try:
-        restart(ops, days_left - 20)
+        restart(ops, left - 20)
         client = ops.login()
 
         def reminder_ids():
@@ -118,7 +116,7 @@ def test_reminders_badge_sms_webhook_and_never_twice(ops):
             counts = db.execute("SELECT (SELECT count(*) FROM messages WHERE certificate_id = ?),"
                                 " (SELECT count(*) FROM sms_outbox WHERE certificate_id = ?)", (cert_id, cert_id)).fetchone()
         posts = len(ok.bodies)
-        restart(ops, days_left - 20)
+        restart(ops, left - 20)
         time.sleep(2.5)
         with ops.db() as db:
             again = db.execute("SELECT (SELECT count(*) FROM messages WHERE certificate_id = ?),"
@@ -140,11 +138,9 @@ def test_failed_webhook_is_retried_with_backoff(ops):
     client.get("/messages/webhooks")
     assert client.post("/messages/webhooks", {"url_CERT_EXPIRING": failing.url}).status_code == 303
     cert_id = issued(ops, client)
-    with ops.db() as db:
-        not_after = db.execute("SELECT not_after FROM certificates WHERE id = ?", (cert_id,)).fetchone()[0]
-    days_left = (not_after - time.time()) / 86400
+    left = days_left(ops, cert_id)
     try:
-        restart(ops, days_left - 20)
+        restart(ops, left - 20)
         client = ops.login()
 
         def first_failure():
@@ -155,7 +151,7 @@ def test_failed_webhook_is_retried_with_backoff(ops):
         assert delivery["state"] == "pending" and delivery["last_result"] == "HTTP 500"
         assert "Pending" in client.get("/messages/webhooks").text
         # 30 seconds later (the clock moved on a day) the second attempt succeeds.
-        restart(ops, days_left - 19)
+        restart(ops, left - 19)
         client = ops.login()
         wait_until(lambda: any(b["certificate_id"] == cert_id for b in failing.bodies))
         log = client.get("/messages/webhooks", headers=JSON).json()["deliveries"]
