@@ -72,6 +72,15 @@ def ensure_zone(console, zone: str) -> int:
     return int(match.group(1))
 
 
+def dv_applied_by_dns(console, domain: str, zone: str) -> tuple[str, int]:
+    """A DV certificate bought and applied for `domain` with DNS proof, and the simulator's
+    `zone` the proof goes into: (certificate ID, zone ID)."""
+    cert_id = buy(console, cert_type="DV_SSL_CERT")
+    resp, body = post_json(console, f"/certificates/{cert_id}/apply", {**APPLICANT, "domain": domain, "domain_method": "DNS"})
+    assert resp.status_code == 200, body
+    return cert_id, ensure_zone(console, zone)
+
+
 def add_record(console, zone_id, name, rtype, values, ttl="1"):
     return post_json(console, f"/cloud/dns/zones/{zone_id}/records",
                      {"name": name, "type": rtype, "ttl": ttl, "values": values})
@@ -186,12 +195,7 @@ def test_caa_record_for_another_ca_fails_with_that_reason():
     st = make_stack()
     try:
         console = st.login()
-        console.get("/certificates")
-        cert_id = buy(console, cert_type="DV_SSL_CERT")
-        resp, body = post_json(console, f"/certificates/{cert_id}/apply", {
-            **APPLICANT, "domain": "shop.gamma-caa.org", "domain_method": "DNS"})
-        assert resp.status_code == 200, body
-        zone = ensure_zone(console, "gamma-caa.org")
+        cert_id, zone = dv_applied_by_dns(console, "shop.gamma-caa.org", "gamma-caa.org")
         add_record(console, zone, "@", "CAA", '0 issue "letsencrypt.org"')
         (domain, token), = validations(st, cert_id)
         add_record(console, zone, "_dnsauth.shop", "TXT", token)
@@ -226,12 +230,7 @@ def test_the_verify_button_asks_the_ca_at_once():
     st = make_stack(("--review-scale", "0", "--scheduler-interval", "3600"))
     try:
         console = st.login()
-        console.get("/certificates")
-        cert_id = buy(console, cert_type="DV_SSL_CERT")
-        resp, body = post_json(console, f"/certificates/{cert_id}/apply", {
-            **APPLICANT, "domain": "shop.delta-verify.org", "domain_method": "DNS"})
-        assert resp.status_code == 200, body
-        zone = ensure_zone(console, "delta-verify.org")
+        cert_id, zone = dv_applied_by_dns(console, "shop.delta-verify.org", "delta-verify.org")
         (domain, token), = validations(st, cert_id)
         add_record(console, zone, "_dnsauth.shop", "TXT", token, ttl="1")
         time.sleep(1.5)  # the record's TTL
@@ -250,9 +249,7 @@ def test_the_verify_button_asks_the_ca_at_once():
 
 
 def test_changing_the_caa_record_releases_the_certificate(life, console):
-    cert_id = buy(console, cert_type="DV_SSL_CERT")
-    post_json(console, f"/certificates/{cert_id}/apply", {**APPLICANT, "domain": "www.delta-caa.io", "domain_method": "DNS"})
-    zone = ensure_zone(console, "delta-caa.io")
+    cert_id, zone = dv_applied_by_dns(console, "www.delta-caa.io", "delta-caa.io")
     add_record(console, zone, "@", "CAA", '0 issue "globalsign.com"')
     (domain, token), = validations(life, cert_id)
     # www. single domain: proven at the parent.
