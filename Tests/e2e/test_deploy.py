@@ -51,6 +51,12 @@ def deploy(console, cert_id, product, region, ids):
     return post_json(console, f"/certificates/{cert_id}/deploy", form)
 
 
+def deploy_to_vod(life, console, cert_id, host) -> None:
+    """Deploys the certificate to the VOD domain `host`, which must take it."""
+    resp, body = deploy(console, cert_id, "VOD", "", [resource(life, host)["id"]])
+    assert [r["deployed"] for r in body["results"]] == [True], body
+
+
 def test_deploy_to_two_elb_listeners_replaces_the_domain_sets(life, console, issued):
     page = console.get(f"/certificates/{issued}/deploy", params={"product": "ELB", "region": "cn-north-4"}).text
     assert "cert-www-cn-north-4" in page and "cert-shop-cn-north-4" in page
@@ -180,9 +186,7 @@ def test_the_edge_presents_what_was_deployed_last(life, console, tmp_path):
     assert serial(edge_chain(life, None)[0]) == serial(fallback)  # no SNI: the fallback too
 
     first = issue_dv(life, console, "SINGLE_DOMAIN", "video.example.com")
-    vod = resource(life, "video.example.com")
-    resp, body = deploy(console, first, "VOD", "", [vod["id"]])
-    assert [r["deployed"] for r in body["results"]] == [True], body
+    deploy_to_vod(life, console, first, "video.example.com")
     chain = edge_chain(life, "video.example.com")
     assert serial(chain[0]) == serial(issued_pem(life, first))
     # The whole chain is presented, and it verifies up to the brand's root.
@@ -195,8 +199,7 @@ def test_the_edge_presents_what_was_deployed_last(life, console, tmp_path):
 
     # Another certificate (a wildcard covering it) deployed to the same domain replaces it.
     second = issue_dv(life, console, "WILDCARD", "*.example.com")
-    resp, body = deploy(console, second, "VOD", "", [vod["id"]])
-    assert [r["deployed"] for r in body["results"]] == [True], body
+    deploy_to_vod(life, console, second, "video.example.com")
     assert serial(edge_chain(life, "video.example.com")[0]) == serial(issued_pem(life, second))
     # Other names keep what they had: shop.example.com's file is the ELB deployment's (or the
     # fallback), not the wildcard's.
@@ -226,8 +229,7 @@ def test_a_product_keeps_what_was_deployed_through_a_reissue(life, console):
     host = "reissued.example.com"
     post_json(console, "/cloud/vod/resources", {"kind": "vod-domain", "name": host, "project": "default"})
     cert_id = issue_dv(life, console, "SINGLE_DOMAIN", host)
-    resp, body = deploy(console, cert_id, "VOD", "", [resource(life, host)["id"]])
-    assert [r["deployed"] for r in body["results"]] == [True], body
+    deploy_to_vod(life, console, cert_id, host)
     deployed_serial = serial(issued_pem(life, cert_id))
     held = resource(life, host)["serial"]
     assert serial(edge_chain(life, host)[0]) == deployed_serial
@@ -253,8 +255,7 @@ def test_a_product_keeps_what_was_deployed_through_a_reissue(life, console):
     assert serial(edge_chain(life, host)[0]) == deployed_serial
     assert resource(life, host)["serial"] == held and held in console.get("/cloud/vod").text
 
-    resp, body = deploy(console, cert_id, "VOD", "", [resource(life, host)["id"]])
-    assert [r["deployed"] for r in body["results"]] == [True], body
+    deploy_to_vod(life, console, cert_id, host)
     assert serial(edge_chain(life, host)[0]) == reissued_serial
     assert resource(life, host)["serial"] != held
 
@@ -269,8 +270,7 @@ def test_a_product_keeps_what_was_deployed_through_a_domain_addition(life, conso
     assert resp.status_code == 200, body
     prove(life, cert_id)
     wait_for(life, cert_id, "ISSUED")
-    resp, body = deploy(console, cert_id, "VOD", "", [resource(life, host)["id"]])
-    assert [r["deployed"] for r in body["results"]] == [True], body
+    deploy_to_vod(life, console, cert_id, host)
     deployed_serial = serial(issued_pem(life, cert_id))
 
     resp, body = post_json(console, f"/certificates/{cert_id}/add-domains",
@@ -282,8 +282,7 @@ def test_a_product_keeps_what_was_deployed_through_a_domain_addition(life, conso
     assert added_serial != deployed_serial
     rebuild_edge(console, "rebuild-3.example.com")
     assert serial(edge_chain(life, host)[0]) == deployed_serial
-    resp, body = deploy(console, cert_id, "VOD", "", [resource(life, host)["id"]])
-    assert [r["deployed"] for r in body["results"]] == [True], body
+    deploy_to_vod(life, console, cert_id, host)
     assert serial(edge_chain(life, host)[0]) == added_serial
 
 
