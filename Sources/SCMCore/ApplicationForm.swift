@@ -160,6 +160,22 @@ public struct ValidatedApplication: Sendable, Equatable {
     public var allDomains: [String] { [domain] + sans }
 }
 
+extension Certificate {
+    /// Takes what an application, the first one or a reissue's, decides for the certificate: its
+    /// names, how they are proven, the root's hash algorithm and where the CSR came from.
+    /// `keyAlgorithm` is that of the CSR actually used (an uploaded or existing CSR brings its
+    /// own key, whatever the form chose).
+    public mutating func update(from application: ValidatedApplication, keyAlgorithm: KeyAlgorithm) {
+        domain = application.domain
+        sans = application.sans
+        self.keyAlgorithm = keyAlgorithm
+        validationMethod = application.validationMethod
+        rootHashAlgorithm = application.rootHashAlgorithm
+        csrSource = application.csrSource
+        csrID = application.csrID
+    }
+}
+
 /// Checks an Apply or Reissue form against RULES.md §4 for `certificate` (its CA, type, domain
 /// type, multi-domain primary and quota) and returns it cleaned, or throws EVERY field error at
 /// once, each `Refusal` with its `field` (`ApplicationField`).

@@ -91,13 +91,7 @@ public struct LifecycleService: Sendable {
             guard: { certificate, now in try check(.apply, on: certificate, now: now) },
             prepare: { _ in try makeCSR(for: application, stored: storedCSR) },
             apply: { certificate, store, material, now in
-                certificate.domain = application.domain
-                certificate.sans = application.sans
-                certificate.keyAlgorithm = material.keyAlgorithm
-                certificate.validationMethod = application.validationMethod
-                certificate.rootHashAlgorithm = application.rootHashAlgorithm
-                certificate.csrSource = application.csrSource
-                certificate.csrID = application.csrID
+                certificate.update(from: application, keyAlgorithm: material.keyAlgorithm)
                 certificate.appliedAt = now
                 certificate.failReason = nil
                 certificate.holdReason = nil

@@ -336,13 +336,7 @@ public struct ManagementService: Sendable {
             prepare: { _ in try lifecycle.makeCSR(for: application, stored: storedCSR) },
             apply: { certificate, store, material, now in
                 certificate.status = .reissuing
-                certificate.domain = application.domain
-                certificate.sans = application.sans
-                certificate.keyAlgorithm = material.keyAlgorithm
-                certificate.validationMethod = application.validationMethod
-                certificate.rootHashAlgorithm = application.rootHashAlgorithm
-                certificate.csrSource = application.csrSource
-                certificate.csrID = application.csrID
+                certificate.update(from: application, keyAlgorithm: material.keyAlgorithm)
                 certificate.awaitingConfirmation = .reissueCancellation
                 // The 30-day verification deadline counts from the reissue (RULES.md §3).
                 certificate.appliedAt = now

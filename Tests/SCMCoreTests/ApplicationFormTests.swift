@@ -230,6 +230,20 @@ struct ApplicationFormTests {
         #expect(app.allDomains.count == 4)
     }
 
+    @Test func theCertificateTakesTheApplicationsChoicesAndTheKeyOfTheCSRUsed() throws {
+        var form = goodForm(domain: "www.example.com", sans: "shop.example.com")
+        form.validationMethod = ValidationMethod.email.rawValue
+        form.rootHashAlgorithm = RootHashAlgorithm.sha256.rawValue
+        var c = toApply(.ov, .multiple)
+        let app = try valid(form, c)
+        c.update(from: app, keyAlgorithm: .ecP384)
+        #expect(c.domain == "www.example.com" && c.sans == ["shop.example.com"])
+        #expect(c.validationMethod == .email && c.rootHashAlgorithm == .sha256)
+        #expect(c.csrSource == .system && c.csrID == nil)
+        // The key of the CSR used, not the form's default (RSA 2048).
+        #expect(c.keyAlgorithm == .ecP384)
+    }
+
     @Test func multipleTakesTheAPISemicolonListToo() throws {
         let app = try valid(goodForm(sans: "a.example.com;b.example.com"), toApply(.ov, .multiple))
         #expect(app.sans == ["a.example.com", "b.example.com"])
