@@ -164,10 +164,7 @@ public struct CAService: Sendable {
                     application: application, notBefore: now, notAfter: notAfter)
             },
             apply: { certificate, store, issued, now in
-                var materials = try store.reader.materials(certificateID: certificate.id) ?? CertificateMaterials()
-                materials.certificatePEM = issued.certificatePEM
-                materials.chainPEM = issued.chainPEM
-                try store.save(materials, certificateID: certificate.id)
+                try store.saveIssued(issued, certificateID: certificate.id)
                 certificate.status = .issued
                 certificate.issuedAt = now
                 certificate.record(issued)

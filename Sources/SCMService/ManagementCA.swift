@@ -87,10 +87,7 @@ extension CAService {
                             certificate: certificate, domains: addition.domains, to: addition.email, outcome: .added, at: now),
                         at: now)
                 }
-                var materials = try store.reader.materials(certificateID: certificate.id) ?? CertificateMaterials()
-                materials.certificatePEM = issued.certificatePEM
-                materials.chainPEM = issued.chainPEM
-                try store.save(materials, certificateID: certificate.id)
+                try store.saveIssued(issued, certificateID: certificate.id)
                 certificate.status = .issued
                 certificate.awaitingConfirmation = nil
                 certificate.holdReason = nil
@@ -152,11 +149,27 @@ extension Certificate {
     /// The X.509 facts of the certificate the CA signed for it: validity, serial number,
     /// fingerprint, signature algorithm and issuer, as the details page shows them.
     mutating func record(_ issued: CertificateAuthority.Issued) {
-        notBefore = issued.info.notBefore
-        notAfter = issued.info.notAfter
-        serialNumber = issued.info.serialNumberHex
-        fingerprintSHA256 = issued.info.fingerprintSHA256
-        signatureAlgorithm = issued.info.signatureAlgorithm
-        issuer = issued.info.issuer
+        record(issued.info)
+    }
+
+    /// The same facts read from any X.509 certificate (an uploaded one too).
+    mutating func record(_ info: CertificateInfo) {
+        notBefore = info.notBefore
+        notAfter = info.notAfter
+        serialNumber = info.serialNumberHex
+        fingerprintSHA256 = info.fingerprintSHA256
+        signatureAlgorithm = info.signatureAlgorithm
+        issuer = info.issuer
+    }
+}
+
+extension StoreWriter {
+    /// Stores what the CA signed as the certificate's PEM and chain; its CSR and key stay (the
+    /// CA signed that CSR). Used by every issuance: the first, a reissue, a domain addition.
+    func saveIssued(_ issued: CertificateAuthority.Issued, certificateID: String) throws {
+        var materials = try reader.materials(certificateID: certificateID) ?? CertificateMaterials()
+        materials.certificatePEM = issued.certificatePEM
+        materials.chainPEM = issued.chainPEM
+        try save(materials, certificateID: certificateID)
     }
 }

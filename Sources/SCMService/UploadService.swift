@@ -145,12 +145,7 @@ public struct UploadService: Sendable {
         certificate.domain = names.first ?? ""
         certificate.sans = Array(names.dropFirst())
         certificate.keyAlgorithm = checked.keyAlgorithm
-        certificate.signatureAlgorithm = leaf.signatureAlgorithm
-        certificate.serialNumber = leaf.serialNumberHex
-        certificate.fingerprintSHA256 = leaf.fingerprintSHA256
-        certificate.issuer = leaf.issuer
-        certificate.notBefore = leaf.notBefore
-        certificate.notAfter = leaf.notAfter
+        certificate.record(leaf)
         certificate.issuedAt = leaf.notBefore
         return certificate
     }
