@@ -383,6 +383,23 @@ class Console:
         return self.http.cookies.get(name)
 
 
+def status(st: Stack, cert_id: str) -> str | None:
+    """The certificate's status in the stack's database; None when there is no such certificate."""
+    with st.db() as db:
+        row = db.execute("SELECT status FROM certificates WHERE id = ?", (cert_id,)).fetchone()
+    return row[0] if row else None
+
+
+def wait_status(st: Stack, cert_id: str, wanted: str, timeout: float = 20) -> None:
+    """Waits until the scheduler (or a request) has moved the certificate to `wanted`."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if status(st, cert_id) == wanted:
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"{cert_id} is {status(st, cert_id)}, not {wanted}")
+
+
 # --- A stack whose CA issues at once (life-cycle, files, deploy modules) -------------------
 
 LIFECYCLE_ARGS = ("--review-scale", "0", "--scheduler-interval", "0.2")

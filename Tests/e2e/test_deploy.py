@@ -6,9 +6,9 @@ import subprocess
 
 import pytest
 
+from conftest import status, wait_status
 from test_lifecycle import (
-    APPLICANT, COMPANY, JSON, add_record, authority, buy, ensure_zone, issued_pem, openssl, post_json, status_of,
-    validations, wait_for,
+    APPLICANT, COMPANY, JSON, add_record, authority, buy, ensure_zone, issued_pem, openssl, post_json, validations,
 )
 from test_management import prove
 
@@ -22,7 +22,7 @@ def issue_multi(life, console, names):
     zone = ensure_zone(console, "example.com")
     for domain, token in validations(life, cert_id):
         add_record(console, zone, f"_dnsauth.{domain.removesuffix('.example.com')}", "TXT", token)
-    wait_for(life, cert_id, "CHECKING_ORG")
+    wait_status(life, cert_id, "CHECKING_ORG")
     mails = console.get("/cloud/mail", params={"to": "li.wei@example.com"}).text
     for mail_id in re.findall(r'href="/cloud/mail/(\d+)"', mails):
         page = console.get(f"/cloud/mail/{mail_id}").text
@@ -30,7 +30,7 @@ def issue_multi(life, console, names):
             continue
         token = re.search(r'name="token" value="([^"]+)"', page).group(1)
         console.post(f"/cloud/mail/{mail_id}/follow", {"token": token})
-    wait_for(life, cert_id, "ISSUED")
+    wait_status(life, cert_id, "ISSUED")
     return cert_id
 
 
@@ -140,7 +140,7 @@ def issue_dv(life, console, domain_type, domain):
     for name, token in validations(life, cert_id):
         label = name.removeprefix("*.").removesuffix("example.com").rstrip(".")
         add_record(console, zone, "_dnsauth" + (f".{label}" if label else ""), "TXT", token)
-    wait_for(life, cert_id, "ISSUED")
+    wait_status(life, cert_id, "ISSUED")
     return cert_id
 
 
@@ -238,7 +238,7 @@ def test_a_product_keeps_what_was_deployed_through_a_reissue(life, console):
     resp = console.post(f"/certificates/{cert_id}/reissue", {
         **APPLICANT, "csr_mode": "system", "domain": host, "domain_method": "DNS", "key_algorithm": "EC_P256"}, headers=JSON)
     assert resp.status_code == 200, resp.text
-    assert status_of(life, cert_id) == "REISSUING"
+    assert status(life, cert_id) == "REISSUING"
     rebuild_edge(console, "rebuild-1.example.com")
     assert serial(edge_chain(life, host)[0]) == deployed_serial  # a handshake, not "alert internal error"
 
@@ -248,7 +248,7 @@ def test_a_product_keeps_what_was_deployed_through_a_reissue(life, console):
     console.get("/cloud/mail")
     assert console.post(f"/cloud/mail/{mail_id}/follow", {"token": token}).status_code == 303
     prove(life, cert_id)
-    wait_for(life, cert_id, "ISSUED")
+    wait_status(life, cert_id, "ISSUED")
     reissued_serial = serial(issued_pem(life, cert_id))
     assert reissued_serial != deployed_serial
     rebuild_edge(console, "rebuild-2.example.com")
@@ -269,7 +269,7 @@ def test_a_product_keeps_what_was_deployed_through_a_domain_addition(life, conso
         "domain_method": "DNS", "ca_hash_algorithm": "DEFAULT"})
     assert resp.status_code == 200, body
     prove(life, cert_id)
-    wait_for(life, cert_id, "ISSUED")
+    wait_status(life, cert_id, "ISSUED")
     deploy_to_vod(life, console, cert_id, host)
     deployed_serial = serial(issued_pem(life, cert_id))
 
@@ -277,7 +277,7 @@ def test_a_product_keeps_what_was_deployed_through_a_domain_addition(life, conso
                            {"sans": "addition-3.example.com", "email": "ops@example.org"})
     assert resp.status_code == 200, body
     prove(life, cert_id)
-    wait_for(life, cert_id, "ISSUED")
+    wait_status(life, cert_id, "ISSUED")
     added_serial = serial(issued_pem(life, cert_id))
     assert added_serial != deployed_serial
     rebuild_edge(console, "rebuild-3.example.com")
@@ -297,7 +297,7 @@ def test_a_certificate_applied_for_with_an_uploaded_csr_is_not_deployed(life, co
     zone = ensure_zone(console, "example.com")
     for _, token in validations(life, cert_id):
         add_record(console, zone, "_dnsauth.img", "TXT", token)
-    wait_for(life, cert_id, "ISSUED")
+    wait_status(life, cert_id, "ISSUED")
     before = edge_chain(life, "img.example.com")[0]
     resp, body = deploy(console, cert_id, "CDN", "", [resource(life, "img.example.com")["id"]])
     assert resp.status_code == 400, body

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from test_lifecycle import APPLICANT, add_record, buy, ensure_zone, post_json, validations, wait_for
+from conftest import wait_status
+from test_lifecycle import APPLICANT, add_record, buy, ensure_zone, post_json, validations
 
 JSON = {"Accept": "application/json"}
 SERVERS = ["nginx", "apache", "tomcat", "iis", "weblogic", "resin", "other"]
@@ -288,7 +289,7 @@ def issue_dv(stack, console, domain: str, zone_name: str, csr_mode="system", csr
         host = f"_dnsauth.{name}".removesuffix("." + zone_name)
         resp, body = add_record(console, zone, host, "TXT", token)
         assert resp.status_code == 200, body
-    wait_for(stack, cert_id, "ISSUED", timeout=30)
+    wait_status(stack, cert_id, "ISSUED", timeout=30)
     return cert_id
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import LIFECYCLE_ARGS, hidden_input, make_stack, stop_stack
+from conftest import LIFECYCLE_ARGS, hidden_input, make_stack, status, stop_stack, wait_status
 
 JSON = {"Accept": "application/json"}
 
@@ -42,20 +42,6 @@ APPLICANT = {"applicant_name": "Li Wei", "applicant_phone": "+86 138 0000 0000",
              "applicant_email": "li.wei@example.com", "agree": "on", "action": "submit"}
 COMPANY = {"company_name": "Example Shop Ltd", "country": "CN", "company_province": "Guangdong",
            "company_city": "Shenzhen"}
-
-
-def status_of(life, cert_id) -> str:
-    with life.db() as db:
-        return db.execute("SELECT status FROM certificates WHERE id = ?", (cert_id,)).fetchone()[0]
-
-
-def wait_for(life, cert_id, status, timeout=15) -> None:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if status_of(life, cert_id) == status:
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"{cert_id} is {status_of(life, cert_id)}, expected {status}")
 
 
 def validations(life, cert_id):
@@ -121,7 +107,7 @@ def test_multi_domain_ov_issued_and_verifies_with_openssl(life, console, tmp_pat
         **APPLICANT, **COMPANY, "domain": names[0], "sans": "\n".join(names[1:]), "csr_mode": "system",
         "key_algorithm": "RSA_2048", "domain_method": "DNS", "ca_hash_algorithm": "DEFAULT"})
     assert resp.status_code == 200, body
-    assert status_of(life, cert_id) == "CHECKING"
+    assert status(life, cert_id) == "CHECKING"
 
     # The Verify Domain Name page shows host record, type and value for every domain.
     page = console.get(f"/certificates/{cert_id}/verify-domain").text
@@ -130,7 +116,7 @@ def test_multi_domain_ov_issued_and_verifies_with_openssl(life, console, tmp_pat
         assert f"_dnsauth.{domain}" in page and token in page
         resp, body = add_record(console, zone, f"_dnsauth.{domain.removesuffix('.alpha-shop.com')}", "TXT", token)
         assert resp.status_code == 200, body
-    wait_for(life, cert_id, "CHECKING_ORG")
+    wait_status(life, cert_id, "CHECKING_ORG")
 
     # The CA's organization mail arrives in the mailbox; following its link verifies.
     mails = console.get("/cloud/mail", params={"to": "li.wei@example.com"}).text
@@ -140,7 +126,7 @@ def test_multi_domain_ov_issued_and_verifies_with_openssl(life, console, tmp_pat
     token = re.search(r'name="token" value="([^"]+)"', mail_page).group(1)
     resp = console.post(f"/cloud/mail/{mail_ids[0]}/follow", {"token": token})
     assert resp.status_code == 303
-    wait_for(life, cert_id, "ISSUED")
+    wait_status(life, cert_id, "ISSUED")
 
     pem = issued_pem(life, cert_id)
     root, inter = authority(console, "SYMANTEC", tmp_path)
@@ -172,7 +158,7 @@ def test_wildcard_dv_with_uploaded_openssl_csr(life, console, tmp_path):
     # A wildcard is proven at its parent: _dnsauth.beta-blog.net.
     zone = ensure_zone(console, "beta-blog.net")
     add_record(console, zone, "_dnsauth", "TXT", token)
-    wait_for(life, cert_id, "ISSUED")
+    wait_status(life, cert_id, "ISSUED")
     pem = issued_pem(life, cert_id)
     assert sans_of(pem) == ["*.beta-blog.net"]
     # Issued for the CSR's own key: the key made by openssl matches the certificate.
@@ -208,13 +194,13 @@ def test_caa_record_for_another_ca_fails_with_that_reason():
                 break
             time.sleep(0.1)
         assert hold and "CAA" in hold and "letsencrypt.org" in hold and "DigiCert" in hold
-        assert status_of(st, cert_id) == "CHECKING"
+        assert status(st, cert_id) == "CHECKING"
         assert "does not authorize" in console.get(f"/certificates/{cert_id}/verify-domain").text
         # 31 days later (a restart with the clock shifted), the CA gives up with the reason.
         assert st.scm.stop(signal.SIGTERM) == 0
         st.scm.extra_args = LIFECYCLE_ARGS + ("--clock-offset-days", "31")
         st.scm.start()
-        wait_for(st, cert_id, "UNPASSED")
+        wait_status(st, cert_id, "UNPASSED")
         with st.db() as db:
             reason = db.execute("SELECT fail_reason FROM certificates WHERE id = ?", (cert_id,)).fetchone()[0]
         assert "CAA" in reason and "30 days" in reason
@@ -234,12 +220,12 @@ def test_the_verify_button_asks_the_ca_at_once():
         (domain, token), = validations(st, cert_id)
         add_record(console, zone, "_dnsauth.shop", "TXT", token, ttl="1")
         time.sleep(1.5)  # the record's TTL
-        assert status_of(st, cert_id) == "CHECKING"
+        assert status(st, cert_id) == "CHECKING"
         page = console.get(f"/certificates/{cert_id}/verify-domain").text
         assert f'action="/certificates/{cert_id}/verify-domain"' in page
         resp = console.post(f"/certificates/{cert_id}/verify-domain", {})
         assert resp.status_code == 303, resp.text[:500]
-        assert status_of(st, cert_id) == "ISSUED"
+        assert status(st, cert_id) == "ISSUED"
         with st.db() as db:
             clicks = db.execute("SELECT count(*) FROM events WHERE target = ? AND action = 'scm:cert:verify-domain'",
                                 (cert_id,)).fetchone()[0]
@@ -255,7 +241,7 @@ def test_changing_the_caa_record_releases_the_certificate(life, console):
     # www. single domain: proven at the parent.
     add_record(console, zone, "_dnsauth", "TXT", token)
     time.sleep(1.5)
-    assert status_of(life, cert_id) == "CHECKING"
+    assert status(life, cert_id) == "CHECKING"
     hold = console.get(f"/certificates/{cert_id}/verify-domain").text
     assert "does not authorize" in hold and "globalsign.com" in hold
     # The CAA set is modified through its own Modify link on the zone page.
@@ -266,7 +252,7 @@ def test_changing_the_caa_record_releases_the_certificate(life, console):
     assert "globalsign.com" in edit
     resp = console.post(f"/cloud/dns/records/{caa_id}", {"ttl": "1", "values": '0 issue "digicert.com"'}, headers=JSON)
     assert resp.status_code == 200, resp.text
-    wait_for(life, cert_id, "ISSUED")
+    wait_status(life, cert_id, "ISSUED")
     with life.db() as db:
         assert db.execute("SELECT hold_reason FROM certificates WHERE id = ?", (cert_id,)).fetchone()[0] in (None, "")
 
@@ -274,14 +260,14 @@ def test_changing_the_caa_record_releases_the_certificate(life, console):
 # --- Bad input: a clear message, nothing changed -------------------------------------------
 
 def apply_refused(life, console, cert_id, fields, field, words):
-    before = status_of(life, cert_id)
+    before = status(life, cert_id)
     resp, body = post_json(console, f"/certificates/{cert_id}/apply", fields)
     assert resp.status_code == 400, body
     messages = {e["field"]: e["message"] for e in body["errors"]}
     assert field in messages, body
     for word in words:
         assert word.lower() in messages[field].lower(), messages[field]
-    assert status_of(life, cert_id) == before
+    assert status(life, cert_id) == before
     return messages
 
 

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ScmServe, Stack, dismantle, started_stack
+from conftest import ScmServe, Stack, dismantle, started_stack, status, wait_status
 from test_files import ExternalCA, upload
 
 JSON = {"Accept": "application/json"}
@@ -111,21 +111,6 @@ def file_bytes(*paths: Path) -> bytes:
     though the file is sound (SQLite's "How To Corrupt", §2.2)."""
     existing = [str(p) for p in paths if p.exists()]
     return subprocess.run(["cat", *existing], check=True, capture_output=True).stdout
-
-
-def status(st: Stack, cert_id: str) -> str | None:
-    with st.db() as db:
-        row = db.execute("SELECT status FROM certificates WHERE id = ?", (cert_id,)).fetchone()
-    return row[0] if row else None
-
-
-def wait_status(st: Stack, cert_id: str, wanted: str, timeout: float = 20) -> None:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if status(st, cert_id) == wanted:
-            return
-        time.sleep(0.2)
-    raise AssertionError(f"{cert_id} is {status(st, cert_id)}, not {wanted}")
 
 
 def issued(st, client, cert_type="DV_SSL_CERT", domain=None, brand="SYMANTEC", domain_type="SINGLE_DOMAIN", domains=1,
