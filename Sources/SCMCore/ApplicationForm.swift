@@ -677,7 +677,8 @@ enum ApplicationRules {
         guard let code = CountryCode.normalized(value) else {
             throw .invalid(
                 ApplicationField.country,
-                "Country/Region: \(quoted(value)) is not an ISO 3166-1 alpha-2 country code; enter two letters, such as 'CN' or 'US'.")
+                "Country/Region: \(quoted(value)) is not an ISO 3166-1 alpha-2 country code; enter two letters, such as 'CN' or 'US'."
+            )
         }
         return code
     }

@@ -11,7 +11,10 @@ public struct DomainValidation: Sendable, Equatable {
     public var email: String
     public var verifiedAt: Date?
 
-    public init(certificateID: String, domain: String, method: ValidationMethod, token: String, email: String = "", verifiedAt: Date? = nil) {
+    public init(
+        certificateID: String, domain: String, method: ValidationMethod, token: String, email: String = "",
+        verifiedAt: Date? = nil
+    ) {
         self.certificateID = certificateID
         self.domain = domain
         self.method = method
@@ -35,7 +38,13 @@ public struct DomainValidation: Sendable, Equatable {
 
 /// A DNS record set of the simulator: one per name and type (RULES.md §5).
 public struct DNSRecordSet: Sendable, Equatable {
-    public enum RecordType: String, CaseIterable, Sendable { case a = "A", aaaa = "AAAA", cname = "CNAME", txt = "TXT", caa = "CAA" }
+    public enum RecordType: String, CaseIterable, Sendable {
+        case a = "A"
+        case aaaa = "AAAA"
+        case cname = "CNAME"
+        case txt = "TXT"
+        case caa = "CAA"
+    }
 
     public var id: Int64
     public var zoneID: Int64
@@ -45,7 +54,9 @@ public struct DNSRecordSet: Sendable, Equatable {
     public var values: [String]
     public var savedAt: Date
 
-    public init(id: Int64 = 0, zoneID: Int64, name: String, type: RecordType, ttl: Int = 300, values: [String], savedAt: Date) {
+    public init(
+        id: Int64 = 0, zoneID: Int64, name: String, type: RecordType, ttl: Int = 300, values: [String], savedAt: Date
+    ) {
         self.id = id
         self.zoneID = zoneID
         self.name = name
@@ -63,7 +74,8 @@ public struct DNSRecordSet: Sendable, Equatable {
     /// TXT values without their quotes.
     public var unquotedValues: [String] {
         values.map { value in
-            value.count >= 2 && value.hasPrefix("\"") && value.hasSuffix("\"") ? String(value.dropFirst().dropLast()) : value
+            value.count >= 2 && value.hasPrefix("\"") && value.hasSuffix("\"")
+                ? String(value.dropFirst().dropLast()) : value
         }
     }
 }
@@ -117,7 +129,10 @@ public struct Mail: Sendable, Equatable {
 
 /// A CSR of the CSR list (SCM v3 CSR object).
 public struct StoredCSR: Sendable, Equatable {
-    public enum Usage: String, Sendable, CaseIterable { case personal = "PERSONAL", enterprise = "ENTERPRISE" }
+    public enum Usage: String, Sendable, CaseIterable {
+        case personal = "PERSONAL"
+        case enterprise = "ENTERPRISE"
+    }
 
     public var id: String
     public var name: String
@@ -159,6 +174,7 @@ public struct StoredCSR: Sendable, Equatable {
 extension Certificate.Status {
     /// The statuses in which the CA simulator has a step to take (RULES.md §3, §5).
     public static let reviewedByCA: [Certificate.Status] = [
-        .checking, .checkingOrg, .issuing, .cancelChecking, .supplementChecking, .cancelSupplementing, .reissuing, .revoking,
+        .checking, .checkingOrg, .issuing, .cancelChecking, .supplementChecking, .cancelSupplementing, .reissuing,
+        .revoking,
     ]
 }

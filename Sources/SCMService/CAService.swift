@@ -31,7 +31,8 @@ public struct CAService: Sendable {
             } catch let refusal as Refusal where refusal.code == .conflict {
                 continue  // a user acted on it meanwhile: the next tick looks again
             } catch {
-                context.logger.error("CA review failed", metadata: ["certificate": "\(certificate.id)", "error": "\(error)"])
+                context.logger.error(
+                    "CA review failed", metadata: ["certificate": "\(certificate.id)", "error": "\(error)"])
             }
         }
         return steps
@@ -44,7 +45,8 @@ public struct CAService: Sendable {
         while steps < 5 {
             let certificate = try context.loadCertificate(certificateID)
             let step = try context.database.read { store in
-                try CAReview(store: store, now: context.clock.now, reviewScale: context.reviewScale).step(for: certificate)
+                try CAReview(store: store, now: context.clock.now, reviewScale: context.reviewScale).step(
+                    for: certificate)
             }
             guard try carryOut(step, on: certificate) else { break }
             steps += 1
@@ -65,7 +67,10 @@ public struct CAService: Sendable {
                 certificate.holdReason = holdReason
                 try store.update(certificate, expectedStatus: loaded.status)
                 if holdReason != loaded.holdReason, let holdReason {
-                    try store.append(Event(at: context.clock.now, actor: "CA", action: "ca:hold", target: loaded.id, result: .refused, detail: holdReason))
+                    try store.append(
+                        Event(
+                            at: context.clock.now, actor: "CA", action: "ca:hold", target: loaded.id, result: .refused,
+                            detail: holdReason))
                 }
             }
             return false
@@ -74,14 +79,17 @@ public struct CAService: Sendable {
                 "ca:domain-verified", certificateID: loaded.id, by: .system, detail: "→ \(next.label)",
                 guard: { certificate, _ in try Self.require(.checking, certificate) }, prepare: { _ in () },
                 apply: { certificate, store, _, now in
-                    for domain in newlyVerified { try store.markValidated(certificateID: certificate.id, domain: domain, at: now) }
+                    for domain in newlyVerified {
+                        try store.markValidated(certificateID: certificate.id, domain: domain, at: now)
+                    }
                     certificate.status = next
                     certificate.holdReason = nil
                     certificate.reviewDueAt = next == .issuing ? due : nil
                     try store.notify(.domainsVerified(next: next), about: certificate, at: now)
                     if next == .checkingOrg {
                         let application = try store.reader.application(certificateID: certificate.id)
-                        let mail = CAMail.organizationVerification(certificate: certificate, application: application, at: now)
+                        let mail = CAMail.organizationVerification(
+                            certificate: certificate, application: application, at: now)
                         try store.notify(.organizationVerificationSent, about: certificate, mail: mail, at: now)
                     }
                 })
@@ -102,7 +110,9 @@ public struct CAService: Sendable {
             try context.perform(
                 "ca:reject", certificateID: loaded.id, by: .system, detail: reason,
                 guard: { certificate, _ in
-                    guard [.checking, .checkingOrg, .issuing, .reissuing].contains(certificate.status) else { throw Self.lostRace(certificate) }
+                    guard [.checking, .checkingOrg, .issuing, .reissuing].contains(certificate.status) else {
+                        throw Self.lostRace(certificate)
+                    }
                 }, prepare: { _ in () },
                 apply: { certificate, store, _, now in
                     certificate.status = .unpassed
@@ -113,7 +123,8 @@ public struct CAService: Sendable {
                     let application = try store.reader.application(certificateID: certificate.id)
                     try store.notify(
                         .rejected(reason: reason), about: certificate,
-                        mail: CAMail.rejected(certificate: certificate, application: application, reason: reason, at: now), at: now)
+                        mail: CAMail.rejected(
+                            certificate: certificate, application: application, reason: reason, at: now), at: now)
                 })
             return true
         case .withdrawalDone:
@@ -140,7 +151,8 @@ public struct CAService: Sendable {
             try body()
             return true
         } catch let refusal as CertificateAuthority.SigningRefused {
-            return try carryOut(CAReview.failure(of: loaded, reason: "The CA cannot sign the request: \(refusal.message)."), on: loaded)
+            return try carryOut(
+                CAReview.failure(of: loaded, reason: "The CA cannot sign the request: \(refusal.message)."), on: loaded)
         }
     }
 
@@ -152,15 +164,20 @@ public struct CAService: Sendable {
             guard: { certificate, _ in try Self.require(.issuing, certificate) },
             prepare: { certificate -> CertificateAuthority.Issued in
                 let (materials, application, original) = try context.database.read { store in
-                    (try store.materials(certificateID: certificate.id), try store.application(certificateID: certificate.id),
-                     try certificate.renewalOf.flatMap { try store.certificate(id: $0) })
+                    (
+                        try store.materials(certificateID: certificate.id),
+                        try store.application(certificateID: certificate.id),
+                        try certificate.renewalOf.flatMap { try store.certificate(id: $0) }
+                    )
                 }
                 let now = context.clock.now
                 let notAfter = renewalNotAfter(
-                    originalNotAfter: original?.notAfter, inherits: original.map { renewalInherits(from: $0, to: certificate) } ?? false,
+                    originalNotAfter: original?.notAfter,
+                    inherits: original.map { renewalInherits(from: $0, to: certificate) } ?? false,
                     issuedAt: now)
                 return try authority.issue(
-                    csrPEM: materials?.csrPEM ?? "", names: certificate.allDomains, brand: certificate.brand, type: certificate.type,
+                    csrPEM: materials?.csrPEM ?? "", names: certificate.allDomains, brand: certificate.brand,
+                    type: certificate.type,
                     application: application, notBefore: now, notAfter: notAfter)
             },
             apply: { certificate, store, issued, now in
@@ -170,7 +187,9 @@ public struct CAService: Sendable {
                 certificate.record(issued)
                 certificate.reviewDueAt = nil
                 let application = try store.reader.application(certificateID: certificate.id)
-                try store.notify(.issued, about: certificate, mail: CAMail.issued(certificate: certificate, application: application, at: now), at: now)
+                try store.notify(
+                    .issued, about: certificate,
+                    mail: CAMail.issued(certificate: certificate, application: application, at: now), at: now)
             })
     }
 
@@ -194,7 +213,8 @@ public struct CAService: Sendable {
                 throw Refusal(.forbidden, "The link is not valid for this message.")
             }
             guard try store.markActed(mailID: mailID, at: now) else {
-                throw Refusal(.conflict, "This link was already used on \(mail.actedAt.map { "\($0)" } ?? "an earlier visit").")
+                throw Refusal(
+                    .conflict, "This link was already used on \(mail.actedAt.map { "\($0)" } ?? "an earlier visit").")
             }
             try Self.answerConfirmation(mail, store: store, now: now)
             if mail.action == .confirmDomain, let certificateID = mail.certificateID {
@@ -204,9 +224,12 @@ public struct CAService: Sendable {
                 }
             }
             try store.append(
-                Event(at: now, actor: principal.name, action: "mail:\(mail.action.rawValue)", target: mail.certificateID ?? "",
-                      // Only the domain mailbox: an applicant's address must not outlive a privacy cancellation.
-                      detail: mail.action == .confirmDomain ? mail.recipient : "", remoteAddress: principal.remoteAddress))
+                Event(
+                    at: now, actor: principal.name, action: "mail:\(mail.action.rawValue)",
+                    target: mail.certificateID ?? "",
+                    // Only the domain mailbox: an applicant's address must not outlive a privacy cancellation.
+                    detail: mail.action == .confirmDomain ? mail.recipient : "", remoteAddress: principal.remoteAddress)
+            )
             return mail
         }
         if let certificateID = mail.certificateID { try review(certificateID: certificateID) }
@@ -221,11 +244,13 @@ public struct CAService: Sendable {
         let now = context.clock.now
         return try context.database.write { store in
             var written: [String] = []
-            for validation in try store.reader.validations(certificateID: certificateID) where validation.method == .dns && validation.verifiedAt == nil {
+            for validation in try store.reader.validations(certificateID: certificateID)
+            where validation.method == .dns && validation.verifiedAt == nil {
                 let host = validation.dnsHost(domainType: certificate.domainType)
                 guard let zone = try store.reader.dnsZone(containing: host) else { continue }
                 let quoted = "\"\(validation.token)\""
-                var set = try store.reader.dnsRecordSet(name: host, type: .txt)
+                var set =
+                    try store.reader.dnsRecordSet(name: host, type: .txt)
                     ?? DNSRecordSet(zoneID: zone.id, name: host, type: .txt, values: [], savedAt: now)
                 if !set.values.contains(quoted) {
                     set.values.append(quoted)
@@ -235,11 +260,16 @@ public struct CAService: Sendable {
                 written.append(host)
             }
             guard !written.isEmpty else {
-                throw Refusal(.invalidInput, "None of this certificate's domains is in a zone hosted in the DNS simulator: add the records by hand.")
+                throw Refusal(
+                    .invalidInput,
+                    "None of this certificate's domains is in a zone hosted in the DNS simulator: add the records by hand."
+                )
             }
             try store.append(
-                Event(at: now, actor: principal.name, action: "dns:auto-verify", target: certificateID, detail: written.joined(separator: ", "),
-                      remoteAddress: principal.remoteAddress))
+                Event(
+                    at: now, actor: principal.name, action: "dns:auto-verify", target: certificateID,
+                    detail: written.joined(separator: ", "),
+                    remoteAddress: principal.remoteAddress))
             return written
         }
     }

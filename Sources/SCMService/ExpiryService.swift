@@ -43,7 +43,9 @@ public struct ExpiryService: Sendable {
                 for certificate in batch where !stopping() {
                     if try remind(certificate, now: now) { sent += 1 }
                 }
-                guard batch.count == Self.reminderBatchSize, let last = batch.last, let notAfter = last.notAfter else { break }
+                guard batch.count == Self.reminderBatchSize, let last = batch.last, let notAfter = last.notAfter else {
+                    break
+                }
                 cursor = ReminderCursor(notAfter: notAfter, id: last.id)
             }
         }
@@ -75,14 +77,21 @@ public struct ExpiryService: Sendable {
             let values = Self.templateValues(
                 certificate, notAfter: notAfter, step: due, now: now,
                 deployTargets: try store.reader.cloudResources(holding: [certificate.id]))
-            let title = ReminderSettings.render(due.isExpiredNotice ? settings.expiredTitle : settings.expiringTitle, values)
-            let body = ReminderSettings.render(due.isExpiredNotice ? settings.expiredBody : settings.expiringBody, values)
+            let title = ReminderSettings.render(
+                due.isExpiredNotice ? settings.expiredTitle : settings.expiringTitle, values)
+            let body = ReminderSettings.render(
+                due.isExpiredNotice ? settings.expiredBody : settings.expiringBody, values)
             try store.insert(
-                Message(userID: ownerID, certificateID: certificate.id, kind: due.isExpiredNotice ? "CERT_EXPIRED" : "CERT_EXPIRING",
-                        title: title, body: body, createdAt: now))
+                Message(
+                    userID: ownerID, certificateID: certificate.id,
+                    kind: due.isExpiredNotice ? "CERT_EXPIRED" : "CERT_EXPIRING",
+                    title: title, body: body, createdAt: now))
             let recipient = try recipient(for: certificate, ownerID: ownerID, store: store.reader)
             if !recipient.isEmpty {
-                try store.deliver(Mail(recipient: recipient, subject: title, body: body, certificateID: certificate.id, createdAt: now))
+                try store.deliver(
+                    Mail(
+                        recipient: recipient, subject: title, body: body, certificateID: certificate.id, createdAt: now)
+                )
             }
             // RULES.md §6: reminders go by SMS too, to the applicant's phone (the simulated outbox).
             if let phone = try store.reader.application(certificateID: certificate.id)?.applicantPhone, !phone.isEmpty {
@@ -96,9 +105,12 @@ public struct ExpiryService: Sendable {
 
     /// The values of the template variables (`ReminderSettings.variables`) for one reminder.
     public static func templateValues(
-        _ certificate: Certificate, notAfter: Date, step: ReminderSettings.Step, now: Date, deployTargets: [CloudResource] = []
+        _ certificate: Certificate, notAfter: Date, step: ReminderSettings.Step, now: Date,
+        deployTargets: [CloudResource] = []
     ) -> [String: String] {
-        let targets = deployTargets.map { "\($0.kind.product.rawValue) \($0.name)\($0.region.isEmpty ? "" : " (\($0.region))")" }
+        let targets = deployTargets.map {
+            "\($0.kind.product.rawValue) \($0.name)\($0.region.isEmpty ? "" : " (\($0.region))")"
+        }
         return [
             "deploy_targets": targets.isEmpty ? "no cloud product" : targets.joined(separator: ", "),
             "name": certificate.name, "id": certificate.id, "domains": certificate.allDomains.joined(separator: ", "),
@@ -112,7 +124,9 @@ public struct ExpiryService: Sendable {
 
     /// The applicant's address, else the owner's console mailbox.
     private func recipient(for certificate: Certificate, ownerID: Int64?, store: StoreReader) throws -> String {
-        if let email = try store.application(certificateID: certificate.id)?.applicantEmail, !email.isEmpty { return email }
+        if let email = try store.application(certificateID: certificate.id)?.applicantEmail, !email.isEmpty {
+            return email
+        }
         return try ownerID.flatMap { try store.userName(id: $0) } ?? ""
     }
 
@@ -120,7 +134,8 @@ public struct ExpiryService: Sendable {
     func expire(until stopRequested: () -> Bool = { false }) throws -> Int {
         let now = context.clock.now
         var expired = 0
-        for certificate in try context.database.read({ try $0.certificatesPastExpiry(now: now) }) where !stopRequested() {
+        for certificate in try context.database.read({ try $0.certificatesPastExpiry(now: now) }) where !stopRequested()
+        {
             do {
                 try context.perform(
                     "scm:cert:expire", certificateID: certificate.id, by: .system,
@@ -156,7 +171,8 @@ public struct ExpiryService: Sendable {
             } catch let refusal as Refusal where refusal.code == .conflict {
                 continue
             } catch {
-                context.logger.error("automatic renewal failed", metadata: ["certificate": "\(original.id)", "error": "\(error)"])
+                context.logger.error(
+                    "automatic renewal failed", metadata: ["certificate": "\(original.id)", "error": "\(error)"])
             }
         }
         return renewed
@@ -167,7 +183,8 @@ public struct ExpiryService: Sendable {
         let stack = original.validityYears > 1
         let renewal = try management.renew(
             certificateID: original.id, choice: .init(of: original, agreed: true),
-            operation: stack ? "scm:cert:stack-renew" : "scm:cert:auto-renew", yearsLeft: stack ? original.validityYears - 1 : nil,
+            operation: stack ? "scm:cert:stack-renew" : "scm:cert:auto-renew",
+            yearsLeft: stack ? original.validityYears - 1 : nil,
             by: .system)
         // Apply with the same data, when the data is still here (not after a privacy cancellation).
         let (application, validations) = try context.database.read {
@@ -178,10 +195,12 @@ public struct ExpiryService: Sendable {
             var form = ApplicationForm(
                 primaryDomain: original.domain, additionalDomains: original.sans.joined(separator: "\n"),
                 csrMode: CSRSource.system.rawValue, keyAlgorithm: original.keyAlgorithm.rawValue,
-                validationMethod: original.validationMethod.rawValue, rootHashAlgorithm: original.rootHashAlgorithm.rawValue,
+                validationMethod: original.validationMethod.rawValue,
+                rootHashAlgorithm: original.rootHashAlgorithm.rawValue,
                 agreed: true)
             form.fillDetails(from: application)
-            let mailbox = validations.first.flatMap { $0.email.split(separator: "@").first.map(String.init) }
+            let mailbox =
+                validations.first.flatMap { $0.email.split(separator: "@").first.map(String.init) }
                 .flatMap { DomainValidation.mailboxNames.contains($0) ? $0 : nil } ?? "admin"
             do {
                 let applied = try LifecycleService(context: context).apply(
@@ -195,8 +214,10 @@ public struct ExpiryService: Sendable {
         try context.database.write { store in
             _ = try store.insert(
                 Message(
-                    userID: try store.reader.ownerID(certificateID: original.id), certificateID: renewal.id, kind: "AUTO_RENEWAL",
-                    title: stack ? "Next year of \(original.name) started" : "\(original.name) was renewed automatically",
+                    userID: try store.reader.ownerID(certificateID: original.id), certificateID: renewal.id,
+                    kind: "AUTO_RENEWAL",
+                    title: stack
+                        ? "Next year of \(original.name) started" : "\(original.name) was renewed automatically",
                     body: "\(renewal.name) (\(renewal.id)) renews \(original.name) (\(original.id)), which expires on "
                         + "\(original.notAfter.map(Self.day) ?? "–"). \(outcome)",
                     createdAt: now))

@@ -43,24 +43,32 @@ public struct LifecycleService: Sendable {
             try store.insert(order)
             for certificate in certificates {
                 try store.insert(certificate, ownerID: principal.userReference)
-                for tag in purchase.tags { try store.setTag(certificateID: certificate.id, key: tag.key, value: tag.value) }
+                for tag in purchase.tags {
+                    try store.setTag(certificateID: certificate.id, key: tag.key, value: tag.value)
+                }
             }
             try store.append(
-                Event(at: now, actor: principal.name, action: "scm:cert:buy", target: order.id,
-                      detail: "\(summary); ¥\(purchase.totalPrice)", remoteAddress: principal.remoteAddress))
+                Event(
+                    at: now, actor: principal.name, action: "scm:cert:buy", target: order.id,
+                    detail: "\(summary); ¥\(purchase.totalPrice)", remoteAddress: principal.remoteAddress))
         }
         return (order, certificates)
     }
 
     /// Claims a form's one-time token inside the transaction that acts on it, so of two
     /// submissions of the same form exactly one takes effect. No token (API, scripts): no check.
-    static func claim(_ token: String?, for outcome: String, what form: String, in store: StoreWriter, at now: Date) throws {
+    static func claim(_ token: String?, for outcome: String, what form: String, in store: StoreWriter, at now: Date)
+        throws
+    {
         guard let token, !token.isEmpty else { return }
-        guard token.count <= 128 else { throw Refusal.invalid("submission_token", "The form's submission token is malformed: reload the page.") }
+        guard token.count <= 128 else {
+            throw Refusal.invalid("submission_token", "The form's submission token is malformed: reload the page.")
+        }
         if let earlier = try store.claimSubmission(token: token, outcome: outcome, at: now) {
             throw Refusal(
                 .conflict,
-                "This \(form) form was already submitted (it made \(earlier)); nothing was done again. Reload the page to start a new one.")
+                "This \(form) form was already submitted (it made \(earlier)); nothing was done again. Reload the page to start a new one."
+            )
         }
     }
 
@@ -75,10 +83,15 @@ public struct LifecycleService: Sendable {
     /// Validates the application (RULES.md §4), makes or takes the CSR, and moves PAID → CHECKING
     /// with the proofs the CA will look for (RULES.md §5).
     public func apply(
-        certificateID: String, form submitted: ApplicationForm, options: ApplyOptions = ApplyOptions(), by principal: Principal
+        certificateID: String, form submitted: ApplicationForm, options: ApplyOptions = ApplyOptions(),
+        by principal: Principal
     ) throws -> Certificate {
         guard DomainValidation.mailboxNames.contains(options.validationMailbox) else {
-            throw RefusalList([.invalid("validation_mailbox", "Choose one of the mailboxes: \(DomainValidation.mailboxNames.joined(separator: ", ")).")])
+            throw RefusalList([
+                .invalid(
+                    "validation_mailbox",
+                    "Choose one of the mailboxes: \(DomainValidation.mailboxNames.joined(separator: ", ")).")
+            ])
         }
         let loaded = try context.loadCertificate(certificateID)
         try check(.apply, on: loaded, now: context.clock.now)
@@ -97,10 +110,13 @@ public struct LifecycleService: Sendable {
                 certificate.holdReason = nil
                 certificate.status = .checking
                 try store.save(Self.application(from: application), certificateID: certificate.id)
-                try store.save(CertificateMaterials(csrPEM: material.csrPEM, sealedPrivateKey: material.sealedKey), certificateID: certificate.id)
+                try store.save(
+                    CertificateMaterials(csrPEM: material.csrPEM, sealedPrivateKey: material.sealedKey),
+                    certificateID: certificate.id)
                 try store.deleteDraft(certificateID: certificate.id)
                 try Self.requestProofs(
-                    of: application.allDomains, method: application.validationMethod, mailbox: options.validationMailbox,
+                    of: application.allDomains, method: application.validationMethod,
+                    mailbox: options.validationMailbox,
                     for: certificate, in: store, at: now)
             })
     }
@@ -158,7 +174,9 @@ public struct LifecycleService: Sendable {
     static func catalogueCSR(_ pem: String, field: String) throws(RefusalList) -> (info: CSRInfo, key: KeyAlgorithm) {
         let info: CSRInfo
         do { info = try CSR.parse(pem: pem) } catch {
-            throw RefusalList([.invalid(field, "CSR: \(error.message). Paste a PEM CSR (-----BEGIN CERTIFICATE REQUEST-----).")])
+            throw RefusalList([
+                .invalid(field, "CSR: \(error.message). Paste a PEM CSR (-----BEGIN CERTIFICATE REQUEST-----).")
+            ])
         }
         do { return (info, try info.catalogueKey(field: field)) } catch { throw RefusalList([error]) }
     }
@@ -185,15 +203,19 @@ public struct LifecycleService: Sendable {
                 country: application.country.isEmpty ? nil : application.country,
                 province: application.province.isEmpty ? nil : application.province,
                 city: application.city.isEmpty ? nil : application.city)
-            return CSRMaterial(csrPEM: pem, sealedKey: try context.sealer.seal(Array(key.pem.utf8)), keyAlgorithm: application.keyAlgorithm)
+            return CSRMaterial(
+                csrPEM: pem, sealedKey: try context.sealer.seal(Array(key.pem.utf8)),
+                keyAlgorithm: application.keyAlgorithm)
         case .existing:
             // The certificate records the CSR's own key, never a default.
             let pem = stored?.pem ?? ""
             return CSRMaterial(
-                csrPEM: pem, sealedKey: stored?.sealedPrivateKey, keyAlgorithm: try Self.catalogueCSR(pem, field: ApplicationField.csrID).key)
+                csrPEM: pem, sealedKey: stored?.sealedPrivateKey,
+                keyAlgorithm: try Self.catalogueCSR(pem, field: ApplicationField.csrID).key)
         case .uploaded:
             let pem = application.csrPEM ?? ""
-            return CSRMaterial(csrPEM: pem, sealedKey: nil, keyAlgorithm: try Self.catalogueCSR(pem, field: ApplicationField.csr).key)
+            return CSRMaterial(
+                csrPEM: pem, sealedKey: nil, keyAlgorithm: try Self.catalogueCSR(pem, field: ApplicationField.csr).key)
         }
     }
 
@@ -230,8 +252,9 @@ public struct LifecycleService: Sendable {
         try context.database.write { store in
             try store.saveDraft(certificateID: certificateID, json: json, at: context.clock.now)
             try store.append(
-                Event(at: context.clock.now, actor: principal.name, action: "scm:cert:save-draft", target: certificateID,
-                      remoteAddress: principal.remoteAddress))
+                Event(
+                    at: context.clock.now, actor: principal.name, action: "scm:cert:save-draft", target: certificateID,
+                    remoteAddress: principal.remoteAddress))
         }
     }
 
@@ -249,7 +272,8 @@ public struct LifecycleService: Sendable {
                 form.primaryDomain = certificate.domain
                 form.additionalDomains = certificate.sans.joined(separator: "\n")
             }
-            let last = try store.application(certificateID: certificateID)
+            let last =
+                try store.application(certificateID: certificateID)
                 ?? store.lastApplication(ownerID: principal.userReference)
             if let last { form.fillDetails(from: last) }
             return form

@@ -28,7 +28,8 @@ extension CAService {
         let status = loaded.status
         let outcome = reason.map(DomainAdditionOutcome.refused) ?? .withdrawn
         try context.perform(
-            reason == nil ? "ca:domain-addition-withdrawn" : "ca:domain-addition-refused", certificateID: loaded.id, by: .system,
+            reason == nil ? "ca:domain-addition-withdrawn" : "ca:domain-addition-refused", certificateID: loaded.id,
+            by: .system,
             detail: reason ?? "",
             guard: { certificate, _ in try Self.require(status, certificate) }, prepare: { _ in () },
             apply: { certificate, store, _, now in
@@ -43,7 +44,8 @@ extension CAService {
                     try store.notify(
                         notice, about: certificate,
                         mail: CAMail.domainAdditionFinished(
-                            certificate: certificate, domains: addition.domains, to: addition.email, outcome: outcome, at: now),
+                            certificate: certificate, domains: addition.domains, to: addition.email, outcome: outcome,
+                            at: now),
                         at: now)
                 }
                 certificate.status = .issued
@@ -61,12 +63,17 @@ extension CAService {
             guard: { certificate, _ in try Self.require(status, certificate) },
             prepare: { certificate -> (CertificateAuthority.Issued, [String]) in
                 let (materials, application, addition) = try context.database.read { store in
-                    (try store.materials(certificateID: certificate.id), try store.application(certificateID: certificate.id),
-                     try store.domainAddition(certificateID: certificate.id))
+                    (
+                        try store.materials(certificateID: certificate.id),
+                        try store.application(certificateID: certificate.id),
+                        try store.domainAddition(certificateID: certificate.id)
+                    )
                 }
                 let names = certificate.allDomains + (status == .supplementChecking ? addition?.domains ?? [] : [])
                 let now = context.clock.now
-                let notAfter = certificate.notAfter.map { max($0, now + 1) } ?? renewalNotAfter(originalNotAfter: nil, inherits: false, issuedAt: now)
+                let notAfter =
+                    certificate.notAfter.map { max($0, now + 1) }
+                    ?? renewalNotAfter(originalNotAfter: nil, inherits: false, issuedAt: now)
                 let issued = try authority.issue(
                     csrPEM: materials?.csrPEM ?? "", names: names, brand: certificate.brand, type: certificate.type,
                     application: application, notBefore: now, notAfter: notAfter)
@@ -74,17 +81,21 @@ extension CAService {
             },
             apply: { certificate, store, prepared, now in
                 let (issued, names) = prepared
-                for domain in newlyVerified { try store.markValidated(certificateID: certificate.id, domain: domain, at: now) }
+                for domain in newlyVerified {
+                    try store.markValidated(certificateID: certificate.id, domain: domain, at: now)
+                }
                 if status == .reissuing {
                     try store.recordRevocation(
-                        serialNumber: certificate.serialNumber, certificateID: certificate.id, reason: "Replaced by a reissue", at: now)
+                        serialNumber: certificate.serialNumber, certificateID: certificate.id,
+                        reason: "Replaced by a reissue", at: now)
                 } else if let addition = try store.reader.domainAddition(certificateID: certificate.id) {
                     try store.deleteDomainAddition(certificateID: certificate.id)
                     certificate.sans = Array(names.dropFirst())
                     try store.notify(
                         .domainsAdded(addition.domains), about: certificate,
                         mail: CAMail.domainAdditionFinished(
-                            certificate: certificate, domains: addition.domains, to: addition.email, outcome: .added, at: now),
+                            certificate: certificate, domains: addition.domains, to: addition.email, outcome: .added,
+                            at: now),
                         at: now)
                 }
                 try store.saveIssued(issued, certificateID: certificate.id)
@@ -115,12 +126,15 @@ extension CAService {
             prepare: { _ in () },
             apply: { certificate, store, _, now in
                 try store.recordRevocation(
-                    serialNumber: certificate.serialNumber, certificateID: certificate.id, reason: certificate.revokeReason ?? "", at: now)
+                    serialNumber: certificate.serialNumber, certificateID: certificate.id,
+                    reason: certificate.revokeReason ?? "", at: now)
                 try store.deleteValidations(certificateID: certificate.id)
                 certificate.status = .revoked
                 certificate.autoRenew = false
                 let application = try store.reader.application(certificateID: certificate.id)
-                try store.notify(.revoked, about: certificate, mail: CAMail.revoked(certificate: certificate, application: application, at: now), at: now)
+                try store.notify(
+                    .revoked, about: certificate,
+                    mail: CAMail.revoked(certificate: certificate, application: application, at: now), at: now)
             })
     }
 

@@ -57,7 +57,8 @@ public struct ManagementService: Sendable {
         guard reason.count <= 255 else {
             throw RefusalList([.invalid("reason", "Reason: at most 255 characters.")])
         }
-        try context.perform(.revoke, certificateID: certificateID, by: principal, detail: reason) { certificate, store, now in
+        try context.perform(.revoke, certificateID: certificateID, by: principal, detail: reason) {
+            certificate, store, now in
             certificate.status = .revoking
             certificate.revokeReason = reason.isEmpty ? "Revoked by the user." : reason
             certificate.autoRenew = false
@@ -92,18 +93,22 @@ public struct ManagementService: Sendable {
             throw RefusalList([
                 .invalid(
                     "acknowledge",
-                    "Tick \"I acknowledge that the certificate will be deleted and cannot be restored\" to unsubscribe.")
+                    "Tick \"I acknowledge that the certificate will be deleted and cannot be restored\" to unsubscribe."
+                )
             ])
         }
         var refund: Order?
-        try remove(.unsubscribe, certificateID: certificateID, channel: .console, by: principal) { certificate, store, now in
+        try remove(.unsubscribe, certificateID: certificateID, channel: .console, by: principal) {
+            certificate, store, now in
             let order = Order(
                 id: context.identifiers.orderID(), kind: .refund,
                 userID: try store.reader.ownerID(certificateID: certificate.id) ?? principal.userReference,
                 summary: "Refund of \(certificate.name) (\(certificate.id))"
                     + (certificate.orderID.map { ", order \($0)" } ?? ""),
                 amount: certificate.price, certificateCount: 1, createdAt: now, paidAt: now)
-            if let original = certificate.orderID { try store.recordRefund(orderID: original, amount: certificate.price) }
+            if let original = certificate.orderID {
+                try store.recordRefund(orderID: original, amount: certificate.price)
+            }
             try store.insert(order)
             refund = order
             return "refund ¥\(certificate.price), order \(order.id)"
@@ -115,7 +120,8 @@ public struct ManagementService: Sendable {
     /// Delete and Unsubscribe: the same steps as `perform`, but the write removes the row with a
     /// compare-and-set on the status it was loaded with.
     private func remove(
-        _ operation: Certificate.Operation, certificateID: String, channel: Certificate.Channel, by principal: Principal,
+        _ operation: Certificate.Operation, certificateID: String, channel: Certificate.Channel,
+        by principal: Principal,
         effects: (Certificate, StoreWriter, Date) throws -> String
     ) throws {
         let action = "scm:cert:\(operation.rawValue)"
@@ -125,7 +131,8 @@ public struct ManagementService: Sendable {
             let now = context.clock.now
             try context.database.write { store in
                 guard let certificate = try store.reader.certificate(id: certificateID) else {
-                    throw Refusal(.notFound, "There is no certificate with ID \(certificateID); it was already removed.")
+                    throw Refusal(
+                        .notFound, "There is no certificate with ID \(certificateID); it was already removed.")
                 }
                 guard certificate.status == loaded.status else { throw ServiceContext.lostRace(certificate) }
                 try check(operation, on: certificate, now: now, channel: channel)
@@ -136,16 +143,19 @@ public struct ManagementService: Sendable {
                     throw ServiceContext.lostRace(certificate)
                 }
                 try store.append(
-                    Event(at: now, actor: principal.name, action: action, target: certificateID,
-                          detail: "\(certificate.name) (\(certificate.domain.isEmpty ? "no domain" : certificate.domain))"
-                              + (detail.isEmpty ? "" : "; \(detail)"),
-                          remoteAddress: principal.remoteAddress))
+                    Event(
+                        at: now, actor: principal.name, action: action, target: certificateID,
+                        detail: "\(certificate.name) (\(certificate.domain.isEmpty ? "no domain" : certificate.domain))"
+                            + (detail.isEmpty ? "" : "; \(detail)"),
+                        remoteAddress: principal.remoteAddress))
             }
         } catch let refusal as Refusal {
             try? context.database.write { store in
                 try store.append(
-                    Event(at: context.clock.now, actor: principal.name, action: action, target: certificateID, result: .refused,
-                          detail: refusal.message, remoteAddress: principal.remoteAddress))
+                    Event(
+                        at: context.clock.now, actor: principal.name, action: action, target: certificateID,
+                        result: .refused,
+                        detail: refusal.message, remoteAddress: principal.remoteAddress))
             }
             throw refusal
         }
@@ -160,7 +170,8 @@ public struct ManagementService: Sendable {
     /// applicant's phone) and the notice address of a domain addition; then folds the WAL into
     /// the main file so no old copy of the pages remains beside it.
     public func cancelPrivacy(certificateID: String, by principal: Principal) throws -> Certificate {
-        let certificate = try context.perform(.cancelPrivacy, certificateID: certificateID, by: principal) { certificate, store, _ in
+        let certificate = try context.perform(.cancelPrivacy, certificateID: certificateID, by: principal) {
+            certificate, store, _ in
             try store.eraseApplication(certificateID: certificate.id)
             try store.deleteDraft(certificateID: certificate.id)
             try store.deleteMails(certificateID: certificate.id)
@@ -175,13 +186,17 @@ public struct ManagementService: Sendable {
     // MARK: Rename, description, project, auto-renewal
 
     /// Name 3–63 characters of the SCM v3 rule, description up to 255 (RULES.md §3).
-    public func rename(certificateID: String, name: String, description: String, by principal: Principal) throws -> Certificate {
+    public func rename(certificateID: String, name: String, description: String, by principal: Principal) throws
+        -> Certificate
+    {
         var errors: [Refusal] = []
-        var validName = "", validDescription = ""
+        var validName = ""
+        var validDescription = ""
         do { validName = try CertificateName.validate(name) } catch { errors.append(error) }
         do { validDescription = try CertificateName.validateDescription(description) } catch { errors.append(error) }
         guard errors.isEmpty else { throw RefusalList(errors) }
-        return try context.perform(.rename, certificateID: certificateID, by: principal, detail: validName) { certificate, _, _ in
+        return try context.perform(.rename, certificateID: certificateID, by: principal, detail: validName) {
+            certificate, _, _ in
             certificate.name = validName
             certificate.description = validDescription
         }
@@ -228,7 +243,10 @@ public struct ManagementService: Sendable {
         public var primaryDomain: String
         public var agreed: Bool
 
-        public init(brand: CABrand, type: CertificateType, domainType: DomainType, domainQuantity: Int, primaryDomain: String, agreed: Bool) {
+        public init(
+            brand: CABrand, type: CertificateType, domainType: DomainType, domainQuantity: Int, primaryDomain: String,
+            agreed: Bool
+        ) {
             self.brand = brand
             self.type = type
             self.domainType = domainType
@@ -239,7 +257,8 @@ public struct ManagementService: Sendable {
 
         public init(of original: Certificate, agreed: Bool) {
             self.init(
-                brand: original.brand, type: original.type, domainType: original.domainType, domainQuantity: original.domainQuota,
+                brand: original.brand, type: original.type, domainType: original.domainType,
+                domainQuantity: original.domainQuota,
                 primaryDomain: original.domain, agreed: agreed)
         }
     }
@@ -247,7 +266,8 @@ public struct ManagementService: Sendable {
     /// Buys a PAID renewal pre-filled from `original` and links the two (RULES.md §3 Renew);
     /// the inherited validity is applied when the CA issues it (`CAService.issue`).
     public func renew(certificateID: String, choice: RenewalChoice, by principal: Principal) throws -> Certificate {
-        try renew(certificateID: certificateID, choice: choice, operation: "scm:cert:renew", yearsLeft: nil, by: principal)
+        try renew(
+            certificateID: certificateID, choice: choice, operation: "scm:cert:renew", yearsLeft: nil, by: principal)
     }
 
     /// `yearsLeft`: for the next year of a multi-year stack (already paid, RULES.md §1), the
@@ -281,7 +301,8 @@ public struct ManagementService: Sendable {
                         + ": \(purchase.brand.displayName) \(purchase.type.displayName) \(purchase.domainType.displayName.lowercased())",
                     amount: amount, certificateCount: 1, createdAt: now, paidAt: now)
                 var new = Certificate(
-                    id: renewalID, name: renewalName, brand: purchase.brand, type: purchase.type, domainType: purchase.domainType,
+                    id: renewalID, name: renewalName, brand: purchase.brand, type: purchase.type,
+                    domainType: purchase.domainType,
                     domainQuota: purchase.domainQuantity, validityYears: yearsLeft ?? 1,
                     price: yearsLeft == nil ? purchase.unitPrice : certificate.price,
                     enterpriseProject: certificate.enterpriseProject, createdAt: now)
@@ -321,7 +342,9 @@ public struct ManagementService: Sendable {
     ) throws -> Certificate {
         guard DomainValidation.mailboxNames.contains(options.validationMailbox) else {
             throw RefusalList([
-                .invalid("validation_mailbox", "Choose one of the mailboxes: \(DomainValidation.mailboxNames.joined(separator: ", ")).")
+                .invalid(
+                    "validation_mailbox",
+                    "Choose one of the mailboxes: \(DomainValidation.mailboxNames.joined(separator: ", ")).")
             ])
         }
         let lifecycle = LifecycleService(context: context)
@@ -349,7 +372,8 @@ public struct ManagementService: Sendable {
                 materials.sealedPrivateKey = material.sealedKey
                 try store.save(materials, certificateID: certificate.id)
                 try LifecycleService.requestProofs(
-                    of: application.allDomains, method: application.validationMethod, mailbox: options.validationMailbox,
+                    of: application.allDomains, method: application.validationMethod,
+                    mailbox: options.validationMailbox,
                     for: certificate, in: store, at: now)
                 let mail = CAMail.reissueCancellation(certificate: certificate, application: contacts, at: now)
                 try store.notify(.reissueConfirmationRequested, about: certificate, mail: mail, at: now)
@@ -362,12 +386,15 @@ public struct ManagementService: Sendable {
     /// ISSUED multiple-domain certificate with unused quantity → SUPPLEMENTCHECKING; the new
     /// names need their proofs (RULES.md §5), then the CA issues a new certificate with the added
     /// names and the same expiry. Notices go to `email` (RULES.md §3).
-    public func addDomains(certificateID: String, domains text: String, email: String, by principal: Principal) throws -> Certificate {
+    public func addDomains(certificateID: String, domains text: String, email: String, by principal: Principal) throws
+        -> Certificate
+    {
         let loaded = try context.loadCertificate(certificateID)
         try check(.addDomains, on: loaded, now: context.clock.now)
         let addition = try validateDomainAddition(text, email: email, for: loaded)
         let certificate = try context.perform(
-            "scm:cert:add-domains", certificateID: certificateID, by: principal, detail: addition.domains.joined(separator: ", "),
+            "scm:cert:add-domains", certificateID: certificateID, by: principal,
+            detail: addition.domains.joined(separator: ", "),
             guard: { certificate, now in
                 try check(.addDomains, on: certificate, now: now)
                 // Reloaded in the transaction: another addition may have used the quantity up.
@@ -384,14 +411,19 @@ public struct ManagementService: Sendable {
                 }
                 try store.addValidations(validations)
                 try store.save(
-                    DomainAdditionRequest(certificateID: certificate.id, domains: addition.domains, email: addition.email, requestedAt: now))
+                    DomainAdditionRequest(
+                        certificateID: certificate.id, domains: addition.domains, email: addition.email,
+                        requestedAt: now))
                 if method == .email {
                     for validation in validations {
                         try store.deliver(CAMail.domainConfirmation(validation, certificate: certificate, at: now))
                     }
                 }
-                try store.deliver(CAMail.domainAdditionReceived(certificate: certificate, domains: addition.domains, to: addition.email, at: now))
-                try store.notify(.domainVerificationNeeded(domains: addition.domains, method: method), about: certificate, at: now)
+                try store.deliver(
+                    CAMail.domainAdditionReceived(
+                        certificate: certificate, domains: addition.domains, to: addition.email, at: now))
+                try store.notify(
+                    .domainVerificationNeeded(domains: addition.domains, method: method), about: certificate, at: now)
             })
         try ca.review(certificateID: certificateID)
         return try context.loadCertificate(certificate.id)

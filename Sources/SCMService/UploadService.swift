@@ -46,7 +46,10 @@ public struct UploadService: Sendable {
             let now = context.clock.now
             let certificate = makeCertificate(checked, now: now)
             try context.database.write { store in
-                if duplicateCheck, let existing = try store.reader.certificateIDs(fingerprintSHA256: checked.leaf.fingerprintSHA256).first {
+                if duplicateCheck,
+                    let existing = try store.reader.certificateIDs(fingerprintSHA256: checked.leaf.fingerprintSHA256)
+                        .first
+                {
                     throw Refusal(
                         .conflict,
                         "Certificate: this certificate (SHA-256 \(checked.leaf.fingerprintSHA256.prefix(23))…) is already in the manager as \(existing); it was not uploaded again.",
@@ -61,7 +64,8 @@ public struct UploadService: Sendable {
                 try store.append(
                     Event(
                         at: now, actor: principal.name, action: "scm:cert:upload", target: certificate.id,
-                        detail: "\(certificate.allDomains.joined(separator: ", ")); issuer \(checked.leaf.issuer); SHA-256 \(checked.leaf.fingerprintSHA256)",
+                        detail:
+                            "\(certificate.allDomains.joined(separator: ", ")); issuer \(checked.leaf.issuer); SHA-256 \(checked.leaf.fingerprintSHA256)",
                         remoteAddress: principal.remoteAddress))
             }
             return certificate
@@ -70,7 +74,8 @@ public struct UploadService: Sendable {
             try? context.database.write { store in
                 try store.append(
                     Event(
-                        at: context.clock.now, actor: principal.name, action: "scm:cert:upload", target: "", result: .refused,
+                        at: context.clock.now, actor: principal.name, action: "scm:cert:upload", target: "",
+                        result: .refused,
                         detail: messages.joined(separator: " "), remoteAddress: principal.remoteAddress))
             }
             throw error
@@ -102,9 +107,11 @@ public struct UploadService: Sendable {
         }
         let validName = attempt { () throws(Refusal) in try CertificateName.validate(name) }
         let bundle = attempt { () throws(Refusal) in try Self.readCertificates(certificatePEM) }
-        let separateChain = Self.isBlank(chainPEM) ? nil : attempt { () throws(Refusal) in try Self.readChain(chainPEM) }
+        let separateChain =
+            Self.isBlank(chainPEM) ? nil : attempt { () throws(Refusal) in try Self.readChain(chainPEM) }
         let key = attempt { () throws(Refusal) in try Self.readKey(privateKeyPEM) }
-        let project = enterpriseProject.trimmingCharacters(in: .whitespaces).isEmpty
+        let project =
+            enterpriseProject.trimmingCharacters(in: .whitespaces).isEmpty
             ? Certificate.defaultProject : enterpriseProject.trimmingCharacters(in: .whitespaces)
         if !PurchaseRequest.isValidProject(project) {
             refusals.append(.invalid(Field.enterpriseProject, "Enterprise project: 1–64 letters, digits, '-' or '_'."))
@@ -118,7 +125,8 @@ public struct UploadService: Sendable {
             }
             if refusals.isEmpty, let validName {
                 return CheckedUpload(
-                    name: validName, project: project, leaf: leaf, chain: chain, key: key.key, keyAlgorithm: key.algorithm)
+                    name: validName, project: project, leaf: leaf, chain: chain, key: key.key,
+                    keyAlgorithm: key.algorithm)
             }
         }
         throw RefusalList(refusals)
@@ -153,7 +161,8 @@ public struct UploadService: Sendable {
     /// The common name first (when it has one), then every subjectAltName not already named.
     static func domainNames(of leaf: CertificateInfo) -> [String] {
         var names: [String] = []
-        for name in [leaf.commonName ?? ""] + leaf.subjectAlternativeNames where !name.isEmpty && !names.contains(name) {
+        for name in [leaf.commonName ?? ""] + leaf.subjectAlternativeNames where !name.isEmpty && !names.contains(name)
+        {
             names.append(name.lowercased())
         }
         return names
@@ -180,13 +189,15 @@ public struct UploadService: Sendable {
         let label = "Certificate"
         guard !isBlank(text) else {
             throw Refusal(
-                .certificateParse, "\(label): paste the certificate in PEM (-----BEGIN CERTIFICATE-----) or choose a .pem/.crt file.",
+                .certificateParse,
+                "\(label): paste the certificate in PEM (-----BEGIN CERTIFICATE-----) or choose a .pem/.crt file.",
                 field: Field.certificate)
         }
         try refuseNonPEM(text, label: label, field: Field.certificate)
         let certificates: [CertificateInfo]
         do { certificates = try X509.parseBundle(text) } catch {
-            throw Refusal(.certificateParse, "\(label): \(error.message). \(certificateConversion)", field: Field.certificate)
+            throw Refusal(
+                .certificateParse, "\(label): \(error.message). \(certificateConversion)", field: Field.certificate)
         }
         if certificates[0].isCA, certificates.dropFirst().contains(where: { !$0.isCA }) {
             throw Refusal(
@@ -204,7 +215,8 @@ public struct UploadService: Sendable {
             return try X509.parseBundle(text)
         } catch {
             throw Refusal(
-                .chainParse, "Certificate chain: \(error.message). Paste the intermediate CA certificates in PEM, one after the other.",
+                .chainParse,
+                "Certificate chain: \(error.message). Paste the intermediate CA certificates in PEM, one after the other.",
                 field: Field.chain)
         }
     }
@@ -217,7 +229,8 @@ public struct UploadService: Sendable {
         let label = "Private key"
         guard !isBlank(text) else {
             throw Refusal(
-                .privateKeyParse, "\(label): paste the private key in PEM (-----BEGIN PRIVATE KEY-----) or choose a .key file.",
+                .privateKeyParse,
+                "\(label): paste the private key in PEM (-----BEGIN PRIVATE KEY-----) or choose a .key file.",
                 field: Field.privateKey)
         }
         if !X509.isPEM(text) {
@@ -242,7 +255,7 @@ public struct UploadService: Sendable {
         let key: PrivateKey
         do {
             key = try PrivateKey(pem: text)
-        } catch where error.kind == .encryptedKey {
+        } catch  where error.kind == .encryptedKey {
             throw Refusal(
                 .privateKeyParse,
                 "\(label): it is password-protected, and SCM takes keys without a password. Remove the password first: `openssl pkey -in key.pem -out key-nopass.pem`, then upload key-nopass.pem.",
@@ -276,7 +289,8 @@ public struct UploadService: Sendable {
                 field: field)
         case .derPrivateKey:
             throw Refusal(
-                .notPEM, "\(label): this is a private key in DER, not a certificate. Put the key in the private key field, as PEM.",
+                .notPEM,
+                "\(label): this is a private key in DER, not a certificate. Put the key in the private key field, as PEM.",
                 field: field)
         case .unknown:
             throw Refusal(
@@ -289,7 +303,8 @@ public struct UploadService: Sendable {
     /// The rules between the pieces, in the order a user fixes them: the key must be the
     /// certificate's, the certificate must not have expired (`now < notAfter`), and the chain must
     /// hold at least the issuing CA's certificate (chain length > 1, RULES.md §3).
-    static func relationRefusal(leaf: CertificateInfo, chain: [CertificateInfo], key: PrivateKey, now: Date) -> Refusal? {
+    static func relationRefusal(leaf: CertificateInfo, chain: [CertificateInfo], key: PrivateKey, now: Date) -> Refusal?
+    {
         if !X509.keyMatches(certificatePEM: leaf.pem, key: key) {
             let which =
                 key.algorithmDescription == leaf.keyDescription
@@ -326,7 +341,8 @@ public struct UploadService: Sendable {
         var parts = tm()
         gmtime_r(&seconds, &parts)
         return String(
-            format: "%04d-%02d-%02d %02d:%02d:%02d UTC", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1, Int(parts.tm_mday),
+            format: "%04d-%02d-%02d %02d:%02d:%02d UTC", Int(parts.tm_year) + 1900, Int(parts.tm_mon) + 1,
+            Int(parts.tm_mday),
             Int(parts.tm_hour), Int(parts.tm_min), Int(parts.tm_sec))
     }
 }

@@ -14,7 +14,8 @@ public struct Message: Sendable, Equatable {
     public var readAt: Date?
 
     public init(
-        id: Int64 = 0, userID: Int64?, certificateID: String?, kind: String, title: String, body: String, createdAt: Date,
+        id: Int64 = 0, userID: Int64?, certificateID: String?, kind: String, title: String, body: String,
+        createdAt: Date,
         readAt: Date? = nil
     ) {
         self.id = id
@@ -112,7 +113,8 @@ extension StoreReader {
             sql += " AND owner_id = ?"
             _ = arguments.append(contentsOf: [id])
         case .everyoneBut(let ids) where !ids.isEmpty:
-            sql += " AND (owner_id IS NULL OR owner_id NOT IN (\(Array(repeating: "?", count: ids.count).joined(separator: ", "))))"
+            sql +=
+                " AND (owner_id IS NULL OR owner_id NOT IN (\(Array(repeating: "?", count: ids.count).joined(separator: ", "))))"
             _ = arguments.append(contentsOf: StatementArguments(ids))
         case .everyoneBut:
             break
@@ -129,7 +131,9 @@ extension StoreReader {
     /// ISSUED and UPLOAD certificates past their expiry (RULES.md §6).
     public func certificatesPastExpiry(now: Date, limit: Int = 500) throws -> [Certificate] {
         try Row.fetchAll(
-            db, sql: "SELECT * FROM certificates WHERE status IN ('ISSUED', 'UPLOAD') AND not_after < ? ORDER BY not_after LIMIT ?",
+            db,
+            sql:
+                "SELECT * FROM certificates WHERE status IN ('ISSUED', 'UPLOAD') AND not_after < ? ORDER BY not_after LIMIT ?",
             arguments: [now.timeIntervalSince1970, limit]
         ).map(Certificate.init(row:))
     }
@@ -151,7 +155,9 @@ extension StoreReader {
     }
 
     public func remindersSent(certificateID: String) throws -> Set<String> {
-        Set(try String.fetchAll(db, sql: "SELECT reminder FROM reminders_sent WHERE certificate_id = ?", arguments: [certificateID]))
+        Set(
+            try String.fetchAll(
+                db, sql: "SELECT reminder FROM reminders_sent WHERE certificate_id = ?", arguments: [certificateID]))
     }
 
     public func messages(userID: Int64?, limit: Int = 200) throws -> [Message] {
@@ -162,26 +168,33 @@ extension StoreReader {
     }
 
     public func messages(certificateID: String) throws -> [Message] {
-        try Row.fetchAll(db, sql: "SELECT * FROM messages WHERE certificate_id = ? ORDER BY id", arguments: [certificateID])
-            .map(Message.init(row:))
+        try Row.fetchAll(
+            db, sql: "SELECT * FROM messages WHERE certificate_id = ? ORDER BY id", arguments: [certificateID]
+        )
+        .map(Message.init(row:))
     }
 
     public func domainAddition(certificateID: String) throws -> DomainAdditionRequest? {
-        try Row.fetchOne(db, sql: "SELECT * FROM domain_additions WHERE certificate_id = ?", arguments: [certificateID]).map {
-            DomainAdditionRequest(
-                certificateID: $0["certificate_id"], domains: Certificate.splitDomains($0["domains"]), email: $0["email"],
-                requestedAt: Date(timeIntervalSince1970: $0["requested_at"]))
-        }
+        try Row.fetchOne(db, sql: "SELECT * FROM domain_additions WHERE certificate_id = ?", arguments: [certificateID])
+            .map {
+                DomainAdditionRequest(
+                    certificateID: $0["certificate_id"], domains: Certificate.splitDomains($0["domains"]),
+                    email: $0["email"],
+                    requestedAt: Date(timeIntervalSince1970: $0["requested_at"]))
+            }
     }
 
     public func isRevoked(serialNumber: String) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT 1 FROM revoked_serials WHERE serial_number = ?", arguments: [serialNumber]) ?? false
+        try Bool.fetchOne(db, sql: "SELECT 1 FROM revoked_serials WHERE serial_number = ?", arguments: [serialNumber])
+            ?? false
     }
 
     /// The mail of `action` about a certificate that waits to be answered, newest first.
     public func unansweredMail(certificateID: String, action: Mail.Action) throws -> Mail? {
         try Row.fetchOne(
-            db, sql: "SELECT * FROM mails WHERE certificate_id = ? AND action = ? AND acted_at IS NULL ORDER BY id DESC LIMIT 1",
+            db,
+            sql:
+                "SELECT * FROM mails WHERE certificate_id = ? AND action = ? AND acted_at IS NULL ORDER BY id DESC LIMIT 1",
             arguments: [certificateID, action.rawValue]
         ).map(Mail.init(row:))
     }
@@ -190,7 +203,8 @@ extension StoreReader {
 extension Message {
     init(row: Row) {
         self.init(
-            id: row["id"], userID: row["user_id"], certificateID: row["certificate_id"], kind: row["kind"], title: row["title"],
+            id: row["id"], userID: row["user_id"], certificateID: row["certificate_id"], kind: row["kind"],
+            title: row["title"],
             body: row["body"], createdAt: Date(timeIntervalSince1970: row["created_at"]),
             readAt: (row["read_at"] as Double?).map { Date(timeIntervalSince1970: $0) })
     }
@@ -201,7 +215,8 @@ extension StoreWriter {
     /// its materials, application, validations, draft and tags go with it (ON DELETE CASCADE).
     /// A renewal removed before use frees its original to be renewed again.
     public func deleteCertificate(id: String, expectedStatus: Certificate.Status) throws {
-        try db.execute(sql: "DELETE FROM certificates WHERE id = ? AND status = ?", arguments: [id, expectedStatus.rawValue])
+        try db.execute(
+            sql: "DELETE FROM certificates WHERE id = ? AND status = ?", arguments: [id, expectedStatus.rawValue])
         if db.changesCount == 0 { throw StaleState(id: id, expected: expectedStatus.rawValue) }
         try db.execute(sql: "UPDATE certificates SET renewed_by = NULL WHERE renewed_by = ?", arguments: [id])
     }
@@ -209,7 +224,8 @@ extension StoreWriter {
     /// Adds `amount` to an order's refunded total.
     public func recordRefund(orderID: String, amount: Decimal) throws {
         try db.execute(
-            sql: "UPDATE orders SET refunded_cents = refunded_cents + ? WHERE id = ?", arguments: [cents(amount), orderID])
+            sql: "UPDATE orders SET refunded_cents = refunded_cents + ? WHERE id = ?",
+            arguments: [cents(amount), orderID])
     }
 
     /// Records one reminder; false when it was already sent (the primary key refuses a second).
@@ -223,7 +239,8 @@ extension StoreWriter {
     @discardableResult
     public func insert(_ message: Message) throws -> Int64 {
         try db.execute(
-            sql: "INSERT INTO messages (user_id, certificate_id, kind, title, body, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            sql:
+                "INSERT INTO messages (user_id, certificate_id, kind, title, body, created_at) VALUES (?, ?, ?, ?, ?, ?)",
             arguments: [
                 message.userID, message.certificateID, message.kind, message.title, message.body,
                 message.createdAt.timeIntervalSince1970,
@@ -234,12 +251,15 @@ extension StoreWriter {
     }
 
     public func markMessageRead(id: Int64, at: Date) throws {
-        try db.execute(sql: "UPDATE messages SET read_at = coalesce(read_at, ?) WHERE id = ?", arguments: [at.timeIntervalSince1970, id])
+        try db.execute(
+            sql: "UPDATE messages SET read_at = coalesce(read_at, ?) WHERE id = ?",
+            arguments: [at.timeIntervalSince1970, id])
     }
 
     public func save(_ addition: DomainAdditionRequest) throws {
         try db.execute(
-            sql: "INSERT OR REPLACE INTO domain_additions (certificate_id, domains, email, requested_at) VALUES (?, ?, ?, ?)",
+            sql:
+                "INSERT OR REPLACE INTO domain_additions (certificate_id, domains, email, requested_at) VALUES (?, ?, ?, ?)",
             arguments: [
                 addition.certificateID, addition.domains.joined(separator: ";"), addition.email,
                 addition.requestedAt.timeIntervalSince1970,
@@ -258,14 +278,17 @@ extension StoreWriter {
                     INSERT OR REPLACE INTO domain_validations (certificate_id, domain, method, token, email, verified_at)
                     VALUES (?, ?, ?, ?, ?, ?)
                     """,
-                arguments: [v.certificateID, v.domain, v.method.rawValue, v.token, v.email, v.verifiedAt?.timeIntervalSince1970])
+                arguments: [
+                    v.certificateID, v.domain, v.method.rawValue, v.token, v.email, v.verifiedAt?.timeIntervalSince1970,
+                ])
         }
     }
 
     public func deleteValidations(certificateID: String, domains: [String]) throws {
         for domain in domains {
             try db.execute(
-                sql: "DELETE FROM domain_validations WHERE certificate_id = ? AND domain = ?", arguments: [certificateID, domain])
+                sql: "DELETE FROM domain_validations WHERE certificate_id = ? AND domain = ?",
+                arguments: [certificateID, domain])
         }
     }
 
@@ -277,7 +300,8 @@ extension StoreWriter {
     public func recordRevocation(serialNumber: String, certificateID: String, reason: String, at: Date) throws {
         guard !serialNumber.isEmpty else { return }
         try db.execute(
-            sql: "INSERT OR IGNORE INTO revoked_serials (serial_number, certificate_id, reason, revoked_at) VALUES (?, ?, ?, ?)",
+            sql:
+                "INSERT OR IGNORE INTO revoked_serials (serial_number, certificate_id, reason, revoked_at) VALUES (?, ?, ?, ?)",
             arguments: [serialNumber, certificateID, reason, at.timeIntervalSince1970])
     }
 

@@ -24,12 +24,14 @@ extension StoreWriter {
         var count = 0
         for (table, column) in SealedColumns.all {
             // Named explicitly: in a table with an INTEGER PRIMARY KEY, `rowid` comes back under that column's name.
-            let rows = try Row.fetchAll(db, sql: "SELECT rowid AS sealed_rowid, \(column) FROM \(table) WHERE \(column) IS NOT NULL")
+            let rows = try Row.fetchAll(
+                db, sql: "SELECT rowid AS sealed_rowid, \(column) FROM \(table) WHERE \(column) IS NOT NULL")
             for row in rows {
                 let sealed: Data = row[column]
                 let resealed = try reseal([UInt8](sealed))
                 try db.execute(
-                    sql: "UPDATE \(table) SET \(column) = ? WHERE rowid = ?", arguments: [Data(resealed), row["sealed_rowid"] as Int64])
+                    sql: "UPDATE \(table) SET \(column) = ? WHERE rowid = ?",
+                    arguments: [Data(resealed), row["sealed_rowid"] as Int64])
                 count += 1
             }
         }
@@ -42,7 +44,9 @@ extension StoreReader {
     /// key (a rotation re-seals all of them in one transaction), so this one tells which key that is.
     public func anySealedValue() throws -> [UInt8]? {
         for (table, column) in SealedColumns.all {
-            if let sealed = try Data.fetchOne(db, sql: "SELECT \(column) FROM \(table) WHERE \(column) IS NOT NULL LIMIT 1") {
+            if let sealed = try Data.fetchOne(
+                db, sql: "SELECT \(column) FROM \(table) WHERE \(column) IS NOT NULL LIMIT 1")
+            {
                 return [UInt8](sealed)
             }
         }
@@ -54,7 +58,8 @@ extension StoreReader {
         var found: Set<String> = []
         for table in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'") {
             for column in try Row.fetchAll(db, sql: "PRAGMA table_info(\"\(table)\")") {
-                let name: String = column["name"], type: String = column["type"]
+                let name: String = column["name"]
+                let type: String = column["type"]
                 if type.uppercased() == "BLOB" && name.contains("sealed") { found.insert("\(table).\(name)") }
             }
         }

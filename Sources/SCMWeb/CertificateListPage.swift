@@ -86,13 +86,18 @@ struct ListParameters {
         var query = CertificateListQuery()
         if let status = form["status"], !status.isEmpty, status != "ALL" {
             guard let parsed = Certificate.Status(rawValue: status) else {
-                throw Refusal.invalid("status", "Unknown status \"\(status.prefix(40))\". Use one of: \(Certificate.Status.allCases.map(\.rawValue).joined(separator: ", ")).")
+                throw Refusal.invalid(
+                    "status",
+                    "Unknown status \"\(status.prefix(40))\". Use one of: \(Certificate.Status.allCases.map(\.rawValue).joined(separator: ", "))."
+                )
             }
             query.status = parsed
         }
         let keyword = (form["keyword"] ?? "").trimmingCharacters(in: .whitespaces)
         guard keyword.count <= CertificateListQuery.maximumKeywordLength else {
-            throw Refusal.invalid("keyword", "The search keyword is too long: at most \(CertificateListQuery.maximumKeywordLength) characters.")
+            throw Refusal.invalid(
+                "keyword",
+                "The search keyword is too long: at most \(CertificateListQuery.maximumKeywordLength) characters.")
         }
         query.keyword = keyword
         if let project = form["project"], !project.isEmpty, project != "all" {
@@ -100,7 +105,8 @@ struct ListParameters {
         }
         if let sort = form["sort"], !sort.isEmpty {
             guard let key = CertificateListQuery.SortKey(rawValue: sort) else {
-                throw Refusal.invalid("sort", "Unknown sort \"\(sort.prefix(40))\". Use expires, status, updated or name.")
+                throw Refusal.invalid(
+                    "sort", "Unknown sort \"\(sort.prefix(40))\". Use expires, status, updated or name.")
             }
             query.sort = key
         }
@@ -124,7 +130,10 @@ struct ListParameters {
         }
         if let text = form["expires_within"], !text.isEmpty {
             guard let days = Int(text), (1...CertificateListQuery.maximumExpiresWithinDays).contains(days) else {
-                throw Refusal.invalid("expires_within", "expires_within must be a whole number of days from 1 to \(CertificateListQuery.maximumExpiresWithinDays).")
+                throw Refusal.invalid(
+                    "expires_within",
+                    "expires_within must be a whole number of days from 1 to \(CertificateListQuery.maximumExpiresWithinDays)."
+                )
             }
             query.expiresWithinDays = days
         }
@@ -136,12 +145,17 @@ struct ListParameters {
     func url(_ changes: [String: String] = [:]) -> String {
         var values: [(String, String)] = [
             ("status", query.status?.rawValue ?? ""), ("keyword", query.keyword),
-            ("project", query.enterpriseProject ?? ""), ("expires_within", query.expiresWithinDays.map(String.init) ?? ""),
+            ("project", query.enterpriseProject ?? ""),
+            ("expires_within", query.expiresWithinDays.map(String.init) ?? ""),
             ("sort", query.sort == .updated ? "" : query.sort.rawValue), ("dir", query.ascending ? "asc" : ""),
             ("limit", query.limit == 10 ? "" : String(query.limit)), ("page", page == 1 ? "" : String(page)),
         ]
         for (key, value) in changes {
-            if let index = values.firstIndex(where: { $0.0 == key }) { values[index].1 = value } else { values.append((key, value)) }
+            if let index = values.firstIndex(where: { $0.0 == key }) {
+                values[index].1 = value
+            } else {
+                values.append((key, value))
+            }
         }
         let pairs = values.filter { !$0.1.isEmpty }.map { "\($0.0)=\(WebApp.formEncode($0.1))" }
         return "/certificates" + (pairs.isEmpty ? "" : "?" + pairs.joined(separator: "&"))
@@ -153,7 +167,8 @@ extension CertificateListPage.Row: TemplateFields {
         var fields: [String: Any] = [
             "id": id, "name": name, "href": href, "domain": domain, "typeSummary": typeSummary,
             "description": description, "expiresAt": expiresAt, "statusLabel": statusLabel, "tone": tone,
-            "hasProgress": hasProgress, "expireSoon": expireSoon, "project": project, "operations": operations.map(\.templateObject),
+            "hasProgress": hasProgress, "expireSoon": expireSoon, "project": project,
+            "operations": operations.map(\.templateObject),
             "more": more.map(\.templateObject), "hasMore": hasMore,
         ]
         if let moreDomains { fields["moreDomains"] = moreDomains }

@@ -56,7 +56,8 @@ public final class FastCGIServer: @unchecked Sendable {
         }
         let socket = FCGX_OpenSocket(configuration.address, 128)
         guard socket >= 0 else {
-            throw ListenError(description: "cannot listen on \(configuration.address): \(String(cString: strerror(errno)))")
+            throw ListenError(
+                description: "cannot listen on \(configuration.address): \(String(cString: strerror(errno)))")
         }
         listenSocket = socket
     }
@@ -177,7 +178,8 @@ public final class FastCGIServer: @unchecked Sendable {
         }
         let length = Int(params["CONTENT_LENGTH"] ?? "") ?? 0
         if length > configuration.maximumBodySize {
-            return .refused(.text("Request body too large: the limit is \(configuration.maximumBodySize) bytes.", status: 413))
+            return .refused(
+                .text("Request body too large: the limit is \(configuration.maximumBodySize) bytes.", status: 413))
         }
         var body = [UInt8](repeating: 0, count: length)
         var read = 0
@@ -201,7 +203,8 @@ public final class FastCGIServer: @unchecked Sendable {
         var head = "Status: \(response.status) \(HTTPResponse.reasonPhrase(response.status))\r\n"
         for (name, value) in response.headers {
             // A header value never carries a line break: nothing a user typed can split the response.
-            head += "\(name): \(value.replacingOccurrences(of: "\r", with: "").replacingOccurrences(of: "\n", with: ""))\r\n"
+            head +=
+                "\(name): \(value.replacingOccurrences(of: "\r", with: "").replacingOccurrences(of: "\n", with: ""))\r\n"
         }
         head += "Content-Length: \(response.body.count)\r\n\r\n"
         var bytes = Array(head.utf8)
@@ -230,7 +233,9 @@ public final class FastCGIServer: @unchecked Sendable {
         addr.sin_port = port.bigEndian
         addr.sin_addr.s_addr = host.isEmpty ? INADDR_ANY : inet_addr(host)
         let result = withUnsafePointer(to: &addr) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
         }
         return result == 0 ? nil : String(cString: strerror(errno))
     }

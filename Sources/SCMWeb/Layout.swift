@@ -23,7 +23,10 @@ struct Layout {
     var may: [String: Bool] = [:]
 
     static func may(_ permissions: PermissionSet) -> [String: Bool] {
-        Dictionary(uniqueKeysWithValues: Action.all.map { ($0.rawValue.replacingOccurrences(of: ":", with: "_"), permissions.allows($0)) })
+        Dictionary(
+            uniqueKeysWithValues: Action.all.map {
+                ($0.rawValue.replacingOccurrences(of: ":", with: "_"), permissions.allows($0))
+            })
     }
 
     /// The left navigation of the console, in the order of the real one.

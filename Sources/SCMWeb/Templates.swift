@@ -127,7 +127,9 @@ struct UTF8HTMLEscaping: MustacheContentType {
     func escapeText(_ text: String) -> String {
         var text = text
         return text.withUTF8 { bytes in
-            guard let firstSpecial = bytes.firstIndex(where: Self.isSpecial) else { return String(decoding: bytes, as: UTF8.self) }
+            guard let firstSpecial = bytes.firstIndex(where: Self.isSpecial) else {
+                return String(decoding: bytes, as: UTF8.self)
+            }
             var escaped: [UInt8] = []
             escaped.reserveCapacity(bytes.count + 16)
             escaped.append(contentsOf: bytes[..<firstSpecial])
@@ -148,7 +150,8 @@ struct UTF8HTMLEscaping: MustacheContentType {
     /// The five bytes that mean something in HTML text or a quoted attribute; none of them can
     /// be part of a multi-byte UTF-8 sequence, so escaping bytes escapes characters.
     private static func isSpecial(_ byte: UInt8) -> Bool {
-        byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "&") || byte == UInt8(ascii: "\"")
+        byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "&")
+            || byte == UInt8(ascii: "\"")
             || byte == UInt8(ascii: "'")
     }
 }

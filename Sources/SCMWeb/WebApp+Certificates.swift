@@ -5,8 +5,10 @@ import SCMService
 extension WebApp {
     /// Operations with a page in this build; each issue that builds an operation adds it here,
     /// so the list never offers a button that leads nowhere.
-    static let operationsWithPages: Set<Certificate.Operation> = Set<Certificate.Operation>([.apply, .verifyDomain, .verifyOrganization, .download, .deploy, .push, .changeVerificationMethod])
-        .union(managementOperations)
+    static let operationsWithPages: Set<Certificate.Operation> = Set<Certificate.Operation>([
+        .apply, .verifyDomain, .verifyOrganization, .download, .deploy, .push, .changeVerificationMethod,
+    ])
+    .union(managementOperations)
 
     func listCertificates(_ context: inout RequestContext) throws -> HTTPResponse {
         let parameters = try ListParameters.parse(context.request.query)
@@ -19,7 +21,8 @@ extension WebApp {
             let active = query.sort == key
             let nextAscending = active ? !query.ascending : (key == .name)
             return .init(
-                title: title, href: parameters.url(["sort": key.rawValue, "dir": nextAscending ? "asc" : "desc", "page": ""]),
+                title: title,
+                href: parameters.url(["sort": key.rawValue, "dir": nextAscending ? "asc" : "desc", "page": ""]),
                 indicator: active ? (query.ascending ? "▲" : "▼") : "",
                 ariaSort: active ? (query.ascending ? "ascending" : "descending") : "none")
         }
@@ -30,11 +33,15 @@ extension WebApp {
         let model = CertificateListPage(
             layout: layout(
                 title: "SSL Certificates", request: context, section: "certificates",
-                crumbs: [Crumb(title: "SSL Certificate Manager", href: nil), Crumb(title: "SSL Certificates", href: nil)],
+                crumbs: [
+                    Crumb(title: "SSL Certificate Manager", href: nil), Crumb(title: "SSL Certificates", href: nil),
+                ],
                 flash: context.flash),
             statusOptions: [CertificateListPage.Option(value: "", label: "All statuses", selected: query.status == nil)]
                 + Certificate.Status.allCases.map {
-                    .init(value: $0.rawValue, label: $0.label + ($0 == .cancelSupplementing ? " (withdrawal)" : ""), selected: query.status == $0)
+                    .init(
+                        value: $0.rawValue, label: $0.label + ($0 == .cancelSupplementing ? " (withdrawal)" : ""),
+                        selected: query.status == $0)
                 },
             limitOptions: CertificateListQuery.pageSizes.map {
                 .init(value: String($0), label: "\($0) per page", selected: query.limit == $0)
@@ -43,16 +50,24 @@ extension WebApp {
             rangeText: "\(from)–\(to) of \(page.total)",
             expiresColumn: column("Expires", .expires), statusColumn: column("Status", .status),
             nameColumn: column("Certificate Name/ID", .name),
-            pages: window.map { .init(number: $0, href: parameters.url(["page": String($0)]), current: $0 == parameters.page) },
+            pages: window.map {
+                .init(number: $0, href: parameters.url(["page": String($0)]), current: $0 == parameters.page)
+            },
             previous: parameters.page > 1 ? parameters.url(["page": String(parameters.page - 1)]) : nil,
             next: parameters.page < pageCount ? parameters.url(["page": String(parameters.page + 1)]) : nil,
             emptyMessage: page.total == 0
-                ? (query.keyword.isEmpty && query.status == nil ? "No certificates yet." : "No certificate matches these filters.")
+                ? (query.keyword.isEmpty && query.status == nil
+                    ? "No certificates yet." : "No certificate matches these filters.")
                 : (page.items.isEmpty ? "This page is past the last one." : nil),
             hiddenSort: query.sort == .updated ? "" : query.sort.rawValue,
             hiddenDirection: query.ascending ? "asc" : "", expiresWithin: query.expiresWithinDays,
-            projectOptions: [CertificateListPage.Option(value: "", label: "All projects", selected: query.enterpriseProject == nil)]
-                + Set(try certificates.enterpriseProjects(by: context.principal) + [query.enterpriseProject].compactMap { $0 }).sorted().map {
+            projectOptions: [
+                CertificateListPage.Option(value: "", label: "All projects", selected: query.enterpriseProject == nil)
+            ]
+                + Set(
+                    try certificates.enterpriseProjects(by: context.principal)
+                        + [query.enterpriseProject].compactMap { $0 }
+                ).sorted().map {
                     .init(value: $0, label: $0, selected: query.enterpriseProject == $0)
                 })
         return .html(templates.render(model, "certificates"))
@@ -64,9 +79,13 @@ extension WebApp {
         // Which operations, in which order, is the core's table (RULES.md §3, last paragraph).
         let operations = listOperations(for: certificate, now: now)
         func links(_ list: [Certificate.Operation]) -> [OperationLink] {
-            list.filter { Self.operationsWithPages.contains($0) && permissions.allows($0.action, project: certificate.enterpriseProject) }.map {
+            list.filter {
+                Self.operationsWithPages.contains($0)
+                    && permissions.allows($0.action, project: certificate.enterpriseProject)
+            }.map {
                 OperationLink(
-                    title: $0.title, href: "/certificates/\(certificate.id)/\($0.rawValue)", primary: $0 == .renew || $0 == .apply)
+                    title: $0.title, href: "/certificates/\(certificate.id)/\($0.rawValue)",
+                    primary: $0 == .renew || $0 == .apply)
             }
         }
         let visible = links(operations.shown)
@@ -78,10 +97,13 @@ extension WebApp {
             typeSummary: certificate.typeSummary, description: certificate.description,
             expiresAt: certificate.notAfter.map(Self.formatDate) ?? "–",
             statusLabel: certificate.statusLabel, tone: certificate.status.tone,
-            progress: certificate.status.progress, hasProgress: certificate.status.progress != nil && certificate.status != .issued,
+            progress: certificate.status.progress,
+            hasProgress: certificate.status.progress != nil && certificate.status != .issued,
             expireSoon: certificate.expiresSoon(now: now), project: certificate.enterpriseProject,
-            autoRenewal: (try? check(.autoRenew, on: certificate, now: now)) == nil ? nil : (certificate.autoRenew ? "On" : "Off"),
-            autoRenewalHref: permissions.allows(Certificate.Operation.autoRenew.action, project: certificate.enterpriseProject)
+            autoRenewal: (try? check(.autoRenew, on: certificate, now: now)) == nil
+                ? nil : (certificate.autoRenew ? "On" : "Off"),
+            autoRenewalHref: permissions.allows(
+                Certificate.Operation.autoRenew.action, project: certificate.enterpriseProject)
                 ? "/certificates/\(certificate.id)/\(Certificate.Operation.autoRenew.rawValue)" : nil,
             operations: visible, more: more, hasMore: !more.isEmpty)
     }
@@ -89,13 +111,15 @@ extension WebApp {
     func showCertificate(_ context: inout RequestContext) throws -> HTTPResponse {
         let details = try certificates.details(id: context.parameter("id"), by: context.principal)
         let now = self.context.clock.now
-        let deployed = try deployments.deployedResources(certificateIDs: [details.certificate.id], products: CloudProduct.allCases)
+        let deployed = try deployments.deployedResources(
+            certificateIDs: [details.certificate.id], products: CloudProduct.allCases)
         let model = CertificateDetailsPage(
             details: details, deployed: deployed[details.certificate.id] ?? [], now: now,
             layout: layout(
                 title: details.certificate.name, request: context, section: "certificates",
                 crumbs: [
-                    Crumb(title: "SSL Certificates", href: "/certificates"), Crumb(title: details.certificate.name, href: nil),
+                    Crumb(title: "SSL Certificates", href: "/certificates"),
+                    Crumb(title: details.certificate.name, href: nil),
                 ], flash: context.flash),
             operations: certificateRow(details.certificate, now: now, permissions: context.permissions),
             canUpdate: context.permissions.allows(.certUpdate, project: details.certificate.enterpriseProject))
@@ -110,10 +134,12 @@ extension WebApp {
 
     static func formatDateTime(_ date: Date) -> String {
         let parts = utcParts(date)
-        return "\(parts.year)-\(pad(parts.month))-\(pad(parts.day)) \(pad(parts.hour)):\(pad(parts.minute)):\(pad(parts.second)) UTC"
+        return
+            "\(parts.year)-\(pad(parts.month))-\(pad(parts.day)) \(pad(parts.hour)):\(pad(parts.minute)):\(pad(parts.second)) UTC"
     }
 
-    private static func utcParts(_ date: Date) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int) {
+    private static func utcParts(_ date: Date) -> (year: Int, month: Int, day: Int, hour: Int, minute: Int, second: Int)
+    {
         var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
         var parts = tm()
         gmtime_r(&seconds, &parts)

@@ -56,7 +56,9 @@ extension WebApp {
         }
     }
 
-    private func refused(_ context: RequestContext, _ refusals: [Refusal], reshow: (FormErrors) throws -> String) throws -> HTTPResponse {
+    private func refused(_ context: RequestContext, _ refusals: [Refusal], reshow: (FormErrors) throws -> String) throws
+        -> HTTPResponse
+    {
         let reply = answer(to: refusals, in: context)
         if context.request.wantsJSON {
             return .json(

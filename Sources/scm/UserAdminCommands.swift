@@ -65,7 +65,9 @@ struct AuditCommand: ParsableCommand {
             // The database and the audit seal; no master key. A copy is checked with the keys
             // directory it came with: a missing audit key is not made (every seal would fail).
             guard let key = try KeySealer.loadMasterKey(at: data.auditKeyPath) else {
-                print("cannot verify: there is no audit key at \(data.auditKeyPath) (copy the keys directory with the database)")
+                print(
+                    "cannot verify: there is no audit key at \(data.auditKeyPath) (copy the keys directory with the database)"
+                )
                 throw ExitCode(2)
             }
             let database = try AppDatabase.open(

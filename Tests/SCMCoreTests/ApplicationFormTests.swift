@@ -74,7 +74,8 @@ struct ApplicationFormTests {
             ])
         #expect(
             list.refusals(for: "country").first?.message
-                == "Country/Region: 'China' is not an ISO 3166-1 alpha-2 country code; enter two letters, such as 'CN' or 'US'.")
+                == "Country/Region: 'China' is not an ISO 3166-1 alpha-2 country code; enter two letters, such as 'CN' or 'US'."
+        )
         #expect(list.refusals.allSatisfy { $0.code == .invalidInput })
     }
 
@@ -92,7 +93,9 @@ struct ApplicationFormTests {
         }
         form.country = ""
         #expect(errors(form, toApply(.dv)) == nil)
-        #expect(CountryCode.assigned.count == 249 && CountryCode.normalized("gb") == "GB" && CountryCode.normalized("UK") == nil)
+        #expect(
+            CountryCode.assigned.count == 249 && CountryCode.normalized("gb") == "GB"
+                && CountryCode.normalized("UK") == nil)
     }
 
     // MARK: The cleaned result

@@ -89,11 +89,15 @@ extension WebApp {
     /// OpenAPI document, which needs no signature so the help can link to it.
     func addAPIRoutes(_ router: inout Router) {
         router.add("GET", "v3/scm/openapi.json", access: .anonymous) { _ in
-            HTTPResponse(status: 200, headers: [("Content-Type", "application/json")], body: Self.openAPIDocument().serialized)
+            HTTPResponse(
+                status: 200, headers: [("Content-Type", "application/json")], body: Self.openAPIDocument().serialized)
         }
         addAccessKeyRoutes(&router)
         for operation in Self.apiOperations {
-            router.add(operation.method, operation.routePattern, access: .apiSignature, action: Self.apiAction(operation.operationID)) { context in
+            router.add(
+                operation.method, operation.routePattern, access: .apiSignature,
+                action: Self.apiAction(operation.operationID)
+            ) { context in
                 try operation.checkBody(context.request.body)
                 return try operation.handler(self, &context).response
             }
@@ -102,7 +106,9 @@ extension WebApp {
 
     /// Authenticates an API request by its SDK-HMAC-SHA256 signature (sdk-auth.md §5), then runs
     /// it as the access key's user; every error is the JSON of scm-v3.md §2.
-    func respondToAPI(_ request: HTTPRequest, route: Router.Route, parameters: [String: String], requestID: String) -> HTTPResponse {
+    func respondToAPI(_ request: HTTPRequest, route: Router.Route, parameters: [String: String], requestID: String)
+        -> HTTPResponse
+    {
         let keys = AccessKeyService(context: context)
         let user: User
         var found: User?
@@ -119,7 +125,8 @@ extension WebApp {
             auditSignatureFailure(failure, request: request, route: route, parameters: parameters, keyOwner: found)
             return .json(
                 [
-                    "error_code": "APIGW.0301", "error_msg": "Incorrect IAM authentication information: \(failure.reason)",
+                    "error_code": "APIGW.0301",
+                    "error_msg": "Incorrect IAM authentication information: \(failure.reason)",
                     "request_id": requestID,
                 ], status: 401)
         } catch {
@@ -138,7 +145,9 @@ extension WebApp {
             return .json(["error_code": error.code, "error_msg": error.message], status: error.status)
         } catch let list as RefusalList {
             let reply = answer(to: list.refusals, in: requestContext)
-            return .json(["error_code": reply.code, "error_msg": list.refusals.map(\.message).joined(separator: " ")], status: reply.status)
+            return .json(
+                ["error_code": reply.code, "error_msg": list.refusals.map(\.message).joined(separator: " ")],
+                status: reply.status)
         } catch let refusal as Refusal {
             let reply = answer(to: refusal, in: requestContext)
             return .json(["error_code": reply.code, "error_msg": refusal.message], status: reply.status)
@@ -149,9 +158,13 @@ extension WebApp {
 
     private func apiFailure(_ error: Error, request: HTTPRequest, requestID: String) -> HTTPResponse {
         context.logger.error(
-            "API request failed", metadata: ["request_id": "\(requestID)", "path": "\(request.rawPath)", "error": "\(error)"])
+            "API request failed",
+            metadata: ["request_id": "\(requestID)", "path": "\(request.rawPath)", "error": "\(error)"])
         return .json(
-            ["error_code": RefusalAnswer.serverError.code, "error_msg": "Something went wrong on the server. Request ID: \(requestID)."],
+            [
+                "error_code": RefusalAnswer.serverError.code,
+                "error_msg": "Something went wrong on the server. Request ID: \(requestID).",
+            ],
             status: RefusalAnswer.serverError.status)
     }
 }
@@ -159,7 +172,9 @@ extension WebApp {
 extension APIResult {
     var response: HTTPResponse {
         guard let body else { return HTTPResponse(status: status) }
-        return HTTPResponse(status: status, headers: [("Content-Type", "application/json"), ("Cache-Control", "no-store")], body: body.serialized)
+        return HTTPResponse(
+            status: status, headers: [("Content-Type", "application/json"), ("Cache-Control", "no-store")],
+            body: body.serialized)
     }
 }
 
@@ -178,7 +193,8 @@ extension RequestContext {
     func queryChoice(_ name: String, _ allowed: [String]) throws -> String? {
         guard let value = apiQuery[name] else { return nil }
         guard allowed.contains(value) else {
-            throw APIError.badRequest("The query parameter \(name) must be one of \(allowed.joined(separator: ", ")), not \"\(value)\".")
+            throw APIError.badRequest(
+                "The query parameter \(name) must be one of \(allowed.joined(separator: ", ")), not \"\(value)\".")
         }
         return value
     }
@@ -186,7 +202,9 @@ extension RequestContext {
     func queryInt(_ name: String, range: ClosedRange<Int>) throws -> Int? {
         guard let value = apiQuery[name] else { return nil }
         guard let number = Int(value), range.contains(number) else {
-            throw APIError.badRequest("The query parameter \(name) must be an integer from \(range.lowerBound) to \(range.upperBound), not \"\(value)\".")
+            throw APIError.badRequest(
+                "The query parameter \(name) must be an integer from \(range.lowerBound) to \(range.upperBound), not \"\(value)\"."
+            )
         }
         return number
     }

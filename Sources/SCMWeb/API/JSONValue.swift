@@ -116,7 +116,9 @@ struct JSONObject {
     init(fields: [String: JSONValue]) { self.fields = fields }
 
     init(_ value: JSONValue, what: String = "The request body") throws {
-        guard case .object(let fields) = value else { throw APIError.badRequest("\(what) must be a JSON object, not \(value.typeName).") }
+        guard case .object(let fields) = value else {
+            throw APIError.badRequest("\(what) must be a JSON object, not \(value.typeName).")
+        }
         self.fields = fields
     }
 
@@ -158,7 +160,8 @@ struct JSONObject {
         switch value {
         case .int(let number) where number >= Int64(Int32.min) && number <= Int64(Int32.max): return Int(number)
         case .int: throw APIError.badRequest("The field \(key) is out of range.")
-        case .double(let number) where number.rounded() == number && abs(number) <= Double(Int32.max): return Int(number)
+        case .double(let number) where number.rounded() == number && abs(number) <= Double(Int32.max):
+            return Int(number)
         default: throw Self.wrongType(key, "an integer", value)
         }
     }
