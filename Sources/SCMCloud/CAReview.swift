@@ -55,7 +55,9 @@ public struct CAReview {
             if try store.answeredMail(certificateID: certificate.id, action: .verifyOrganization) != nil {
                 return .organizationVerified(reviewDue: now + reviewTime(for: certificate))
             }
-            if let failure = deadlineFailure(certificate, since: certificate.appliedAt, waitingFor: "organization verification") {
+            if let failure = deadlineFailure(
+                certificate, since: certificate.appliedAt, waitingFor: "organization verification")
+            {
                 return failure
             }
             return .wait(holdReason: nil, newlyVerified: [])
@@ -65,7 +67,8 @@ public struct CAReview {
         case .cancelChecking: return .withdrawalDone
         case .cancelSupplementing: return .additionWithdrawn
         case .supplementChecking, .reissuing: return try reviewReplacement(certificate)
-        case .revoking: return certificate.awaitingConfirmation == nil ? .revoke : .wait(holdReason: nil, newlyVerified: [])
+        case .revoking:
+            return certificate.awaitingConfirmation == nil ? .revoke : .wait(holdReason: nil, newlyVerified: [])
         case .paid, .issued, .unpassed, .revoked, .upload, .expired:
             return .wait(holdReason: nil, newlyVerified: [])
         }
@@ -75,11 +78,14 @@ public struct CAReview {
     /// of the request; a reissue also waits for the answer to the cancellation mail (RULES.md §3).
     func reviewReplacement(_ certificate: Certificate) throws -> CAStep {
         let resolver = DNSResolver(store: store, now: now)
-        let addition = certificate.status == .supplementChecking ? try store.domainAddition(certificateID: certificate.id) : nil
+        let addition =
+            certificate.status == .supplementChecking ? try store.domainAddition(certificateID: certificate.id) : nil
         // A reissue sets `appliedAt` to its own request; an addition keeps the original one.
         let requestedAt = addition?.requestedAt ?? certificate.appliedAt
         // The CA signs every name of the new certificate, so every one must pass CAA.
-        if let reason = try caaHold(on: certificate.allDomains + (addition?.domains ?? []), for: certificate, resolver: resolver) {
+        if let reason = try caaHold(
+            on: certificate.allDomains + (addition?.domains ?? []), for: certificate, resolver: resolver)
+        {
             return deadlineFailure(certificate, since: requestedAt, waitingFor: "the CAA record", reason: reason)
                 ?? .wait(holdReason: reason, newlyVerified: [])
         }
@@ -92,7 +98,9 @@ public struct CAReview {
                 pending = true
             }
         }
-        if pending, let failure = deadlineFailure(certificate, since: requestedAt, waitingFor: "domain name verification") {
+        if pending,
+            let failure = deadlineFailure(certificate, since: requestedAt, waitingFor: "domain name verification")
+        {
             return failure
         }
         if certificate.awaitingConfirmation == .reissueCancellation {
@@ -124,11 +132,13 @@ public struct CAReview {
             return .fail(reason: "The main domain name is blank.")
         }
         if certificate.type.family == .dv, let special = certificate.allDomains.first(where: DomainName.isSpecialTLD) {
-            return .fail(reason: "DV certificates cannot be issued for \(special): edu, gov and edu.cn names need OV or EV.")
+            return .fail(
+                reason: "DV certificates cannot be issued for \(special): edu, gov and edu.cn names need OV or EV.")
         }
         let resolver = DNSResolver(store: store, now: now)
         if let reason = try caaHold(on: certificate.allDomains, for: certificate, resolver: resolver) {
-            return deadlineFailure(certificate, since: certificate.appliedAt, waitingFor: "the CAA record", reason: reason)
+            return deadlineFailure(
+                certificate, since: certificate.appliedAt, waitingFor: "the CAA record", reason: reason)
                 ?? .wait(holdReason: reason, newlyVerified: [])
         }
         var newlyVerified: [String] = []
@@ -156,7 +166,9 @@ public struct CAReview {
         case .dns:
             let host = validation.dnsHost(domainType: certificate.domainType)
             return try resolver.values(host, .txt).contains(validation.token)
-                || resolver.values(host, .cname).contains { $0.trimmingCharacters(in: CharacterSet(charactersIn: ".")) == validation.cnameTarget }
+                || resolver.values(host, .cname).contains {
+                    $0.trimmingCharacters(in: CharacterSet(charactersIn: ".")) == validation.cnameTarget
+                }
         case .file:
             let host = domainVerificationName(for: validation.domain, domainType: certificate.domainType)
             let file = try store.webrootFile(domain: host, path: DomainValidation.filePath)
@@ -194,17 +206,21 @@ public struct CAReview {
             if let caa = try resolver.caa(for: domain),
                 !DNSResolver.caaPermits(caa.values, brand: certificate.brand, wildcard: domain.hasPrefix("*."))
             {
-                return "A CAA record on \(caa.name) (\(caa.values.joined(separator: ", "))) does not authorize \(certificate.brand.displayName) (\(certificate.brand.caaIssuer)) to issue for \(domain)."
+                return
+                    "A CAA record on \(caa.name) (\(caa.values.joined(separator: ", "))) does not authorize \(certificate.brand.displayName) (\(certificate.brand.caaIssuer)) to issue for \(domain)."
             }
         }
         return nil
     }
 
     /// The failure once `what` is still not done 30 days after `start` (RULES.md §3 decision).
-    func deadlineFailure(_ certificate: Certificate, since start: Date?, waitingFor what: String, reason: String? = nil) -> CAStep? {
+    func deadlineFailure(_ certificate: Certificate, since start: Date?, waitingFor what: String, reason: String? = nil)
+        -> CAStep?
+    {
         guard let start, now.timeIntervalSince(start) > Self.verificationDeadline else { return nil }
         return Self.failure(
-            of: certificate, reason: (reason.map { $0 + " " } ?? "") + "The \(what) was not completed within 30 days of applying.")
+            of: certificate,
+            reason: (reason.map { $0 + " " } ?? "") + "The \(what) was not completed within 30 days of applying.")
     }
 
     /// A failed review: a domain addition returns to the issued certificate with its old names;

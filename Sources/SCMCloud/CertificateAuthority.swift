@@ -36,7 +36,8 @@ public struct CertificateAuthority: Sendable {
         let organization = "\(brand.displayName) (simulated)"
         let rootKey = try PrivateKey(generating: .ecP384)
         let root = try CertificateSigner.selfSignedRoot(
-            key: rootKey, commonName: "\(brand.displayName) Simulated Root CA", organization: organization, country: "US",
+            key: rootKey, commonName: "\(brand.displayName) Simulated Root CA", organization: organization,
+            country: "US",
             notBefore: now - .days(1), notAfter: now + .days(365 * 20), hash: .sha384)
         let intermediateKey = try PrivateKey(generating: .ecP384)
         let intermediate = try CertificateSigner.intermediate(
@@ -74,7 +75,8 @@ public struct CertificateAuthority: Sendable {
         notBefore: Date, notAfter: Date
     ) throws -> Issued {
         try signer(for: brand).issue(
-            csrPEM: csrPEM, names: names, type: type, application: application, notBefore: notBefore, notAfter: notAfter)
+            csrPEM: csrPEM, names: names, type: type, application: application, notBefore: notBefore, notAfter: notAfter
+        )
     }
 
     /// A brand's intermediate with its key opened, for signing many certificates in a row
@@ -83,7 +85,8 @@ public struct CertificateAuthority: Sendable {
         let record = try authority(brand)
         return Signer(
             record: record,
-            issuerKey: try PrivateKey(pem: String(decoding: try sealer.open(record.intermediateSealedKey), as: UTF8.self)))
+            issuerKey: try PrivateKey(
+                pem: String(decoding: try sealer.open(record.intermediateSealedKey), as: UTF8.self)))
     }
 
     public struct Signer: Sendable {
@@ -92,16 +95,19 @@ public struct CertificateAuthority: Sendable {
 
         /// See `CertificateAuthority.issue`.
         public func issue(
-            csrPEM: String, names: [String], type: CertificateType, application: Application?, notBefore: Date, notAfter: Date
+            csrPEM: String, names: [String], type: CertificateType, application: Application?, notBefore: Date,
+            notAfter: Date
         ) throws -> Issued {
-            let organization = type.verifiesOrganization ? application.flatMap { $0.companyName.isEmpty ? nil : $0 } : nil
+            let organization =
+                type.verifiesOrganization ? application.flatMap { $0.companyName.isEmpty ? nil : $0 } : nil
             let pem: String
             do {
                 pem = try CertificateSigner.leaf(
                     csrPEM: csrPEM, commonName: names.first ?? "", subjectAlternativeNames: names,
                     organization: organization?.companyName, country: organization?.country,
                     province: organization?.province, city: organization?.city,
-                    issuerCertificatePEM: record.intermediatePEM, issuerKey: issuerKey, notBefore: notBefore, notAfter: notAfter,
+                    issuerCertificatePEM: record.intermediatePEM, issuerKey: issuerKey, notBefore: notBefore,
+                    notAfter: notAfter,
                     hash: type.isPro ? .sha384 : .sha256)
             } catch {
                 guard SigningRefused.requestFaults.contains(error.kind) else { throw error }

@@ -47,7 +47,8 @@ public enum DomainName {
 
         // NFKC before and after lowercasing, as UTS #46 maps: a full-width or other compatibility
         // letter must become its plain letter, not a Punycode label of its own.
-        var name = trimmed.precomposedStringWithCompatibilityMapping.lowercased().precomposedStringWithCompatibilityMapping
+        var name = trimmed.precomposedStringWithCompatibilityMapping.lowercased()
+            .precomposedStringWithCompatibilityMapping
         name = String(name.unicodeScalars.map { ideographicStops.contains($0) ? "." : Character($0) })
         if name.hasSuffix(".") && !name.hasSuffix("..") { name.removeLast() }
 

@@ -26,7 +26,8 @@ enum CANotice: Sendable, Equatable {
     static let eventTypes: [(type: String, label: String)] = [
         ("DOMAIN_VERIFICATION", "Domain verification needed"), ("DOMAIN_VERIFIED", "Domain names verified"),
         ("ORG_VERIFICATION", "Organization verification mail sent"), ("CERT_ISSUED", "Certificate issued"),
-        ("CERT_UNPASSED", "Approval failed"), ("CONFIRMATION_REQUESTED", "Confirmation requested (reissue, revocation)"),
+        ("CERT_UNPASSED", "Approval failed"),
+        ("CONFIRMATION_REQUESTED", "Confirmation requested (reissue, revocation)"),
         ("CERT_REVOKED", "Certificate revoked"), ("DOMAINS_ADDED", "Domain names added"),
         ("WITHDRAWAL_DONE", "Withdrawal done (application, domain addition)"),
     ]
@@ -128,7 +129,8 @@ extension StoreWriter {
         let (title, body) = notice.text(for: certificate)
         try insert(
             Message(
-                userID: try reader.ownerID(certificateID: certificate.id), certificateID: certificate.id, kind: notice.kind,
+                userID: try reader.ownerID(certificateID: certificate.id), certificateID: certificate.id,
+                kind: notice.kind,
                 title: title, body: body, createdAt: now))
     }
 }

@@ -36,7 +36,8 @@ public struct DemoSeeder: Sendable {
         // certificates in the CA's review wait on it with their proof tokens, so the CA simulator
         // carries them on to issuance like any other; issued ones are signed for it here.
         let seedKey = try PrivateKey(generating: .ecP256)
-        let seedCSR = try CSR.create(key: seedKey, commonName: "demo.example.com", subjectAlternativeNames: ["demo.example.com"])
+        let seedCSR = try CSR.create(
+            key: seedKey, commonName: "demo.example.com", subjectAlternativeNames: ["demo.example.com"])
         let sealedSeedKey = try context.sealer.seal(Array(seedKey.pem.utf8))
         // Each brand's intermediate opened once, outside the transaction (it may create the CAs).
         let authority = CertificateAuthority(database: context.database, sealer: context.sealer)
@@ -101,13 +102,17 @@ public struct DemoSeeder: Sendable {
                     let waitsForProof: Set<Certificate.Status> = [.checking, .supplementChecking, .reissuing]
                     if [.checking, .checkingOrg, .issuing, .supplementChecking, .reissuing].contains(status) {
                         if materials == nil {
-                            try store.save(CertificateMaterials(csrPEM: seedCSR, sealedPrivateKey: sealedSeedKey), certificateID: certificate.id)
+                            try store.save(
+                                CertificateMaterials(csrPEM: seedCSR, sealedPrivateKey: sealedSeedKey),
+                                certificateID: certificate.id)
                         }
                         try store.replaceValidations(
                             certificate.allDomains.map {
                                 DomainValidation(
                                     certificateID: certificate.id, domain: $0, method: certificate.validationMethod,
-                                    token: SecureRandom.hex(20), email: "admin@" + domainVerificationName(for: $0, domainType: certificate.domainType),
+                                    token: SecureRandom.hex(20),
+                                    email: "admin@"
+                                        + domainVerificationName(for: $0, domainType: certificate.domainType),
                                     verifiedAt: waitsForProof.contains(status) ? nil : certificate.appliedAt)
                             }, certificateID: certificate.id)
                     }
@@ -140,7 +145,8 @@ public struct DemoSeeder: Sendable {
     ) -> Certificate {
         let company = Self.companies[index % Self.companies.count]
         let tld = Self.tlds[(index / 7) % Self.tlds.count]
-        let base = "\(company)\(index / Self.companies.count % 50 == 0 ? "" : String(index / Self.companies.count)).\(tld)"
+        let base =
+            "\(company)\(index / Self.companies.count % 50 == 0 ? "" : String(index / Self.companies.count)).\(tld)"
         let spread: DomainType = [.single, .single, .multiple, .wildcard][index % 4]
         // The type is kept (every status × type pair is seeded); EV has no wildcard, so single.
         let domainType: DomainType =
@@ -155,11 +161,16 @@ public struct DemoSeeder: Sendable {
             id: context.identifiers.certificateID(), name: context.identifiers.certificateName(),
             brand: brand, type: type, domainType: domainType, domainQuota: quota, validityYears: years,
             status: status, origin: isUpload ? .uploaded : .purchased,
-            price: isUpload ? 0 : PriceList.price(brand: brand, type: type, domainType: domainType, domains: quota, years: years),
+            price: isUpload
+                ? 0 : PriceList.price(brand: brand, type: type, domainType: domainType, domains: quota, years: years),
             enterpriseProject: Self.projects[index % Self.projects.count], createdAt: created)
         certificate.orderID = isUpload ? nil : orderID
-        if index % 9 == 0 { certificate.description = "Demo certificate for \(company)'s \(Self.hosts[index % Self.hosts.count]) site" }
-        if domainType == .multiple { certificate.multiDomainPrimary = index % 8 == 2 && type.family == .ov ? .wildcard : .single }
+        if index % 9 == 0 {
+            certificate.description = "Demo certificate for \(company)'s \(Self.hosts[index % Self.hosts.count]) site"
+        }
+        if domainType == .multiple {
+            certificate.multiDomainPrimary = index % 8 == 2 && type.family == .ov ? .wildcard : .single
+        }
         certificate.keyAlgorithm = KeyAlgorithm.allCases[index % KeyAlgorithm.allCases.count]
         certificate.updatedAt = created + .days(Double(index % 5))
         guard status != .paid else { return certificate }
@@ -174,7 +185,8 @@ public struct DemoSeeder: Sendable {
             certificate.sans = (0..<extras).map { "\(Self.hosts[($0 + index + 1) % Self.hosts.count]).\(base)" }
         }
         // In-review certificates were applied for recently (the CA fails them 30 days after applying).
-        certificate.appliedAt = [.checking, .checkingOrg, .issuing].contains(status) ? now - .days(Double(index % 20)) : created + .days(1)
+        certificate.appliedAt =
+            [.checking, .checkingOrg, .issuing].contains(status) ? now - .days(Double(index % 20)) : created + .days(1)
         if status == .issuing { certificate.reviewDueAt = now + .days(Double(1 + index % 5)) }
         certificate.csrSource = isUpload ? nil : (index % 13 == 0 ? .uploaded : .system)
         certificate.validationMethod = type.family == .dv ? .dns : [.dns, .email, .dns][index % 3]

@@ -55,8 +55,10 @@ public struct AuditSeal: Sendable {
         guard let anchorPath else { return }
         if let current = try? self.anchor(), current.sequence >= anchor.sequence { return }
         let temporary = anchorPath + ".tmp-\(ProcessInfo.processInfo.processIdentifier)"
-        guard FileManager.default.createFile(
-            atPath: temporary, contents: Data("\(anchor.sequence) \(anchor.mac)\n".utf8), attributes: [.posixPermissions: 0o600])
+        guard
+            FileManager.default.createFile(
+                atPath: temporary, contents: Data("\(anchor.sequence) \(anchor.mac)\n".utf8),
+                attributes: [.posixPermissions: 0o600])
         else { return }
         if rename(temporary, anchorPath) != 0 { unlink(temporary) }
     }

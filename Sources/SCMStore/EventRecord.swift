@@ -33,7 +33,8 @@ extension StoreReader {
     }
 
     public func recentEvents(limit: Int = 100) throws -> [Event] {
-        try Row.fetchAll(db, sql: "SELECT * FROM events ORDER BY id DESC LIMIT ?", arguments: [limit]).map(Event.init(row:))
+        try Row.fetchAll(db, sql: "SELECT * FROM events ORDER BY id DESC LIMIT ?", arguments: [limit]).map(
+            Event.init(row:))
     }
 
     public func order(id: String) throws -> Order? {
@@ -77,7 +78,8 @@ extension StoreWriter {
             ])
         // The anchor moves only once the event is really there.
         let seal = auditSeal
-        db.afterNextTransaction(onCommit: { _ in seal.advanceAnchor(to: AuditSeal.Anchor(sequence: sequence, mac: mac)) })
+        db.afterNextTransaction(onCommit: { _ in seal.advanceAnchor(to: AuditSeal.Anchor(sequence: sequence, mac: mac))
+            })
     }
 
     /// Seals the events recorded before the seal existed, once: only while no event carries a MAC
@@ -92,11 +94,15 @@ extension StoreWriter {
         try db.execute(sql: "DROP TRIGGER events_no_update")
         var anchor = AuditSeal.Anchor(sequence: 0, mac: "")
         for row in try Row.fetchAll(db, sql: "SELECT id, hash FROM events ORDER BY id") {
-            anchor = AuditSeal.Anchor(sequence: anchor.sequence + 1, mac: auditSeal.mac(sequence: anchor.sequence + 1, hash: row["hash"]))
-            try db.execute(sql: "UPDATE events SET seq = ?, mac = ? WHERE id = ?", arguments: [anchor.sequence, anchor.mac, row["id"] as Int64])
+            anchor = AuditSeal.Anchor(
+                sequence: anchor.sequence + 1, mac: auditSeal.mac(sequence: anchor.sequence + 1, hash: row["hash"]))
+            try db.execute(
+                sql: "UPDATE events SET seq = ?, mac = ? WHERE id = ?",
+                arguments: [anchor.sequence, anchor.mac, row["id"] as Int64])
         }
         try db.execute(sql: AppDatabase.eventsNoUpdateTrigger)
-        let seal = auditSeal, head = anchor
+        let seal = auditSeal
+        let head = anchor
         db.afterNextTransaction(onCommit: { _ in seal.advanceAnchor(to: head) })
     }
 

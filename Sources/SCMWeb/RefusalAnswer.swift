@@ -34,7 +34,8 @@ struct RefusalAnswer: Equatable {
     /// Several refusals at once (a form with many wrong fields): the gravest status, the first's code.
     init(_ refusals: [Refusal]) {
         let answers = refusals.map(RefusalAnswer.init)
-        self.init(status: answers.map(\.status).max() ?? 400, code: answers.first?.code ?? RefusalAnswer(.invalidInput).code)
+        self.init(
+            status: answers.map(\.status).max() ?? 400, code: answers.first?.code ?? RefusalAnswer(.invalidInput).code)
     }
 
     private init(status: Int, code: String) {

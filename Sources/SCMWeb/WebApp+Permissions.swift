@@ -49,10 +49,11 @@ extension WebApp {
     func answer(to refusals: [Refusal], in request: RequestContext) -> RefusalAnswer {
         for refusal in refusals where refusal.code == .forbidden {
             let principal = request.principal
-            record(Event(
-                at: context.clock.now, actor: principal.name, action: request.route?.action?.rawValue ?? "",
-                target: request.route.map { Self.target(of: $0, request.parameters) } ?? "", result: .refused,
-                detail: refusal.message, remoteAddress: principal.remoteAddress))
+            record(
+                Event(
+                    at: context.clock.now, actor: principal.name, action: request.route?.action?.rawValue ?? "",
+                    target: request.route.map { Self.target(of: $0, request.parameters) } ?? "", result: .refused,
+                    detail: refusal.message, remoteAddress: principal.remoteAddress))
         }
         return RefusalAnswer(refusals)
     }
@@ -63,14 +64,19 @@ extension WebApp {
     /// the key's user when the key exists), never the signature: repeated failures with one key
     /// are how a leaked or guessed key shows up.
     func auditSignatureFailure(
-        _ failure: SDKSignature.Failure, request: HTTPRequest, route: Router.Route, parameters: [String: String], keyOwner: User?
+        _ failure: SDKSignature.Failure, request: HTTPRequest, route: Router.Route, parameters: [String: String],
+        keyOwner: User?
     ) {
-        let accessKey = request.header("authorization").flatMap { try? SDKSignature.Authorization(header: $0).accessKey }
+        let accessKey = request.header("authorization").flatMap {
+            try? SDKSignature.Authorization(header: $0).accessKey
+        }
         let named = accessKey.map { "access key \($0.prefix(64))" } ?? "no access key"
-        record(Event(
-            at: context.clock.now, actor: keyOwner?.name ?? "anonymous", action: route.action?.rawValue ?? "",
-            target: Self.target(of: route, parameters), result: .refused,
-            detail: "API signature refused (\(named)): \(failure.detail ?? failure.reason)", remoteAddress: request.remoteAddress))
+        record(
+            Event(
+                at: context.clock.now, actor: keyOwner?.name ?? "anonymous", action: route.action?.rawValue ?? "",
+                target: Self.target(of: route, parameters), result: .refused,
+                detail: "API signature refused (\(named)): \(failure.detail ?? failure.reason)",
+                remoteAddress: request.remoteAddress))
     }
 
     /// The id a refused route was about: its certificate, or the record its `:id` names.
@@ -84,7 +90,8 @@ extension WebApp {
         do {
             try context.database.write { try $0.append(event) }
         } catch {
-            context.logger.error("could not audit a refusal", metadata: ["action": "\(event.action)", "error": "\(error)"])
+            context.logger.error(
+                "could not audit a refusal", metadata: ["action": "\(event.action)", "error": "\(error)"])
         }
     }
 }

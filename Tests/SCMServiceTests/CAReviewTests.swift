@@ -12,7 +12,8 @@ extension World {
     func setCAA(_ values: [String], on name: String = "example.com") throws {
         try context.database.write { store in
             let zone = try #require(try store.reader.dnsZone(containing: name))
-            var set = try store.reader.dnsRecordSet(name: name, type: .caa)
+            var set =
+                try store.reader.dnsRecordSet(name: name, type: .caa)
                 ?? DNSRecordSet(zoneID: zone.id, name: name, type: .caa, values: [], savedAt: clock.now)
             set.values = values
             set.savedAt = clock.now
@@ -35,7 +36,8 @@ extension World {
         let world = try World()
         let certificate = try world.issued()
         try world.setCAA(Self.otherCA)
-        _ = try world.management.reissue(certificateID: certificate.id, form: World.form("shop.example.com"), by: world.user)
+        _ = try world.management.reissue(
+            certificateID: certificate.id, form: World.form("shop.example.com"), by: world.user)
         let reissuedAt = try #require(try world.load(certificate.id).appliedAt)
         try world.prove(certificate.id)
         try world.answer(.confirmReissue, for: certificate.id)
@@ -58,7 +60,8 @@ extension World {
         let world = try World()
         let certificate = try world.issued()
         try world.setCAA(Self.otherCA)
-        _ = try world.management.reissue(certificateID: certificate.id, form: World.form("shop.example.com"), by: world.user)
+        _ = try world.management.reissue(
+            certificateID: certificate.id, form: World.form("shop.example.com"), by: world.user)
         try world.prove(certificate.id)
         try world.answer(.confirmReissue, for: certificate.id)
         #expect(try world.load(certificate.id).status == .reissuing)
@@ -69,9 +72,11 @@ extension World {
 
     @Test func anAdditionHeldByCAAPastThirtyDaysKeepsTheOldDomainSet() throws {
         let world = try World()
-        let certificate = try world.issued(.ov, domainType: .multiple, quota: 3, domain: "a.example.com", sans: "b.example.com")
+        let certificate = try world.issued(
+            .ov, domainType: .multiple, quota: 3, domain: "a.example.com", sans: "b.example.com")
         try world.setCAA(Self.otherCA, on: "c.example.com")
-        _ = try world.management.addDomains(certificateID: certificate.id, domains: "c.example.com", email: "ops@example.com", by: world.user)
+        _ = try world.management.addDomains(
+            certificateID: certificate.id, domains: "c.example.com", email: "ops@example.com", by: world.user)
         try world.prove(certificate.id)
         let held = try world.load(certificate.id)
         #expect(held.status == .supplementChecking)
@@ -83,7 +88,9 @@ extension World {
         #expect(restored.status == .issued)
         #expect(restored.allDomains == certificate.allDomains)
         #expect(restored.serialNumber == certificate.serialNumber)
-        let notice = try world.context.database.read { try $0.mails() }.first { $0.recipient == "ops@example.com" && $0.subject.contains("refused") }
+        let notice = try world.context.database.read { try $0.mails() }.first {
+            $0.recipient == "ops@example.com" && $0.subject.contains("refused")
+        }
         #expect(notice?.body.contains("CAA record on c.example.com") == true)
     }
 }
@@ -99,7 +106,8 @@ extension World {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = [
-            "openssl", "req", "-new", "-newkey", "rsa:1024", "-nodes", "-keyout", directory.appendingPathComponent("weak.key").path,
+            "openssl", "req", "-new", "-newkey", "rsa:1024", "-nodes", "-keyout",
+            directory.appendingPathComponent("weak.key").path,
             "-subj", "/CN=\(domain)", "-out", directory.appendingPathComponent("weak.csr").path,
         ]
         process.standardError = FileHandle.nullDevice
@@ -123,7 +131,8 @@ extension World {
         let world = try World()
         // Stored directly: a CSR uploaded before the list checked keys.
         let csr = StoredCSR(
-            id: "csr-weak", name: "weak", pem: try Self.rsa1024CSR(for: "www.example.com"), domainName: "www.example.com", sans: [],
+            id: "csr-weak", name: "weak", pem: try Self.rsa1024CSR(for: "www.example.com"),
+            domainName: "www.example.com", sans: [],
             keyAlgorithm: "RSA 1024", usage: .personal, sealedPrivateKey: nil, ownerID: world.user.userReference,
             createdAt: world.clock.now)
         try world.context.database.write { try $0.insert(csr) }
@@ -142,7 +151,8 @@ extension World {
     @Test func aRequestTheCACannotSignFailsReviewOnce() throws {
         let world = try World()
         let bought = try world.buy()
-        _ = try LifecycleService(context: world.context).apply(certificateID: bought.id, form: World.form("www.example.com"), by: world.user)
+        _ = try LifecycleService(context: world.context).apply(
+            certificateID: bought.id, form: World.form("www.example.com"), by: world.user)
         let weak = try Self.rsa1024CSR(for: "www.example.com")
         try world.context.database.write { store in
             var materials = try #require(try store.reader.materials(certificateID: bought.id))
@@ -164,7 +174,8 @@ extension World {
 
     /// Buys an OV certificate for `principal`, applies with `form` and proves its domain; returns
     /// the certificate as the CA left it, with its review at `reviewAt`.
-    func reviewed(_ world: World, form: ApplicationForm, by principal: Principal, reviewAt: Date) throws -> Certificate {
+    func reviewed(_ world: World, form: ApplicationForm, by principal: Principal, reviewAt: Date) throws -> Certificate
+    {
         let purchase = PurchaseRequest(brand: .digiCert, type: .ov, domainType: .single, agreed: true)
         let bought = try LifecycleService(context: world.context).buy(purchase, by: principal).certificates[0]
         world.clock.set(reviewAt - 301)  // `prove` lets the TTL pass before the CA looks
@@ -187,11 +198,16 @@ extension World {
         let thirteenMonths = try #require(Calendar.utc.date(byAdding: .month, value: 13, to: verifiedAt))
         #expect(thirteenMonths.timeIntervalSince(verifiedAt) == .days(395))
 
-        let inside = try reviewed(world, form: World.form("shop.example.com"), by: world.user, reviewAt: thirteenMonths - 1)
+        let inside = try reviewed(
+            world, form: World.form("shop.example.com"), by: world.user, reviewAt: thirteenMonths - 1)
         #expect(inside.status == .issued)
-        #expect(try world.context.database.read { try $0.pendingMail(certificateID: inside.id, action: .verifyOrganization) } == nil)
+        #expect(
+            try world.context.database.read {
+                try $0.pendingMail(certificateID: inside.id, action: .verifyOrganization)
+            } == nil)
 
-        let outside = try reviewed(world, form: World.form("blog.example.com"), by: world.user, reviewAt: thirteenMonths + 1)
+        let outside = try reviewed(
+            world, form: World.form("blog.example.com"), by: world.user, reviewAt: thirteenMonths + 1)
         #expect(outside.status == .checkingOrg)
     }
 
@@ -200,7 +216,8 @@ extension World {
         let verifiedAt = try verifiedOrganization(world)
         var form = World.form("shop.example.com")
         form.companyUnit = "Online Sales"
-        #expect(try reviewed(world, form: form, by: world.user, reviewAt: verifiedAt + .days(30)).status == .checkingOrg)
+        #expect(
+            try reviewed(world, form: form, by: world.user, reviewAt: verifiedAt + .days(30)).status == .checkingOrg)
     }
 
     @Test func anotherUsersVerificationIsNotReused() throws {
@@ -210,7 +227,9 @@ extension World {
             try store.insert(User(name: "bob", passwordHash: "", isAdmin: true, createdAt: world.clock.now))
         }
         let bob = Principal(userID: other.id, name: other.name, isAdmin: true)
-        #expect(try reviewed(world, form: World.form("shop.example.com"), by: bob, reviewAt: verifiedAt + .days(30)).status == .checkingOrg)
+        #expect(
+            try reviewed(world, form: World.form("shop.example.com"), by: bob, reviewAt: verifiedAt + .days(30)).status
+                == .checkingOrg)
     }
 }
 
@@ -225,7 +244,10 @@ extension Calendar {
 /// The CA simulator's time rules (RULES.md §3, §5, §6), each on both sides of its boundary with
 /// the injected clock.
 @Suite struct CATimeRulesTests {
-    func applied(_ world: World, _ type: CertificateType = .dv, domain: String = "www.example.com", method: ValidationMethod = .dns) throws -> Certificate {
+    func applied(
+        _ world: World, _ type: CertificateType = .dv, domain: String = "www.example.com",
+        method: ValidationMethod = .dns
+    ) throws -> Certificate {
         let bought = try world.buy(type)
         var form = World.form(domain)
         form.validationMethod = method.rawValue
@@ -249,7 +271,8 @@ extension Calendar {
     @Test func aRecordIsSeenOnlyOnceItsTTLHasPassed() throws {
         let world = try World()
         let certificate = try applied(world)
-        let validation = try #require(try world.context.database.read { try $0.validations(certificateID: certificate.id) }.first)
+        let validation = try #require(
+            try world.context.database.read { try $0.validations(certificateID: certificate.id) }.first)
         let savedAt = world.clock.now
         _ = try SimulatorService(context: world.context).addRecordSet(
             zoneID: try #require(try world.context.database.read { try $0.dnsZone(containing: "example.com") }).id,
@@ -263,7 +286,8 @@ extension Calendar {
     }
 
     @Test(arguments: [
-        ("bank.example.com", true), ("my-bank.example.com", true), ("pay-now.example.com", true), ("live.example.com", true),
+        ("bank.example.com", true), ("my-bank.example.com", true), ("pay-now.example.com", true),
+        ("live.example.com", true),
         ("www.shop.pay.example.com", true), ("olive.example.com", false), ("delivery.example.com", false),
         ("banking.example.com", false), ("repay.example.com", false), ("www.example.com", false),
     ])
@@ -271,7 +295,9 @@ extension Calendar {
         let world = try World()
         var certificate = try world.buy()
         certificate.domain = domain
-        let time = try world.context.database.read { CAReview(store: $0, now: world.clock.now, reviewScale: 1).reviewTime(for: certificate) }
+        let time = try world.context.database.read {
+            CAReview(store: $0, now: world.clock.now, reviewScale: 1).reviewTime(for: certificate)
+        }
         #expect(time == CertificateType.dv.nominalReviewTime * (manual ? CAReview.manualReviewFactor : 1))
     }
 
@@ -292,18 +318,24 @@ extension Calendar {
     @Test func aFileProofLeadsToIssuance() throws {
         let world = try World()
         let certificate = try applied(world, .ov, domain: "shop.example.com", method: .file)
-        let validation = try #require(try world.context.database.read { try $0.validations(certificateID: certificate.id) }.first)
+        let validation = try #require(
+            try world.context.database.read { try $0.validations(certificateID: certificate.id) }.first)
         try SimulatorService(context: world.context).putWebrootFile(
-            domain: "shop.example.com", path: "/.well-known/pki-validation/wrong.txt", content: validation.token, by: world.user)
+            domain: "shop.example.com", path: "/.well-known/pki-validation/wrong.txt", content: validation.token,
+            by: world.user)
         try CAService(context: world.context).tick()
         #expect(try world.load(certificate.id).status == .checking)
         try SimulatorService(context: world.context).putWebrootFile(
-            domain: "shop.example.com", path: "/.well-known/pki-validation/fileauth.txt", content: validation.token + "\n", by: world.user)
+            domain: "shop.example.com", path: "/.well-known/pki-validation/fileauth.txt",
+            content: validation.token + "\n", by: world.user)
         try CAService(context: world.context).tick()
         #expect(try world.load(certificate.id).status == .checkingOrg)
         try world.answer(.verifyOrganization, for: certificate.id)
         let issued = try world.load(certificate.id)
         #expect(issued.status == .issued)
-        #expect(try world.context.database.read { try $0.validations(certificateID: certificate.id) }.allSatisfy { $0.verifiedAt != nil })
+        #expect(
+            try world.context.database.read { try $0.validations(certificateID: certificate.id) }.allSatisfy {
+                $0.verifiedAt != nil
+            })
     }
 }

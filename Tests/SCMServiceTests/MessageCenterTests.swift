@@ -36,7 +36,10 @@ import Testing
 
     static func message(_ world: World, owner: Principal, kind: String = "CERT_EXPIRING") throws -> Int64 {
         try world.context.database.write {
-            try $0.insert(Message(userID: owner.userID, certificateID: nil, kind: kind, title: "t", body: "b", createdAt: world.clock.now))
+            try $0.insert(
+                Message(
+                    userID: owner.userID, certificateID: nil, kind: kind, title: "t", body: "b",
+                    createdAt: world.clock.now))
         }
     }
 
@@ -46,11 +49,17 @@ import Testing
         let center = MessageCenterService(context: world.context)
         let first = try Self.message(world, owner: owner)
         _ = try Self.message(world, owner: owner)
-        #expect(try world.context.database.read { try $0.unreadMessageCount(in: Inbox(userID: owner.userID, isAdmin: false)) } == 2)
+        #expect(
+            try world.context.database.read {
+                try $0.unreadMessageCount(in: Inbox(userID: owner.userID, isAdmin: false))
+            } == 2)
         let opened = try center.open(id: first, by: owner)
         world.clock.advance(by: 60)
         #expect(try center.open(id: first, by: owner).readAt == opened.readAt)  // the first reading time stays
-        #expect(try world.context.database.read { try $0.unreadMessageCount(in: Inbox(userID: owner.userID, isAdmin: false)) } == 1)
+        #expect(
+            try world.context.database.read {
+                try $0.unreadMessageCount(in: Inbox(userID: owner.userID, isAdmin: false))
+            } == 1)
         // Another user cannot open it; an administrator can, and it stays unread for its owner.
         let stranger = Principal(userID: owner.userID + 1, name: "x", isAdmin: false)
         #expect(throws: Refusal(.notFound, "")) { try center.open(id: first, by: stranger) }
@@ -58,12 +67,21 @@ import Testing
         // for them; they do mark the messages of nobody (a certificate without an owner).
         let second = try Self.message(world, owner: owner)
         let unowned = try world.context.database.write {
-            try $0.insert(Message(userID: nil, certificateID: nil, kind: "CERT_EXPIRING", title: "t", body: "b", createdAt: world.clock.now))
+            try $0.insert(
+                Message(
+                    userID: nil, certificateID: nil, kind: "CERT_EXPIRING", title: "t", body: "b",
+                    createdAt: world.clock.now))
         }
         let administrator = Principal(userID: owner.userID + 1, name: "root", isAdmin: true)
         #expect(try center.open(id: second, by: administrator).readAt == nil)
-        #expect(try world.context.database.read { try $0.unreadMessageCount(in: Inbox(userID: owner.userID, isAdmin: false)) } == 2)
-        #expect(try world.context.database.read { try $0.unreadMessageCount(in: Inbox(userID: administrator.userID, isAdmin: true)) } == 1)
+        #expect(
+            try world.context.database.read {
+                try $0.unreadMessageCount(in: Inbox(userID: owner.userID, isAdmin: false))
+            } == 2)
+        #expect(
+            try world.context.database.read {
+                try $0.unreadMessageCount(in: Inbox(userID: administrator.userID, isAdmin: true))
+            } == 1)
         #expect(try center.markAllRead(by: administrator) == 1)
         #expect(try center.open(id: unowned, by: administrator).readAt != nil)
         _ = try center.open(id: second, by: owner)
@@ -79,7 +97,9 @@ import Testing
             #expect(throws: Refusal(.invalidInput, "")) { try center.saveWebhooks(["CERT_EXPIRING": bad], by: owner) }
         }
         #expect(try center.webhooks(for: owner).isEmpty)
-        #expect(throws: Refusal(.forbidden, "")) { try center.saveWebhooks(["CERT_EXPIRING": "https://x.test/"], by: world.user) }
+        #expect(throws: Refusal(.forbidden, "")) {
+            try center.saveWebhooks(["CERT_EXPIRING": "https://x.test/"], by: world.user)
+        }
     }
 
     @Test func deliveriesAreQueuedWithTheMessageAndRetriedWithBackoff() throws {
@@ -118,7 +138,8 @@ import Testing
     @Test func aDeliveryFailsForGoodAfterTheLastAttempt() throws {
         let world = try World()
         let owner = try Self.owner(world)
-        try MessageCenterService(context: world.context).saveWebhooks(["CERT_EXPIRING": "http://hooks.example/"], by: owner)
+        try MessageCenterService(context: world.context).saveWebhooks(
+            ["CERT_EXPIRING": "http://hooks.example/"], by: owner)
         let recorder = Recorder(answers: Array(repeating: 503, count: 10))
         let service = WebhookService(context: world.context, post: recorder.post)
         _ = try Self.message(world, owner: owner)
@@ -164,7 +185,8 @@ import Testing
         let world = try World()
         let owner = try Self.owner(world)
         let dv = try world.issued(by: owner)
-        #expect(try Self.kinds(world, dv.id, owner: owner) == ["DOMAIN_VERIFICATION", "DOMAIN_VERIFIED", "CERT_ISSUED"])
+        #expect(
+            try Self.kinds(world, dv.id, owner: owner) == ["DOMAIN_VERIFICATION", "DOMAIN_VERIFIED", "CERT_ISSUED"])
         _ = try world.management.revoke(certificateID: dv.id, reason: "Key lost", by: world.user)
         #expect(try Self.kinds(world, dv.id, owner: owner).last == "CERT_REVOKED")
 
@@ -184,7 +206,8 @@ import Testing
         let world = try World()
         let owner = try Self.owner(world)
         let bought = try world.buy(by: owner)
-        _ = try LifecycleService(context: world.context).apply(certificateID: bought.id, form: World.form("www.example.com"), by: owner)
+        _ = try LifecycleService(context: world.context).apply(
+            certificateID: bought.id, form: World.form("www.example.com"), by: owner)
         world.clock.advance(by: CAReview.verificationDeadline + 60)
         try CAService(context: world.context).tick()
         let reason = try #require(try world.load(bought.id).failReason)

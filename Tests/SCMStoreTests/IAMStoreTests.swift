@@ -10,7 +10,10 @@ struct IAMStoreTests {
     @Test(arguments: [
         ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
         ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
-        ("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq", "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"),
+        (
+            "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+            "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
+        ),
     ])
     func sha256KnownAnswers(text: String, hex: String) {
         #expect(AuditHash.sha256Hex(text) == hex)
@@ -18,21 +21,26 @@ struct IAMStoreTests {
 
     @Test func sha256AcrossBlockBoundaries() {
         // 1,000,000 × "a" (FIPS 180-2 appendix B.3).
-        #expect(AuditHash.sha256Hex(String(repeating: "a", count: 1_000_000))
-            == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+        #expect(
+            AuditHash.sha256Hex(String(repeating: "a", count: 1_000_000))
+                == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
     }
 
     @Test func hmacKnownAnswer() {
         // RFC 4231 test case 2.
-        #expect(AuditHash.hmacHex(key: Array("Jefe".utf8), "what do ya want for nothing?")
-            == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+        #expect(
+            AuditHash.hmacHex(key: Array("Jefe".utf8), "what do ya want for nothing?")
+                == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
     }
 
     private func seeded(_ seal: AuditSeal = .ephemeral()) throws -> AppDatabase {
         let database = try AppDatabase.inMemory(auditSeal: seal)
         try database.write { store in
             for i in 0..<5 {
-                try store.append(Event(at: Date(timeIntervalSince1970: 1_000 + Double(i) * 0.25), actor: "alice", action: "scm:cert:get", target: "scs\(i)", detail: "d\u{1F}\(i)"))
+                try store.append(
+                    Event(
+                        at: Date(timeIntervalSince1970: 1_000 + Double(i) * 0.25), actor: "alice",
+                        action: "scm:cert:get", target: "scs\(i)", detail: "d\u{1F}\(i)"))
             }
         }
         return database
@@ -63,7 +71,11 @@ struct IAMStoreTests {
             try db.execute(sql: "DROP TRIGGER events_no_delete")
             try db.execute(sql: "DELETE FROM events WHERE id = 2")
         }
-        #expect(try database.verifyAuditChain() == .broken(eventID: 3, reason: "its previous-hash does not match the event before it (a row was removed or inserted)"))
+        #expect(
+            try database.verifyAuditChain()
+                == .broken(
+                    eventID: 3,
+                    reason: "its previous-hash does not match the event before it (a row was removed or inserted)"))
     }
 
     /// A seal with an anchor file in a fresh directory.
@@ -83,9 +95,12 @@ struct IAMStoreTests {
             var previous = try String.fetchOne(db, sql: "SELECT hash FROM events WHERE id = 2")!
             for row in try Row.fetchAll(db, sql: "SELECT * FROM events WHERE id >= 3 ORDER BY id") {
                 let hash = AuditHash.link(
-                    previous: previous, at: row["at"], actor: row["actor"], action: row["action"], target: row["target"],
+                    previous: previous, at: row["at"], actor: row["actor"], action: row["action"],
+                    target: row["target"],
                     result: row["result"], detail: row["detail"], remoteAddress: row["remote_address"])
-                try db.execute(sql: "UPDATE events SET prev_hash = ?, hash = ? WHERE id = ?", arguments: [previous, hash, row["id"] as Int64])
+                try db.execute(
+                    sql: "UPDATE events SET prev_hash = ?, hash = ? WHERE id = ?",
+                    arguments: [previous, hash, row["id"] as Int64])
                 previous = hash
             }
         }
@@ -105,7 +120,9 @@ struct IAMStoreTests {
         }
         #expect(try database.verifyAuditChain() == .truncated(entries: 3, anchored: 5))
         // The next event is numbered after the anchor, so the gap stays visible inside the log.
-        try database.write { try $0.append(Event(at: Date(timeIntervalSince1970: 2_000), actor: "bob", action: "login")) }
+        try database.write {
+            try $0.append(Event(at: Date(timeIntervalSince1970: 2_000), actor: "bob", action: "login"))
+        }
         guard case .broken(let id, let reason) = try database.verifyAuditChain() else {
             Issue.record("the gap was not found")
             return
@@ -122,7 +139,9 @@ struct IAMStoreTests {
         }
         // Opening again with the key seals only a log that was never sealed (no anchor yet).
         try database.writer.write { try StoreWriter(db: $0, auditSeal: seal).sealUnsealedLog() }
-        #expect(try database.verifyAuditChain() == .broken(eventID: 1, reason: "it carries no seal (the row was inserted, or its seal removed)"))
+        #expect(
+            try database.verifyAuditChain()
+                == .broken(eventID: 1, reason: "it carries no seal (the row was inserted, or its seal removed)"))
     }
 
     @Test func appendOnlyTriggersStillHold() throws {
@@ -138,7 +157,9 @@ struct IAMStoreTests {
             let operators = try #require(try store.reader.group(named: "operators"))
             let auditors = try #require(try store.reader.group(named: "auditors"))
             let admin = try store.insert(User(name: "root", passwordHash: "x", isAdmin: true, createdAt: Date()))
-            return (try store.reader.grants(ofGroup: operators.id), try store.reader.grants(ofGroup: auditors.id), admin)
+            return (
+                try store.reader.grants(ofGroup: operators.id), try store.reader.grants(ofGroup: auditors.id), admin
+            )
         }
         #expect(operatorGrants.map(\.policyName) == [Policy.fullAccessName])
         #expect(auditorGrants.map(\.policyName) == [Policy.readOnlyName])
@@ -152,7 +173,9 @@ struct IAMStoreTests {
         let user = try database.write { store -> User in
             let user = try store.insert(User(name: "bob", passwordHash: "x", isAdmin: false, createdAt: Date()))
             let group = try store.insertGroup(name: "web team", description: "", at: Date())
-            let deny = try Policy(name: "no delete", json: #"{"Version":"1.1","Statement":[{"Action":["scm:cert:delete"],"Effect":"Deny"}]}"#)
+            let deny = try Policy(
+                name: "no delete",
+                json: #"{"Version":"1.1","Statement":[{"Action":["scm:cert:delete"],"Effect":"Deny"}]}"#)
             let policyID = try store.insertPolicy(name: "no delete", description: "", document: deny.json, at: Date())
             let full = try #require(try store.reader.policy(named: Policy.fullAccessName))
             try store.addMember(groupID: group, userID: user.id)
@@ -171,7 +194,8 @@ struct IAMStoreTests {
         let start = Date(timeIntervalSince1970: 10_000)
         let results = try database.write { store in
             try (0..<10).map { i in
-                try store.noteLoginFailure(key: "user:bob", now: start + Double(i), limit: 10, window: 900, lockout: 900)
+                try store.noteLoginFailure(
+                    key: "user:bob", now: start + Double(i), limit: 10, window: 900, lockout: 900)
             }
         }
         #expect(results.dropLast().allSatisfy { $0 == nil })

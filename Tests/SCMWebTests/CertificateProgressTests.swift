@@ -11,7 +11,8 @@ import Testing
     ])
     func theDetailsPageShowsThePercentage(status: Certificate.Status, percent: Int) throws {
         let browser = try ConsoleBrowser()
-        let certificate = try browser.insertCertificate(id: "scs1700000000042", domain: "www.example.com", status: status, type: .ov)
+        let certificate = try browser.insertCertificate(
+            id: "scs1700000000042", domain: "www.example.com", status: status, type: .ov)
         let page = browser.get("/certificates/\(certificate.id)")
         #expect(page.status == 200)
         #expect(page.html.contains(#"Application progress: <span class="progress-percent">\#(percent)%</span>"#))
@@ -22,7 +23,8 @@ import Testing
     @Test(arguments: [Certificate.Status.unpassed, .reissuing, .revoked])
     func statusesOutsideTheApplicationShowNoPercentage(status: Certificate.Status) throws {
         let browser = try ConsoleBrowser()
-        let certificate = try browser.insertCertificate(id: "scs1700000000043", domain: "www.example.com", status: status)
+        let certificate = try browser.insertCertificate(
+            id: "scs1700000000043", domain: "www.example.com", status: status)
         let page = browser.get("/certificates/\(certificate.id)")
         #expect(page.status == 200)
         #expect(!page.html.contains("Application progress"))

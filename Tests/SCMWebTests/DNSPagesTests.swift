@@ -110,7 +110,8 @@ import Testing
         // Modify may add values or change the TTL, but not drop the proving token.
         let replaced = browser.post("/cloud/dns/records/\(recordID)", ["ttl": "300", "values": "xyz"])
         #expect(replaced.status == 400)
-        #expect(replaced.html.contains("_dnsauth.example.com proves domain ownership for certificate \(certificate.name)"))
+        #expect(
+            replaced.html.contains("_dnsauth.example.com proves domain ownership for certificate \(certificate.name)"))
         let kept = browser.post("/cloud/dns/records/\(recordID)", ["ttl": "600", "values": "abc\nxyz"])
         #expect(kept.status == 303)
 

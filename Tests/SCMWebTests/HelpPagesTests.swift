@@ -45,8 +45,10 @@ import Testing
         #expect(!page.html.contains("<script") && !page.html.contains("onclick") && !page.html.contains("<b"))
         #expect(!page.html.contains("javascript:"))
         #expect(!page.html.contains("<h1"), "the title is shown in the page head, not in the body")
-        #expect(page.headings.map(\.id) == ["verify-by-dns-txt-or-cname", "verify-by-dns-txt-or-cname-2", "e-mail-admin"])
-        #expect(page.html.contains(#"<h2 id="verify-by-dns-txt-or-cname">Verify by DNS (TXT or <code>CNAME</code>)</h2>"#))
+        #expect(
+            page.headings.map(\.id) == ["verify-by-dns-txt-or-cname", "verify-by-dns-txt-or-cname-2", "e-mail-admin"])
+        #expect(
+            page.html.contains(#"<h2 id="verify-by-dns-txt-or-cname">Verify by DNS (TXT or <code>CNAME</code>)</h2>"#))
         #expect(page.html.contains(#"<h3 id="e-mail-admin">"#))
         #expect(page.html.contains("<code>&lt;h2&gt;</code>"))
     }
@@ -69,7 +71,9 @@ import Testing
         let html = try #require(try Self.site().render(page: "verify-domain"))
         #expect(html.contains("<h1>Verify domain names</h1>"))
         #expect(html.contains(##"<a href="#dns-verification">DNS verification</a>"##))
-        #expect(html.contains(##"<a href="#txt-record-the-default">TXT record (the default)</a>"##), "h3 entries are nested in the TOC")
+        #expect(
+            html.contains(##"<a href="#txt-record-the-default">TXT record (the default)</a>"##),
+            "h3 entries are nested in the TOC")
         #expect(html.contains(#"<h2 id="dns-verification">"#))
         #expect(html.contains(#"href="/certificates" class="nav-certificates"#), "navigation kept without a session")
         #expect(html.contains(#"aria-current="page">Help</a>"#))
@@ -125,17 +129,22 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: copy) }
         try FileManager.default.copyItem(atPath: ConsoleBrowser.repositoryRoot + "/templates", toPath: copy)
         let app = WebApp(context: try ConsoleBrowser().context, templates: try Templates(directory: copy))
-        let before = app.handle(HTTPRequest(method: "GET", uri: "/help/buy", headers: [:], body: [], remoteAddress: "127.0.0.1"))
+        let before = app.handle(
+            HTTPRequest(method: "GET", uri: "/help/buy", headers: [:], body: [], remoteAddress: "127.0.0.1"))
         try FileManager.default.removeItem(atPath: copy + "/help")
-        let after = app.handle(HTTPRequest(method: "GET", uri: "/help/buy", headers: [:], body: [], remoteAddress: "127.0.0.1"))
+        let after = app.handle(
+            HTTPRequest(method: "GET", uri: "/help/buy", headers: [:], body: [], remoteAddress: "127.0.0.1"))
         #expect(before.status == 200 && after.status == 200 && after.body == before.body)
 
         let browser = try ConsoleBrowser()
         for uri in ["/help/buy", "/help", "/help?q=renew"] {
             let page = browser.get(uri)
             #expect(page.status == 200, "\(uri)")
-            #expect(page.html.contains(#"<span class="user-name" title="Signed in">alice</span>"#), "\(uri) names the user")
-            #expect(page.html.contains("Sign out") && page.html.contains(#"href="/certificates" class="nav-certificates"#), "\(uri)")
+            #expect(
+                page.html.contains(#"<span class="user-name" title="Signed in">alice</span>"#), "\(uri) names the user")
+            #expect(
+                page.html.contains("Sign out") && page.html.contains(#"href="/certificates" class="nav-certificates"#),
+                "\(uri)")
         }
     }
 
@@ -168,14 +177,17 @@ import Testing
                     let target = String(path.dropFirst("/help/".count))
                     let targetHTML = try #require(pages[target], "\(slug): \(href) is not a help page")
                     if parts.count == 2 {
-                        #expect(Set(Self.values("id", in: targetHTML)).contains(parts[1]), "\(slug): \(href) anchor missing")
+                        #expect(
+                            Set(Self.values("id", in: targetHTML)).contains(parts[1]), "\(slug): \(href) anchor missing"
+                        )
                     }
                 } else if path.hasPrefix("/css/") || path.hasPrefix("/img/") {
                     let file = ConsoleBrowser.repositoryRoot + "/public" + path
                     #expect(FileManager.default.fileExists(atPath: file), "\(slug): \(path) is not in public/")
                 } else if !navigation.contains(path) {
                     if checkedConsolePages[path] == nil { checkedConsolePages[path] = browser.get(path).status }
-                    #expect(checkedConsolePages[path] == 200, "\(slug): \(path) answered \(checkedConsolePages[path] ?? 0)")
+                    #expect(
+                        checkedConsolePages[path] == 200, "\(slug): \(path) answered \(checkedConsolePages[path] ?? 0)")
                 }
             }
         }
@@ -192,7 +204,8 @@ import Testing
         for name in try FileManager.default.contentsOfDirectory(atPath: directory) where name.hasSuffix(".mustache") {
             let text = try String(contentsOfFile: directory + "/" + name, encoding: .utf8)
             if text.contains("{{<layout}}") && !["login.mustache", "error.mustache"].contains(name) {
-                #expect(text.contains(#" title="Help on this page">?</a>"#), "\(name) has no \"?\" link to its help page")
+                #expect(
+                    text.contains(#" title="Help on this page">?</a>"#), "\(name) has no \"?\" link to its help page")
             }
             for href in Self.values("href", in: text)
             where href.hasPrefix("/help/") && href != "/help/" && href != "/help/for{{action}}" {

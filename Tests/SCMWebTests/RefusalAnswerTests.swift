@@ -32,14 +32,18 @@ struct RefusalAnswerTests {
         let api = try APITests()
         let bought = api.call(
             "POST", "/v3/scm/certificates/buy",
-            body: #"{"cert_brand": "GEOTRUST", "cert_type": "DV_SSL_CERT", "domain_type": "SINGLE_DOMAIN", "effective_time": 1, "domain_numbers": 1, "order_number": 1, "agree_privacy_protection": true}"#)
-        let id = try #require(((bought.json as? [String: Any])?["cert"] as? [[String: Any]])?.first?["cert_id"] as? String)
+            body:
+                #"{"cert_brand": "GEOTRUST", "cert_type": "DV_SSL_CERT", "domain_type": "SINGLE_DOMAIN", "effective_time": 1, "domain_numbers": 1, "order_number": 1, "agree_privacy_protection": true}"#
+        )
+        let id = try #require(
+            ((bought.json as? [String: Any])?["cert"] as? [[String: Any]])?.first?["cert_id"] as? String)
         let emptyKey = api.call("POST", "/v3/scm/\(id)/tags", body: #"{"tag": {"key": "", "value": "v"}}"#)
         #expect(emptyKey.status == 400)
         #expect((emptyKey.json as? [String: Any])?["error_code"] as? String == "SCM.0023")
         let missingAPI = api.call("GET", "/v3/scm/certificates/scs0000000000000")
         let missingPage = api.browser.send("GET", "/certificates/scs0000000000000", form: nil, json: true)
-        let pageBody = try #require(try JSONSerialization.jsonObject(with: Data(missingPage.html.utf8)) as? [String: Any])
+        let pageBody = try #require(
+            try JSONSerialization.jsonObject(with: Data(missingPage.html.utf8)) as? [String: Any])
         #expect(missingAPI.status == missingPage.status)
         #expect((missingAPI.json as? [String: Any])?["error_code"] as? String == pageBody["error_code"] as? String)
     }

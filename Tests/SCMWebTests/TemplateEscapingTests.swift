@@ -22,12 +22,17 @@ import Testing
     }
 
     @Test func layoutSelectsIt() throws {
-        let layout = try String(contentsOfFile: ConsoleBrowser.repositoryRoot + "/templates/layout.mustache", encoding: .utf8)
+        let layout = try String(
+            contentsOfFile: ConsoleBrowser.repositoryRoot + "/templates/layout.mustache", encoding: .utf8)
         #expect(layout.hasPrefix("{{% CONTENT_TYPE: \(UTF8HTMLEscaping.name) }}"))
     }
 
     @Test func modelObjectsAnswerTheirFields() {
-        struct Model { let name: String; let count: Int; let nested: [String] }
+        struct Model {
+            let name: String
+            let count: Int
+            let nested: [String]
+        }
         let object = Templates.renderable(Model(name: "n", count: 2, nested: ["a"])) as? TemplateObject
         #expect(object?.child(named: "name") as? String == "n")
         #expect(object?.child(named: "count") as? Int == 2)

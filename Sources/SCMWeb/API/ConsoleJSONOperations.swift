@@ -27,11 +27,16 @@ extension WebApp {
         typealias Field = ApplicationField
         let applicationFields: [APIField] = [
             F(Field.domain, .string, required: true), F(Field.sans, .string, "one domain a line"),
-            F(Field.csrMode, .string, "system, existing or uploaded"), F(Field.csrID, .string, "existing: the CSR's ID"),
-            F(Field.csr, .string, "uploaded: the CSR in PEM"), F(Field.keyAlgorithm, .string, "system: RSA_2048 … EC_P384"),
-            F(Field.domainMethod, .string, required: true, "DNS, FILE or EMAIL"), F(Field.caHashAlgorithm, .string, "DEFAULT or SHA-256"),
-            F(Field.companyName, .string, "OV/EV"), F(Field.companyUnit, .string), F(Field.country, .string, "OV/EV: ISO 3166-1 alpha-2"),
-            F(Field.province, .string, "OV/EV"), F(Field.city, .string, "OV/EV"), F(Field.applicantName, .string, required: true),
+            F(Field.csrMode, .string, "system, existing or uploaded"),
+            F(Field.csrID, .string, "existing: the CSR's ID"),
+            F(Field.csr, .string, "uploaded: the CSR in PEM"),
+            F(Field.keyAlgorithm, .string, "system: RSA_2048 … EC_P384"),
+            F(Field.domainMethod, .string, required: true, "DNS, FILE or EMAIL"),
+            F(Field.caHashAlgorithm, .string, "DEFAULT or SHA-256"),
+            F(Field.companyName, .string, "OV/EV"), F(Field.companyUnit, .string),
+            F(Field.country, .string, "OV/EV: ISO 3166-1 alpha-2"),
+            F(Field.province, .string, "OV/EV"), F(Field.city, .string, "OV/EV"),
+            F(Field.applicantName, .string, required: true),
             F(Field.applicantPhone, .string, required: true), F(Field.applicantEmail, .string, required: true),
             F(Field.contactName, .string), F(Field.contactPhone, .string), F(Field.contactEmail, .string),
             F(Field.agree, .string, required: true, "on or true"),
@@ -41,10 +46,14 @@ extension WebApp {
             ConsoleJSONOperation(
                 method: "POST", path: "/certificates/{id}/reissue", operationID: "console_reissue",
                 summary: "Reissue an issued certificate with new domains, key or CSR (RULES.md §3).",
-                form: applicationFields + [F("validation_mailbox", .string, "EMAIL validation: the mailbox name, default admin")],
+                form: applicationFields + [
+                    F("validation_mailbox", .string, "EMAIL validation: the mailbox name, default admin")
+                ],
                 response: .object([
                     F("status", .string, required: true),
-                    F("awaiting_confirmation", .string, required: true, "what the CA's e-mail asks to confirm; empty when nothing"),
+                    F(
+                        "awaiting_confirmation", .string, required: true,
+                        "what the CA's e-mail asks to confirm; empty when nothing"),
                 ])),
             ConsoleJSONOperation(
                 method: "POST", path: "/certificates/{id}/revoke", operationID: "console_revoke",
@@ -54,8 +63,10 @@ extension WebApp {
                 method: "POST", path: "/certificates/{id}/renew", operationID: "console_renew",
                 summary: "Buy the renewal of a certificate near its expiry.",
                 form: [
-                    F("cert_brand", .string), F("cert_type", .string), F("domain_type", .string), F("domain_numbers", .string, "an integer"),
-                    F(Field.domain, .string, "the primary domain of the renewal"), F(Field.agree, .string, required: true, "on or true"),
+                    F("cert_brand", .string), F("cert_type", .string), F("domain_type", .string),
+                    F("domain_numbers", .string, "an integer"),
+                    F(Field.domain, .string, "the primary domain of the renewal"),
+                    F(Field.agree, .string, required: true, "on or true"),
                 ],
                 response: .object([
                     F("cert_id", .string, required: true, "the renewal's ID"), F("order_id", .string, required: true),
@@ -64,7 +75,10 @@ extension WebApp {
             ConsoleJSONOperation(
                 method: "POST", path: "/certificates/{id}/add-domains", operationID: "console_add_domains",
                 summary: "Add domains to a multi-domain certificate within its quota.",
-                form: [F(Field.sans, .string, required: true, "one domain a line"), F(Field.email, .string, "EMAIL validation: the address")],
+                form: [
+                    F(Field.sans, .string, required: true, "one domain a line"),
+                    F(Field.email, .string, "EMAIL validation: the address"),
+                ],
                 response: status),
             ConsoleJSONOperation(
                 method: "POST", path: "/certificates/{id}/rename", operationID: "console_rename",
@@ -77,10 +91,13 @@ extension WebApp {
                 response: .object([
                     F("certificate_id", .string, required: true),
                     F("has_private_key", .boolean, required: true, "false: the packages hold no key"),
-                    F("servers", .array(.object([
-                        F("type", .string, required: true), F("name", .string, required: true),
-                        F("href", .string, required: true, "GET it for the ZIP"),
-                    ])), required: true),
+                    F(
+                        "servers",
+                        .array(
+                            .object([
+                                F("type", .string, required: true), F("name", .string, required: true),
+                                F("href", .string, required: true, "GET it for the ZIP"),
+                            ])), required: true),
                 ])),
         ]
     }()
@@ -100,10 +117,15 @@ extension WebApp {
                 "tags": [.string(consoleJSONTag)], "security": [["consoleSession": []]],
                 "parameters": [
                     ["name": "id", "in": "path", "required": true, "schema": ["type": "string"]],
-                    ["name": "Accept", "in": "header", "required": true, "schema": ["type": "string", "enum": ["application/json"]]],
+                    [
+                        "name": "Accept", "in": "header", "required": true,
+                        "schema": ["type": "string", "enum": ["application/json"]],
+                    ],
                 ],
                 "responses": [
-                    "200": ["description": "Done", "content": ["application/json": ["schema": operation.response.openAPI]]],
+                    "200": [
+                        "description": "Done", "content": ["application/json": ["schema": operation.response.openAPI]],
+                    ],
                     "400": refused("Refused: each message names its field (errors[])"),
                     "401": refused("Not signed in"),
                     "403": refused("CSRF token missing or wrong, or a policy does not allow it"),
@@ -114,12 +136,18 @@ extension WebApp {
             if !operation.form.isEmpty {
                 if case .array(var parameters) = entry["parameters"] {
                     parameters.append(
-                        ["name": "X-CSRF-Token", "in": "header", "required": true, "description": "the session's token (or a csrf_token field)",
-                         "schema": ["type": "string"]])
+                        [
+                            "name": "X-CSRF-Token", "in": "header", "required": true,
+                            "description": "the session's token (or a csrf_token field)",
+                            "schema": ["type": "string"],
+                        ])
                     entry["parameters"] = .array(parameters)
                 }
                 entry["requestBody"] = [
-                    "required": true, "content": ["application/x-www-form-urlencoded": ["schema": APISchema.object(operation.form).openAPI]],
+                    "required": true,
+                    "content": [
+                        "application/x-www-form-urlencoded": ["schema": APISchema.object(operation.form).openAPI]
+                    ],
                 ]
             }
             paths[operation.path, default: [:]][operation.method.lowercased()] = .object(entry)
