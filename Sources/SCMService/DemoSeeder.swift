@@ -99,7 +99,18 @@ public struct DemoSeeder: Sendable {
                     // A domain addition or a reissue in review waits for its new proof, like a fresh
                     // application: without a CSR and proofs the CA had nothing to wait for and
                     // tried to sign, failing on every pass.
-                    let waitsForProof: Set<Certificate.Status> = [.checking, .supplementChecking, .reissuing]
+                    // An addition asks for one new name, requested recently (the CA's 30-day deadline
+                    // counts from the request); the names already in the certificate stay proven.
+                    var addedNames: [String] = []
+                    if status == .supplementChecking {
+                        let parent = certificate.domain.hasPrefix("*.") ? String(certificate.domain.dropFirst(2)) : certificate.domain
+                        addedNames = ["new-\(certificate.id.suffix(4)).\(parent)"]
+                        try store.save(
+                            DomainAdditionRequest(
+                                certificateID: certificate.id, domains: addedNames, email: application.applicantEmail,
+                                requestedAt: now - .days(3)))
+                    }
+                    let waitsForProof: Set<Certificate.Status> = [.checking, .reissuing]
                     if [.checking, .checkingOrg, .issuing, .supplementChecking, .reissuing].contains(status) {
                         if materials == nil {
                             try store.save(
@@ -107,13 +118,13 @@ public struct DemoSeeder: Sendable {
                                 certificateID: certificate.id)
                         }
                         try store.replaceValidations(
-                            certificate.allDomains.map {
+                            (certificate.allDomains + addedNames).map {
                                 DomainValidation(
                                     certificateID: certificate.id, domain: $0, method: certificate.validationMethod,
                                     token: SecureRandom.hex(20),
                                     email: "admin@"
                                         + domainVerificationName(for: $0, domainType: certificate.domainType),
-                                    verifiedAt: waitsForProof.contains(status) ? nil : certificate.appliedAt)
+                                    verifiedAt: waitsForProof.contains(status) || addedNames.contains($0) ? nil : certificate.appliedAt)
                             }, certificateID: certificate.id)
                     }
                 }
@@ -185,8 +196,10 @@ public struct DemoSeeder: Sendable {
             certificate.sans = (0..<extras).map { "\(Self.hosts[($0 + index + 1) % Self.hosts.count]).\(base)" }
         }
         // In-review certificates were applied for recently (the CA fails them 30 days after applying).
+        // In review: applied for (a reissue: requested) recently, since the CA fails a review 30 days
+        // after the request.
         certificate.appliedAt =
-            [.checking, .checkingOrg, .issuing].contains(status) ? now - .days(Double(index % 20)) : created + .days(1)
+            [.checking, .checkingOrg, .issuing, .reissuing].contains(status) ? now - .days(Double(index % 20)) : created + .days(1)
         if status == .issuing { certificate.reviewDueAt = now + .days(Double(1 + index % 5)) }
         certificate.csrSource = isUpload ? nil : (index % 13 == 0 ? .uploaded : .system)
         certificate.validationMethod = type.family == .dv ? .dns : [.dns, .email, .dns][index % 3]
@@ -205,6 +218,13 @@ public struct DemoSeeder: Sendable {
             certificate.notAfter = notAfter
             certificate.notBefore = notAfter - .days(365)
             certificate.issuedAt = certificate.notBefore
+            // The next year of a stack is bought when the renewal window opens: a demo certificate
+            // already inside it is its stack's last year, so a new seed leaves the scheduler no
+            // backlog of renewals (each generating a key) changing the list under the user.
+            if certificate.validityYears > 1, notAfter.timeIntervalSince(now) <= Certificate.renewWindow {
+                certificate.validityYears = 1
+                certificate.price = PriceList.price(brand: brand, type: type, domainType: domainType, domains: quota, years: 1)
+            }
         }
         switch status {
         case .unpassed: certificate.failReason = "Domain name verification was not completed within 30 days."
