@@ -32,7 +32,7 @@ public struct CertificateQueries: Sendable {
             else { return nil }
             return CertificateDetails(
                 certificate: certificate, application: try store.application(certificateID: id),
-                materials: try store.materials(certificateID: id), history: try store.events(target: id))
+                materials: try store.materials(certificateID: id), history: try store.history(of: certificate))
         }
         guard let details else { throw Refusal(.notFound, "There is no certificate with ID \(id).") }
         return details

@@ -119,7 +119,7 @@ public struct ManagementService: Sendable {
         effects: (Certificate, StoreWriter, Date) throws -> String
     ) throws {
         let action = "scm:cert:\(operation.rawValue)"
-        do {
+        try context.recordingRefusal(action, certificateID: certificateID, by: principal) {
             let loaded = try context.loadCertificate(certificateID)
             try check(operation, on: loaded, now: context.clock.now, channel: channel)
             let now = context.clock.now
@@ -141,13 +141,6 @@ public struct ManagementService: Sendable {
                               + (detail.isEmpty ? "" : "; \(detail)"),
                           remoteAddress: principal.remoteAddress))
             }
-        } catch let refusal as Refusal {
-            try? context.database.write { store in
-                try store.append(
-                    Event(at: context.clock.now, actor: principal.name, action: action, target: certificateID, result: .refused,
-                          detail: refusal.message, remoteAddress: principal.remoteAddress))
-            }
-            throw refusal
         }
     }
 
@@ -325,8 +318,13 @@ public struct ManagementService: Sendable {
             ])
         }
         let lifecycle = LifecycleService(context: context)
-        let loaded = try context.loadCertificate(certificateID)
-        try check(.reissue, on: loaded, now: context.clock.now)
+        // The state is checked before the form, so a reissue the state forbids says so rather
+        // than listing form errors; recorded like every refusal `perform` makes.
+        let loaded = try context.recordingRefusal("scm:cert:reissue", certificateID: certificateID, by: principal) {
+            let loaded = try context.loadCertificate(certificateID)
+            try check(.reissue, on: loaded, now: context.clock.now)
+            return loaded
+        }
         let (form, storedCSR) = try lifecycle.resolveCSR(submitted, by: principal)
         let application = try validate(form, for: loaded)
         let certificate = try context.perform(
@@ -369,8 +367,11 @@ public struct ManagementService: Sendable {
     /// names need their proofs (RULES.md §5), then the CA issues a new certificate with the added
     /// names and the same expiry. Notices go to `email` (RULES.md §3).
     public func addDomains(certificateID: String, domains text: String, email: String, by principal: Principal) throws -> Certificate {
-        let loaded = try context.loadCertificate(certificateID)
-        try check(.addDomains, on: loaded, now: context.clock.now)
+        let loaded = try context.recordingRefusal("scm:cert:add-domains", certificateID: certificateID, by: principal) {
+            let loaded = try context.loadCertificate(certificateID)
+            try check(.addDomains, on: loaded, now: context.clock.now)
+            return loaded
+        }
         let addition = try validateDomainAddition(text, email: email, for: loaded)
         let certificate = try context.perform(
             "scm:cert:add-domains", certificateID: certificateID, by: principal, detail: addition.domains.joined(separator: ", "),

@@ -32,6 +32,27 @@ extension StoreReader {
         ).map(Event.init(row:))
     }
 
+    /// A certificate's History, newest first: the events on it, and the purchase that made it,
+    /// which is logged against its order (Buy) or, for a renewal, against the certificate it
+    /// renews with the renewal's id as the detail (Renew, auto-renewal, the next year of a
+    /// multi-year subscription).
+    public func history(of certificate: Certificate, limit: Int = 100) throws -> [Event] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT * FROM events
+                WHERE target = :id
+                   OR (target = :order AND action = 'scm:cert:buy')
+                   OR (target = :original AND detail = :id
+                       AND action IN ('scm:cert:renew', 'scm:cert:auto-renew', 'scm:cert:stack-renew'))
+                ORDER BY id DESC LIMIT :limit
+                """,
+            arguments: [
+                "id": certificate.id, "order": certificate.orderID, "original": certificate.renewalOf, "limit": limit,
+            ]
+        ).map(Event.init(row:))
+    }
+
     public func recentEvents(limit: Int = 100) throws -> [Event] {
         try Row.fetchAll(db, sql: "SELECT * FROM events ORDER BY id DESC LIMIT ?", arguments: [limit]).map(Event.init(row:))
     }

@@ -13,6 +13,8 @@ struct CertificateDetailsPage {
     struct HistoryEntry {
         let at: String
         let actor: String
+        /// What a person reads (`Event.title`); `action`, the code, is its tooltip.
+        let title: String
         let action: String
         let result: String
         let failed: Bool
@@ -135,8 +137,8 @@ struct CertificateDetailsPage {
         chainPEM = details.materials.flatMap { $0.chainPEM.isEmpty ? nil : $0.chainPEM }
         history = details.history.map {
             HistoryEntry(
-                at: WebApp.formatDateTime($0.at), actor: $0.actor, action: $0.action, result: $0.result.rawValue,
-                failed: $0.result != .success, detail: $0.detail)
+                at: WebApp.formatDateTime($0.at), actor: $0.actor, title: $0.title, action: $0.action,
+                result: $0.resultLabel, failed: $0.result != .success, detail: $0.detail)
         }
         deployedResources = deployed.map { resource in
             let product = resource.product
