@@ -406,8 +406,13 @@ public struct ManagementService: Sendable {
 
     // MARK: Messages
 
-    public func messages(for principal: Principal) throws -> [Message] {
-        try context.database.read { try $0.messages(userID: principal.isAdmin ? nil : principal.userID) }
+    /// One page of the messages `principal` may read (an administrator: everyone's), newest
+    /// first, with the total.
+    public func messages(for principal: Principal, offset: Int, limit: Int) throws -> Page<Message> {
+        let userID = principal.isAdmin ? nil : principal.userID
+        return try context.database.read { store in
+            Page(items: try store.messages(userID: userID, offset: offset, limit: limit), total: try store.messageCount(userID: userID))
+        }
     }
 
     /// The orders `principal` may list: everyone's with an unscoped grant, else their own purchases.

@@ -123,4 +123,5 @@ struct MessagesPage {
 
     let layout: Layout
     let rows: [Row]
+    let pagination: Pagination
 }

@@ -340,10 +340,12 @@ extension WebApp {
     }
 
     func showMessages(_ request: inout RequestContext) throws -> HTTPResponse {
-        let messages = try management.messages(for: request.principal)
+        let paging = try PageRequest.parse(request.request.query)
+        let messages = try management.messages(for: request.principal, offset: paging.offset, limit: paging.limit)
         if request.request.wantsJSON {
             return .json([
-                "messages": messages.map {
+                "total": messages.total, "page": paging.page, "limit": paging.limit,
+                "messages": messages.items.map {
                     [
                         "id": $0.id, "kind": $0.kind, "title": $0.title, "body": $0.body, "certificate_id": $0.certificateID ?? "",
                         "read": $0.readAt != nil,
@@ -355,11 +357,14 @@ extension WebApp {
             layout: layout(
                 title: "Messages", request: request, section: "messages",
                 crumbs: [Crumb(title: "SSL Certificate Manager", href: nil), Crumb(title: "Messages", href: nil)], flash: request.flash),
-            rows: messages.map {
+            rows: messages.items.map {
                 MessagesPage.Row(
                     title: $0.title, body: $0.body, kind: $0.kind, at: Self.formatDateTime($0.createdAt),
                     certificateHref: $0.certificateID.map { "/certificates/\($0)" }, href: "/messages/\($0.id)",
                     unread: $0.readAt == nil)
+            },
+            pagination: Pagination(total: messages.total, shown: messages.items.count, request: paging) {
+                paging.url("/messages", filters: [], page: $0)
             })
         return .html(templates.render(page, "messages"))
     }
