@@ -124,4 +124,5 @@ struct MessagesPage {
     let layout: Layout
     let rows: [Row]
     let pagination: Pagination
+    let emptyMessage: String?
 }

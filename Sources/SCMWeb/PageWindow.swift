@@ -68,13 +68,13 @@ struct Pagination {
     let previous: String?
     let next: String?
     let limitOptions: [SelectOption]
-    /// Rows exist but none on this page: an old bookmark or a hand-edited URL past the last page.
-    let pastTheEnd: Bool
+    private let shown: Int
 
     /// `href`: the URL of a page of the same list, filters and page size kept.
     init(total: Int, shown: Int, request: PageRequest, href: (Int) -> String) {
         let pageCount = max(1, (total + request.limit - 1) / request.limit)
         self.total = total
+        self.shown = shown
         let from = shown == 0 ? 0 : request.offset + 1
         rangeText = "\(from)–\(shown == 0 ? 0 : request.offset + shown) of \(total)"
         pages = PageWindow.numbers(current: request.page, pageCount: pageCount).map {
@@ -85,6 +85,12 @@ struct Pagination {
         limitOptions = CertificateListQuery.pageSizes.map {
             SelectOption(value: String($0), label: "\($0) per page", selected: $0 == request.limit)
         }
-        pastTheEnd = total > 0 && shown == 0
+    }
+
+    /// What the page says in place of rows: `none` when nothing matches at all; when rows exist
+    /// but not on this page (an old bookmark, a hand-edited URL), that it is past the last one.
+    /// Nil when the page shows rows.
+    func emptyMessage(_ none: String) -> String? {
+        shown > 0 ? nil : (total == 0 ? none : "This page is past the last one.")
     }
 }

@@ -265,8 +265,7 @@ extension WebApp {
                 + CloudProduct.allCases.map { SelectOption(value: $0.rawValue, label: $0.rawValue, selected: $0 == product) },
             results: [("", "Any result"), ("success", "Succeeded"), ("failure", "Failed")].map { SelectOption(value: $0.0, label: $0.1, selected: $0.0 == result) },
             certificateID: certificateID, rows: records.items.map(Self.recordRow), pagination: pagination,
-            emptyMessage: records.total == 0
-                ? "No records match." : (pagination.pastTheEnd ? "This page is past the last one." : nil))
+            emptyMessage: pagination.emptyMessage("No records match."))
         return .html(templates.render(page, "cloud-records"), status: 200)
     }
 }

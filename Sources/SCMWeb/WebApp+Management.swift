@@ -353,6 +353,9 @@ extension WebApp {
                 }
             ])
         }
+        let pagination = Pagination(total: messages.total, shown: messages.items.count, request: paging) {
+            paging.url("/messages", filters: [], page: $0)
+        }
         let page = MessagesPage(
             layout: layout(
                 title: "Messages", request: request, section: "messages",
@@ -363,9 +366,7 @@ extension WebApp {
                     certificateHref: $0.certificateID.map { "/certificates/\($0)" }, href: "/messages/\($0.id)",
                     unread: $0.readAt == nil)
             },
-            pagination: Pagination(total: messages.total, shown: messages.items.count, request: paging) {
-                paging.url("/messages", filters: [], page: $0)
-            })
+            pagination: pagination, emptyMessage: pagination.emptyMessage("No messages."))
         return .html(templates.render(page, "messages"))
     }
 }

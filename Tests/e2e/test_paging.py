@@ -1,4 +1,5 @@
-"""The deploy and push records (/cloud/records) and the message center (/messages) page
+"""The deploy and push records (/cloud/records), the message center (/messages), the webhook
+delivery log (/messages/webhooks), the SMS outbox (/cloud/sms) and the mailbox (/cloud/mail) page
 like the certificate list: 10, 20 or 50 rows a page with the total, the page and size kept in
 the URL with the filters, and a page past the last one an empty page, not an error.
 
@@ -31,6 +32,14 @@ def paged():
             db.execute(
                 "INSERT INTO messages (user_id, certificate_id, kind, title, body, created_at) VALUES (?, NULL,"
                 " 'CERT_ISSUED', ?, 'body', ?)", (admin_id, f"message-{i:02d}", now + i))
+            db.execute(
+                "INSERT INTO webhook_deliveries (user_id, message_id, event_type, url, payload, state, attempts,"
+                " next_attempt_at, last_result, created_at) VALUES (?, 1, 'CERT_ISSUED', ?, '{}', 'delivered', 1, ?,"
+                " 'HTTP 200', ?)", (admin_id, f"https://hooks.example/delivery-{i:02d}", now + i, now + i))
+            db.execute("INSERT INTO sms_outbox (phone, text, created_at) VALUES ('+8613800000000', ?, ?)",
+                       (f"sms-{i:02d}", now + i))
+            db.execute("INSERT INTO mails (recipient, subject, body, created_at) VALUES (?, ?, 'body', ?)",
+                       ("a@example.test" if i % 5 else "b@example.test", f"mail-{i:02d}", now + i))
     try:
         yield st
     finally:
@@ -38,7 +47,7 @@ def paged():
 
 
 def shown(page: str, prefix: str) -> list[str]:
-    return re.findall(rf">({prefix}-\d\d)<", page)
+    return re.findall(rf"[>/]({prefix}-\d\d)<", page)
 
 
 def test_records_page_with_the_filters_kept_and_past_the_last_page_empty(paged):
@@ -86,3 +95,30 @@ def test_messages_page_and_answer_json_with_the_total(paged):
     assert answer["total"] == 25 and answer["page"] == 2 and len(answer["messages"]) == 5
     bad = client.get("/messages", params={"page": "x"}, headers={"Accept": "application/json"})
     assert bad.status_code == 400 and "page" in bad.text
+
+
+@pytest.mark.parametrize("path, prefix", [("/messages/webhooks", "delivery"), ("/cloud/sms", "sms")])
+def test_delivery_log_and_sms_outbox_page(paged, path, prefix):
+    client = paged.login()
+    page = client.get(path, params={"limit": "20"}).text
+    assert total_count(page) == 25
+    assert shown(page, prefix) == [f"{prefix}-{i:02d}" for i in range(24, 4, -1)]
+    assert {"limit": "20", "page": "2"} in [query_of(h) for h in links(page) if h.startswith(path + "?")]
+    second = client.get(path, params={"limit": "20", "page": "2"}).text
+    assert shown(second, prefix) == [f"{prefix}-{i:02d}" for i in range(4, -1, -1)]
+    past = client.get(path, params={"page": "4"})
+    assert past.status_code == 200 and "This page is past the last one." in past.text and total_count(past.text) == 25
+    answer = client.get(path, params={"page": "3"}, headers={"Accept": "application/json"}).json()
+    assert answer["total"] == 25 and len(answer["deliveries" if prefix == "delivery" else "sms"]) == 5
+
+
+def test_mailbox_pages_each_recipient_and_counts_every_unread_mail(paged):
+    client = paged.login()
+    page = client.get("/cloud/mail", params={"to": "a@example.test"}).text
+    assert total_count(page) == 20 and len(shown(page, "mail")) == 10
+    assert {"to": "a@example.test", "page": "2"} in [query_of(h) for h in links(page) if h.startswith("/cloud/mail?")]
+    # Both recipients are offered, whatever the page shows.
+    assert '<option value="b@example.test">' in page
+    page = client.get("/cloud/mail", params={"to": "b@example.test", "page": "2"})
+    assert page.status_code == 200 and "This page is past the last one." in page.text and total_count(page.text) == 5
+    assert "25 unread" in client.get("/cloud/mail").text
