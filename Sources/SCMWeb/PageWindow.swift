@@ -94,3 +94,8 @@ struct Pagination {
         shown > 0 ? nil : (total == 0 ? none : "This page is past the last one.")
     }
 }
+
+/// Read without a `Mirror`: a list page renders up to seven (see `TemplateFields`).
+extension Pagination.PageLink: TemplateFields {
+    var templateFields: [String: Any] { ["number": number, "href": href, "current": current] }
+}

@@ -19,14 +19,13 @@ extension WebApp {
             let active = query.sort == key
             let nextAscending = active ? !query.ascending : (key == .name)
             return .init(
-                title: title, href: parameters.url(["sort": key.rawValue, "dir": nextAscending ? "asc" : "desc", "page": ""]),
+                title: title, href: parameters.url(page: 1, ["sort": key.rawValue, "dir": nextAscending ? "asc" : "desc"]),
                 indicator: active ? (query.ascending ? "▲" : "▼") : "",
                 ariaSort: active ? (query.ascending ? "ascending" : "descending") : "none")
         }
-        let pageCount = max(1, (page.total + query.limit - 1) / query.limit)
-        let window = PageWindow.numbers(current: parameters.page, pageCount: pageCount)
-        let from = page.total == 0 ? 0 : query.offset + 1
-        let to = min(query.offset + query.limit, page.total)
+        let pagination = Pagination(total: page.total, shown: page.items.count, request: parameters.paging) {
+            parameters.url(page: $0)
+        }
         let model = CertificateListPage(
             layout: layout(
                 title: "SSL Certificates", request: context, section: "certificates",
@@ -36,19 +35,12 @@ extension WebApp {
                 + Certificate.Status.allCases.map {
                     .init(value: $0.rawValue, label: $0.label + ($0 == .cancelSupplementing ? " (withdrawal)" : ""), selected: query.status == $0)
                 },
-            limitOptions: CertificateListQuery.pageSizes.map {
-                .init(value: String($0), label: "\($0) per page", selected: query.limit == $0)
-            },
-            keyword: query.keyword, rows: rows, total: page.total,
-            rangeText: "\(from)–\(to) of \(page.total)",
+            keyword: query.keyword, rows: rows,
             expiresColumn: column("Expires", .expires), statusColumn: column("Status", .status),
             nameColumn: column("Certificate Name/ID", .name), updatedColumn: column("Updated", .updated),
-            pages: window.map { .init(number: $0, href: parameters.url(["page": String($0)]), current: $0 == parameters.page) },
-            previous: parameters.page > 1 ? parameters.url(["page": String(parameters.page - 1)]) : nil,
-            next: parameters.page < pageCount ? parameters.url(["page": String(parameters.page + 1)]) : nil,
-            emptyMessage: page.total == 0
-                ? (query.keyword.isEmpty && query.status == nil ? "No certificates yet." : "No certificate matches these filters.")
-                : (page.items.isEmpty ? "This page is past the last one." : nil),
+            pagination: pagination,
+            emptyMessage: pagination.emptyMessage(
+                query.keyword.isEmpty && query.status == nil ? "No certificates yet." : "No certificate matches these filters."),
             hiddenSort: query.sort == .updated ? "" : query.sort.rawValue,
             hiddenDirection: query.ascending ? "asc" : "", expiresWithin: query.expiresWithinDays,
             projectOptions: [CertificateListPage.Option(value: "", label: "All projects", selected: query.enterpriseProject == nil)]
