@@ -416,7 +416,8 @@ public struct ManagementService: Sendable {
     }
 
     /// The orders `principal` may list: everyone's with an unscoped grant, else their own purchases.
-    public func orders(for principal: Principal) throws -> [Order] {
-        try context.database.read { try $0.orders(scope: principal.ownerScope(for: .orderList)) }
+    /// One page, newest first, with the total.
+    public func orders(for principal: Principal, offset: Int, limit: Int) throws -> Page<Order> {
+        try context.database.read { try $0.orders(scope: principal.ownerScope(for: .orderList), offset: offset, limit: limit) }
     }
 }

@@ -61,14 +61,17 @@ extension StoreReader {
         try Row.fetchOne(db, sql: "SELECT * FROM orders WHERE id = ?", arguments: [id]).map(Order.init(row:))
     }
 
-    /// The newest orders of the buyers in `scope`.
-    public func orders(scope: OwnerScope, limit: Int = 200) throws -> [Order] {
+    /// One page of the orders of the buyers in `scope`, newest first, and how many there are.
+    public func orders(scope: OwnerScope, offset: Int = 0, limit: Int = 200) throws -> Page<Order> {
         let owners = scope.condition(on: "user_id")
-        let arguments = StatementArguments((owners?.userIDs ?? []) + [Int64(limit)])
-        return try Row.fetchAll(
-            db, sql: "SELECT * FROM orders\(owners.map { " WHERE " + $0.sql } ?? "") ORDER BY created_at DESC LIMIT ?",
-            arguments: arguments
+        let condition = owners.map { " WHERE " + $0.sql } ?? ""
+        let ownerIDs = StatementArguments(owners?.userIDs ?? [])
+        let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM orders\(condition)", arguments: ownerIDs) ?? 0
+        let items = try Row.fetchAll(
+            db, sql: "SELECT * FROM orders\(condition) ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+            arguments: ownerIDs + [limit, offset]
         ).map(Order.init(row:))
+        return Page(items: items, total: total)
     }
 }
 

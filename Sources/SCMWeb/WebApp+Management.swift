@@ -321,7 +321,11 @@ extension WebApp {
     // MARK: Orders, messages
 
     func showOrders(_ request: inout RequestContext) throws -> HTTPResponse {
-        let orders = try management.orders(for: request.principal)
+        let paging = try PageRequest.parse(request.request.query)
+        let orders = try management.orders(for: request.principal, offset: paging.offset, limit: paging.limit)
+        let pagination = Pagination(total: orders.total, shown: orders.items.count, request: paging) {
+            paging.url("/orders", filters: [], page: $0)
+        }
         let ownOnly = request.principal.ownerScope(for: .orderList) != .every
         let kinds: [Order.Kind: String] = [.purchase: "Purchase", .renewal: "Renewal", .refund: "Refund"]
         let page = OrdersPage(
@@ -329,13 +333,14 @@ extension WebApp {
                 title: "Orders", request: request, section: "orders",
                 crumbs: [Crumb(title: "SSL Certificate Manager", href: nil), Crumb(title: "Orders", href: nil)], flash: request.flash),
             ownOnly: ownOnly,
-            rows: orders.map { order in
+            rows: orders.items.map { order in
                 OrdersPage.Row(
                     id: order.id, kind: kinds[order.kind] ?? order.kind.rawValue, summary: order.summary,
                     amount: (order.kind == .refund ? "−¥" : "¥") + "\(order.amount)",
                     refunded: order.refunded > 0 ? "¥\(order.refunded)" : nil, count: order.certificateCount,
                     createdAt: Self.formatDateTime(order.createdAt), paidAt: order.paidAt.map(Self.formatDateTime) ?? "–")
-            })
+            },
+            pagination: pagination, emptyMessage: pagination.emptyMessage("No orders yet."))
         return .html(templates.render(page, "orders"))
     }
 

@@ -1,6 +1,6 @@
 """The deploy and push records (/cloud/records), the message center (/messages), the webhook
-delivery log (/messages/webhooks), the SMS outbox (/cloud/sms) and the mailbox (/cloud/mail) page
-like the certificate list: 10, 20 or 50 rows a page with the total, the page and size kept in
+delivery log (/messages/webhooks), the SMS outbox (/cloud/sms), the mailbox (/cloud/mail) and the
+orders (/orders) page like the certificate list: 10, 20 or 50 rows a page with the total, the page and size kept in
 the URL with the filters, and a page past the last one an empty page, not an error.
 
 The rows are written straight into the database of a still stack (no CA, rare scheduler), so
@@ -38,6 +38,10 @@ def paged():
                 " 'HTTP 200', ?)", (admin_id, f"https://hooks.example/delivery-{i:02d}", now + i, now + i))
             db.execute("INSERT INTO sms_outbox (phone, text, created_at) VALUES ('+8613800000000', ?, ?)",
                        (f"sms-{i:02d}", now + i))
+            db.execute(
+                "INSERT INTO orders (id, kind, user_id, summary, amount_cents, certificate_count, created_at, paid_at,"
+                " refunded_cents) VALUES (?, 'purchase', ?, ?, 10000, 1, ?, ?, 0)",
+                (f"CS{i:08d}", admin_id, f"order-{i:02d}", now + i, now + i))
             db.execute("INSERT INTO mails (recipient, subject, body, created_at) VALUES (?, ?, 'body', ?)",
                        ("a@example.test" if i % 5 else "b@example.test", f"mail-{i:02d}", now + i))
     try:
@@ -97,8 +101,8 @@ def test_messages_page_and_answer_json_with_the_total(paged):
     assert bad.status_code == 400 and "page" in bad.text
 
 
-@pytest.mark.parametrize("path, prefix", [("/messages/webhooks", "delivery"), ("/cloud/sms", "sms")])
-def test_delivery_log_and_sms_outbox_page(paged, path, prefix):
+@pytest.mark.parametrize("path, prefix", [("/messages/webhooks", "delivery"), ("/cloud/sms", "sms"), ("/orders", "order")])
+def test_delivery_log_sms_outbox_and_orders_page(paged, path, prefix):
     client = paged.login()
     page = client.get(path, params={"limit": "20"}).text
     assert total_count(page) == 25
@@ -108,8 +112,9 @@ def test_delivery_log_and_sms_outbox_page(paged, path, prefix):
     assert shown(second, prefix) == [f"{prefix}-{i:02d}" for i in range(4, -1, -1)]
     past = client.get(path, params={"page": "4"})
     assert past.status_code == 200 and "This page is past the last one." in past.text and total_count(past.text) == 25
-    answer = client.get(path, params={"page": "3"}, headers={"Accept": "application/json"}).json()
-    assert answer["total"] == 25 and len(answer["deliveries" if prefix == "delivery" else "sms"]) == 5
+    if prefix != "order":  # the orders page has no JSON answer
+        answer = client.get(path, params={"page": "3"}, headers={"Accept": "application/json"}).json()
+        assert answer["total"] == 25 and len(answer["deliveries" if prefix == "delivery" else "sms"]) == 5
 
 
 def test_mailbox_pages_each_recipient_and_counts_every_unread_mail(paged):
