@@ -32,25 +32,26 @@ extension StoreReader {
         ).map(Event.init(row:))
     }
 
-    /// A certificate's History, newest first: the events on it, and the purchase that made it,
-    /// which is logged against its order (Buy) or, for a renewal, against the certificate it
-    /// renews with the renewal's id as the detail (Renew, auto-renewal, the next year of a
-    /// multi-year subscription).
-    public func history(of certificate: Certificate, limit: Int = 100) throws -> [Event] {
-        try Row.fetchAll(
-            db,
-            sql: """
-                SELECT * FROM events
-                WHERE target = :id
-                   OR (target = :order AND action = 'scm:cert:buy')
-                   OR (target = :original AND detail = :id
-                       AND action IN ('scm:cert:renew', 'scm:cert:auto-renew', 'scm:cert:stack-renew'))
-                ORDER BY id DESC LIMIT :limit
-                """,
-            arguments: [
-                "id": certificate.id, "order": certificate.orderID, "original": certificate.renewalOf, "limit": limit,
-            ]
+    /// One page of a certificate's History, newest first, and how many events it holds: the
+    /// events on it, and the purchase that made it, which is logged against its order (Buy) or,
+    /// for a renewal, against the certificate it renews with the renewal's id as the detail
+    /// (Renew, auto-renewal, the next year of a multi-year subscription).
+    public func history(of certificate: Certificate, offset: Int = 0, limit: Int = 100) throws -> Page<Event> {
+        let condition = """
+            target = :id
+               OR (target = :order AND action = 'scm:cert:buy')
+               OR (target = :original AND detail = :id
+                   AND action IN ('scm:cert:renew', 'scm:cert:auto-renew', 'scm:cert:stack-renew'))
+            """
+        let arguments: StatementArguments = [
+            "id": certificate.id, "order": certificate.orderID, "original": certificate.renewalOf, "limit": limit,
+            "offset": offset,
+        ]
+        let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM events WHERE \(condition)", arguments: arguments) ?? 0
+        let items = try Row.fetchAll(
+            db, sql: "SELECT * FROM events WHERE \(condition) ORDER BY id DESC LIMIT :limit OFFSET :offset", arguments: arguments
         ).map(Event.init(row:))
+        return Page(items: items, total: total)
     }
 
     public func recentEvents(limit: Int = 100) throws -> [Event] {

@@ -79,7 +79,9 @@ extension WebApp {
     }
 
     func showCertificate(_ context: inout RequestContext) throws -> HTTPResponse {
-        let details = try certificates.details(id: context.parameter("id"), by: context.principal)
+        let historyPage = try PageRequest.parse(context.request.query)
+        let details = try certificates.details(
+            id: context.parameter("id"), historyOffset: historyPage.offset, historyLimit: historyPage.limit, by: context.principal)
         let now = self.context.clock.now
         let deployed = try deployments.deployedResources(certificateIDs: [details.certificate.id], products: CloudProduct.allCases)
         let model = CertificateDetailsPage(
@@ -90,7 +92,8 @@ extension WebApp {
                     Crumb(title: "SSL Certificates", href: "/certificates"), Crumb(title: details.certificate.name, href: nil),
                 ], flash: context.flash),
             operations: certificateRow(details.certificate, now: now, permissions: context.permissions),
-            canUpdate: context.permissions.allows(.certUpdate, project: details.certificate.enterpriseProject))
+            canUpdate: context.permissions.allows(.certUpdate, project: details.certificate.enterpriseProject),
+            historyPage: historyPage)
         return .html(templates.render(model, "certificate"))
     }
 

@@ -74,14 +74,30 @@ import Testing
             try world.management.reissue(certificateID: certificate.id, form: World.form("b.example.com"), by: world.user)
         }
         _ = try world.management.rename(certificateID: certificate.id, name: "shop", description: "", by: world.user)
-        let details = try CertificateQueries(context: world.context).details(id: certificate.id, by: world.user)
-        let history = details.history.map { "\($0.title)|\($0.resultLabel)" }
+        let details = try CertificateQueries(context: world.context).details(
+            id: certificate.id, historyLimit: 50, by: world.user)
+        let history = details.history.items.map { "\($0.title)|\($0.resultLabel)" }
         #expect(history.first == "Renamed|Success")
         #expect(history.contains("Reissue submitted|Refused"))
         #expect(history.contains("Issued by the CA|Success"))
         #expect(history.last == "Bought|Success")
-        let refusal = try #require(details.history.first { $0.action == "scm:cert:reissue" })
+        let refusal = try #require(details.history.items.first { $0.action == "scm:cert:reissue" })
         #expect(refusal.result == .refused && refusal.detail.contains("multiple"))
+    }
+
+    @Test func historyPagesNewestFirstWithItsTotal() throws {
+        let world = try World()
+        let certificate = try world.buy()
+        for name in ["one", "two", "three", "four"] {
+            _ = try world.management.rename(certificateID: certificate.id, name: "shop-\(name)", description: "", by: world.user)
+        }
+        let queries = CertificateQueries(context: world.context)
+        let first = try queries.details(id: certificate.id, historyOffset: 0, historyLimit: 2, by: world.user).history
+        #expect(first.total == 5 && first.items.map(\.detail) == ["shop-four", "shop-three"])
+        let last = try queries.details(id: certificate.id, historyOffset: 4, historyLimit: 2, by: world.user).history
+        #expect(last.items.map(\.title) == ["Bought"])
+        let past = try queries.details(id: certificate.id, historyOffset: 6, historyLimit: 2, by: world.user).history
+        #expect(past.total == 5 && past.items.isEmpty)
     }
 
     @Test func aRenewalsHistoryStartsWithItsPurchaseOnTheOriginal() throws {
@@ -90,7 +106,7 @@ import Testing
         world.clock.set(try #require(original.notAfter) - .days(20))
         let renewal = try world.management.renew(
             certificateID: original.id, choice: .init(of: original, agreed: true), by: world.user)
-        let history = try CertificateQueries(context: world.context).details(id: renewal.id, by: world.user).history
+        let history = try CertificateQueries(context: world.context).details(id: renewal.id, by: world.user).history.items
         #expect(history.map(\.title) == ["Renewal bought"])
         #expect(history.first?.detail == renewal.id)
     }
