@@ -18,7 +18,7 @@ extension Event {
     /// Every action code an event is written with, and its title. The operation codes are past
     /// tense ("Renamed"); with the result beside it a refused one reads "Renamed — Refused".
     /// A request refused by policy is recorded under its route's permission action
-    /// (`Action.all`), so those have titles too. `EventTitleTests` fails for a code written in
+    /// (`Action.all`), so those have titles too. `HistoryTests` fails for a code written in
     /// SCMService or SCMCloud that this table lacks.
     public static let titles: [String: String] = [
         // The certificate's life (RULES.md §2–§3), by the user.
