@@ -75,7 +75,8 @@ public struct CAReview {
     }
 
     /// Added domains or a reissue's new domain: held by CAA and proven as in §5, within 30 days
-    /// of the request; a reissue also waits for the answer to the cancellation mail (RULES.md §3).
+    /// of the request; a reissue also waits for the answer to the cancellation mail (RULES.md §3),
+    /// within the same 30 days.
     func reviewReplacement(_ certificate: Certificate) throws -> CAStep {
         let resolver = DNSResolver(store: store, now: now)
         let addition =
@@ -104,6 +105,12 @@ public struct CAReview {
             return failure
         }
         if certificate.awaitingConfirmation == .reissueCancellation {
+            // The same 30 days as the proofs: an unanswered confirmation fails the reissue
+            // (UNPASSED, as a failed proof does) rather than holding it for ever. It cannot
+            // fall back to ISSUED: the reissue already replaced the CSR and key, so the old
+            // certificate no longer matches the key the manager holds.
+            let confirmation = "confirmation of the old certificate's cancellation (Confirm Operation)"
+            if let failure = deadlineFailure(certificate, since: requestedAt, waitingFor: confirmation) { return failure }
             return .wait(
                 holdReason: "Waiting for the confirmation of the old certificate's cancellation (Confirm Operation).",
                 newlyVerified: newlyVerified)

@@ -93,7 +93,7 @@ public struct DNSZone: Sendable, Equatable {
 
 /// A message in the mailbox simulator. Following its link performs `action` once.
 public struct Mail: Sendable, Equatable {
-    public enum Action: String, Sendable {
+    public enum Action: String, Sendable, CaseIterable {
         case none = ""
         case confirmDomain = "confirm-domain"
         case verifyOrganization = "verify-organization"

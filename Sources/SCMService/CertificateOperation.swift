@@ -19,7 +19,7 @@ extension ServiceContext {
         prepare: (Certificate) throws -> Prepared,
         apply: (inout Certificate, StoreWriter, Prepared, Date) throws -> Void
     ) throws -> Certificate {
-        do {
+        try recordingRefusal(action, certificateID: certificateID, by: principal) {
             let loaded = try loadCertificate(certificateID)
             try guardOperation(loaded, clock.now)
             let prepared = try prepare(loaded)
@@ -43,6 +43,18 @@ extension ServiceContext {
                           remoteAddress: principal.remoteAddress))
                 return certificate
             }
+        }
+    }
+
+    /// Runs `body`; a `Refusal` it throws is recorded as a refused `action` on the certificate,
+    /// with the rule's message, and thrown on. Every operation's refusal is in the certificate's
+    /// History and the audit log, including one refused before `perform` starts (an operation
+    /// that checks its state before validating its form, so the state is what the user hears of).
+    func recordingRefusal<Outcome>(
+        _ action: String, certificateID: String, by principal: Principal, _ body: () throws -> Outcome
+    ) throws -> Outcome {
+        do {
+            return try body()
         } catch let refusal as Refusal {
             try? database.write { store in
                 try store.append(

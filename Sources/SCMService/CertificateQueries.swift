@@ -7,7 +7,8 @@ public struct CertificateDetails: Sendable {
     public var certificate: Certificate
     public var application: Application?
     public var materials: CertificateMaterials?
-    public var history: [Event]
+    /// The page of its History asked for, with the total.
+    public var history: Page<Event>
 }
 
 /// Reads for the pages and the API. Each takes the principal: lists and counts hold only the
@@ -24,15 +25,18 @@ public struct CertificateQueries: Sendable {
     }
 
     /// A certificate in a project the principal cannot see is missing, as the route check
-    /// answers too; this also covers the ids an API call carries in its body.
-    public func details(id: String, by principal: Principal) throws -> CertificateDetails {
+    /// answers too; this also covers the ids an API call carries in its body. `historyOffset`
+    /// and `historyLimit`: the page of its History.
+    public func details(
+        id: String, historyOffset: Int = 0, historyLimit: Int = 10, by principal: Principal
+    ) throws -> CertificateDetails {
         let details: CertificateDetails? = try context.database.read { store in
             guard let certificate = try store.certificate(id: id),
                 principal.permissions.canSee(project: certificate.enterpriseProject)
             else { return nil }
             return CertificateDetails(
                 certificate: certificate, application: try store.application(certificateID: id),
-                materials: try store.materials(certificateID: id), history: try store.events(target: id))
+                materials: try store.materials(certificateID: id), history: try store.history(of: certificate, offset: historyOffset, limit: historyLimit))
         }
         guard let details else { throw Refusal(.notFound, "There is no certificate with ID \(id).") }
         return details

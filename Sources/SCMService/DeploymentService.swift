@@ -187,8 +187,8 @@ public struct DeploymentService: Sendable {
         }
     }
 
-    /// The latest records, newest first (the push page shows 10).
-    public func records(_ filter: DeploymentRecordFilter) throws -> [DeploymentRecord] {
+    /// One page of the records, newest first, with the total (the push page shows the latest 10).
+    public func records(_ filter: DeploymentRecordFilter) throws -> Page<DeploymentRecord> {
         try context.database.read { try $0.deploymentRecords(filter) }
     }
 

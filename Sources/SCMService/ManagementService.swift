@@ -125,7 +125,7 @@ public struct ManagementService: Sendable {
         effects: (Certificate, StoreWriter, Date) throws -> String
     ) throws {
         let action = "scm:cert:\(operation.rawValue)"
-        do {
+        try context.recordingRefusal(action, certificateID: certificateID, by: principal) {
             let loaded = try context.loadCertificate(certificateID)
             try check(operation, on: loaded, now: context.clock.now, channel: channel)
             let now = context.clock.now
@@ -149,15 +149,6 @@ public struct ManagementService: Sendable {
                             + (detail.isEmpty ? "" : "; \(detail)"),
                         remoteAddress: principal.remoteAddress))
             }
-        } catch let refusal as Refusal {
-            try? context.database.write { store in
-                try store.append(
-                    Event(
-                        at: context.clock.now, actor: principal.name, action: action, target: certificateID,
-                        result: .refused,
-                        detail: refusal.message, remoteAddress: principal.remoteAddress))
-            }
-            throw refusal
         }
     }
 
@@ -348,8 +339,13 @@ public struct ManagementService: Sendable {
             ])
         }
         let lifecycle = LifecycleService(context: context)
-        let loaded = try context.loadCertificate(certificateID)
-        try check(.reissue, on: loaded, now: context.clock.now)
+        // The state is checked before the form, so a reissue the state forbids says so rather
+        // than listing form errors; recorded like every refusal `perform` makes.
+        let loaded = try context.recordingRefusal("scm:cert:reissue", certificateID: certificateID, by: principal) {
+            let loaded = try context.loadCertificate(certificateID)
+            try check(.reissue, on: loaded, now: context.clock.now)
+            return loaded
+        }
         let (form, storedCSR) = try lifecycle.resolveCSR(submitted, by: principal)
         let application = try validate(form, for: loaded)
         let certificate = try context.perform(
@@ -386,11 +382,12 @@ public struct ManagementService: Sendable {
     /// ISSUED multiple-domain certificate with unused quantity → SUPPLEMENTCHECKING; the new
     /// names need their proofs (RULES.md §5), then the CA issues a new certificate with the added
     /// names and the same expiry. Notices go to `email` (RULES.md §3).
-    public func addDomains(certificateID: String, domains text: String, email: String, by principal: Principal) throws
-        -> Certificate
-    {
-        let loaded = try context.loadCertificate(certificateID)
-        try check(.addDomains, on: loaded, now: context.clock.now)
+    public func addDomains(certificateID: String, domains text: String, email: String, by principal: Principal) throws -> Certificate {
+        let loaded = try context.recordingRefusal("scm:cert:add-domains", certificateID: certificateID, by: principal) {
+            let loaded = try context.loadCertificate(certificateID)
+            try check(.addDomains, on: loaded, now: context.clock.now)
+            return loaded
+        }
         let addition = try validateDomainAddition(text, email: email, for: loaded)
         let certificate = try context.perform(
             "scm:cert:add-domains", certificateID: certificateID, by: principal,
@@ -431,12 +428,18 @@ public struct ManagementService: Sendable {
 
     // MARK: Messages
 
-    public func messages(for principal: Principal) throws -> [Message] {
-        try context.database.read { try $0.messages(userID: principal.isAdmin ? nil : principal.userID) }
+    /// One page of the messages `principal` may read (an administrator: everyone's), newest
+    /// first, with the total.
+    public func messages(for principal: Principal, offset: Int, limit: Int) throws -> Page<Message> {
+        let userID = principal.isAdmin ? nil : principal.userID
+        return try context.database.read { store in
+            Page(items: try store.messages(userID: userID, offset: offset, limit: limit), total: try store.messageCount(userID: userID))
+        }
     }
 
     /// The orders `principal` may list: everyone's with an unscoped grant, else their own purchases.
-    public func orders(for principal: Principal) throws -> [Order] {
-        try context.database.read { try $0.orders(scope: principal.ownerScope(for: .orderList)) }
+    /// One page, newest first, with the total.
+    public func orders(for principal: Principal, offset: Int, limit: Int) throws -> Page<Order> {
+        try context.database.read { try $0.orders(scope: principal.ownerScope(for: .orderList), offset: offset, limit: limit) }
     }
 }

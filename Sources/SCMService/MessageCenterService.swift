@@ -46,11 +46,20 @@ public struct MessageCenterService: Sendable {
         try WebhookService(context: context).save(userID: userID, urls: urls)
     }
 
-    public func deliveries(for principal: Principal) throws -> [WebhookDelivery] {
-        try context.database.read { try $0.webhookDeliveries(userID: scope(principal)) }
+    /// One page of the webhook delivery log the principal may read, newest first, with the total.
+    public func deliveries(for principal: Principal, offset: Int, limit: Int) throws -> Page<WebhookDelivery> {
+        let userID = scope(principal)
+        return try context.database.read { store in
+            Page(
+                items: try store.webhookDeliveries(userID: userID, offset: offset, limit: limit),
+                total: try store.webhookDeliveryCount(userID: userID))
+        }
     }
 
-    public func smsOutbox() throws -> [SMS] {
-        try context.database.read { try $0.smsOutbox() }
+    /// One page of the SMS outbox, newest first, with the total.
+    public func smsOutbox(offset: Int, limit: Int) throws -> Page<SMS> {
+        try context.database.read { store in
+            Page(items: try store.smsOutbox(offset: offset, limit: limit), total: try store.smsCount())
+        }
     }
 }

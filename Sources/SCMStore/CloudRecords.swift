@@ -59,6 +59,8 @@ public struct DeploymentRecordFilter: Sendable, Equatable {
     public var product: CloudProduct?
     public var certificateID: String?
     public var succeeded: Bool?
+    /// The page: the newest `limit` records after skipping `offset`.
+    public var offset = 0
     public var limit: Int
     /// Only records of certificates in these enterprise projects (what the caller may list, RULES.md §9).
     public var projects: ProjectScope = .everything
@@ -201,25 +203,29 @@ extension StoreReader {
             arguments: [certificateID, product.rawValue]) ?? false
     }
 
-    public func deploymentRecords(_ filter: DeploymentRecordFilter) throws -> [DeploymentRecord] {
-        var sql = "SELECT * FROM deployment_records WHERE 1 = 1"
+    /// One page of the records `filter` matches, newest first, and how many match in all.
+    public func deploymentRecords(_ filter: DeploymentRecordFilter) throws -> Page<DeploymentRecord> {
+        var condition = "1 = 1"
         var arguments: StatementArguments = []
-        if let kind = filter.kind { sql += " AND kind = ?"; arguments += [kind.rawValue] }
-        if let product = filter.product { sql += " AND product = ?"; arguments += [product.rawValue] }
-        if let id = filter.certificateID { sql += " AND certificate_id = ?"; arguments += [id] }
-        if let succeeded = filter.succeeded { sql += " AND succeeded = ?"; arguments += [succeeded] }
+        if let kind = filter.kind { condition += " AND kind = ?"; arguments += [kind.rawValue] }
+        if let product = filter.product { condition += " AND product = ?"; arguments += [product.rawValue] }
+        if let id = filter.certificateID { condition += " AND certificate_id = ?"; arguments += [id] }
+        if let succeeded = filter.succeeded { condition += " AND succeeded = ?"; arguments += [succeeded] }
         // A live certificate's project now; a deleted one's, the project it was in when recorded.
         let project = """
             coalesce((SELECT enterprise_project FROM certificates c WHERE c.id = deployment_records.certificate_id), \
             deployment_records.certificate_project)
             """
         if let scope = filter.projects.condition(on: project) {
-            sql += " AND \(scope.sql)"
+            condition += " AND \(scope.sql)"
             arguments += scope.arguments
         }
-        sql += " ORDER BY id DESC LIMIT ?"
-        arguments += [filter.limit]
-        return try Row.fetchAll(db, sql: sql, arguments: arguments).map(DeploymentRecord.init(row:))
+        let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM deployment_records WHERE \(condition)", arguments: arguments) ?? 0
+        let items = try Row.fetchAll(
+            db, sql: "SELECT * FROM deployment_records WHERE \(condition) ORDER BY id DESC LIMIT ? OFFSET ?",
+            arguments: arguments + [filter.limit, filter.offset]
+        ).map(DeploymentRecord.init(row:))
+        return Page(items: items, total: total)
     }
 }
 

@@ -32,6 +32,28 @@ extension StoreReader {
         ).map(Event.init(row:))
     }
 
+    /// One page of a certificate's History, newest first, and how many events it holds: the
+    /// events on it, and the purchase that made it, which is logged against its order (Buy) or,
+    /// for a renewal, against the certificate it renews with the renewal's id as the detail
+    /// (Renew, auto-renewal, the next year of a multi-year subscription).
+    public func history(of certificate: Certificate, offset: Int = 0, limit: Int = 100) throws -> Page<Event> {
+        let condition = """
+            target = :id
+               OR (target = :order AND action = 'scm:cert:buy')
+               OR (target = :original AND detail = :id
+                   AND action IN ('scm:cert:renew', 'scm:cert:auto-renew', 'scm:cert:stack-renew'))
+            """
+        let arguments: StatementArguments = [
+            "id": certificate.id, "order": certificate.orderID, "original": certificate.renewalOf, "limit": limit,
+            "offset": offset,
+        ]
+        let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM events WHERE \(condition)", arguments: arguments) ?? 0
+        let items = try Row.fetchAll(
+            db, sql: "SELECT * FROM events WHERE \(condition) ORDER BY id DESC LIMIT :limit OFFSET :offset", arguments: arguments
+        ).map(Event.init(row:))
+        return Page(items: items, total: total)
+    }
+
     public func recentEvents(limit: Int = 100) throws -> [Event] {
         try Row.fetchAll(db, sql: "SELECT * FROM events ORDER BY id DESC LIMIT ?", arguments: [limit]).map(
             Event.init(row:))
@@ -41,14 +63,17 @@ extension StoreReader {
         try Row.fetchOne(db, sql: "SELECT * FROM orders WHERE id = ?", arguments: [id]).map(Order.init(row:))
     }
 
-    /// The newest orders of the buyers in `scope`.
-    public func orders(scope: OwnerScope, limit: Int = 200) throws -> [Order] {
+    /// One page of the orders of the buyers in `scope`, newest first, and how many there are.
+    public func orders(scope: OwnerScope, offset: Int = 0, limit: Int = 200) throws -> Page<Order> {
         let owners = scope.condition(on: "user_id")
-        let arguments = StatementArguments((owners?.userIDs ?? []) + [Int64(limit)])
-        return try Row.fetchAll(
-            db, sql: "SELECT * FROM orders\(owners.map { " WHERE " + $0.sql } ?? "") ORDER BY created_at DESC LIMIT ?",
-            arguments: arguments
+        let condition = owners.map { " WHERE " + $0.sql } ?? ""
+        let ownerIDs = StatementArguments(owners?.userIDs ?? [])
+        let total = try Int.fetchOne(db, sql: "SELECT count(*) FROM orders\(condition)", arguments: ownerIDs) ?? 0
+        let items = try Row.fetchAll(
+            db, sql: "SELECT * FROM orders\(condition) ORDER BY created_at DESC, id DESC LIMIT ? OFFSET ?",
+            arguments: ownerIDs + [limit, offset]
         ).map(Order.init(row:))
+        return Page(items: items, total: total)
     }
 }
 

@@ -200,13 +200,27 @@ extension StoreReader {
 
     // MARK: Mail
 
-    public func mails(recipient: String? = nil, limit: Int = 200) throws -> [Mail] {
-        if let recipient {
-            return try Row.fetchAll(
-                db, sql: "SELECT * FROM mails WHERE recipient = ? ORDER BY id DESC LIMIT ?", arguments: [recipient, limit]
-            ).map(Mail.init(row:))
-        }
-        return try Row.fetchAll(db, sql: "SELECT * FROM mails ORDER BY id DESC LIMIT ?", arguments: [limit]).map(Mail.init(row:))
+    /// The mails to `recipient` (every mail when nil), newest first: `limit` of them after
+    /// skipping `offset`.
+    public func mails(recipient: String? = nil, offset: Int = 0, limit: Int = 200) throws -> [Mail] {
+        try Row.fetchAll(
+            db, sql: "SELECT * FROM mails WHERE recipient = ? OR ? IS NULL ORDER BY id DESC LIMIT ? OFFSET ?",
+            arguments: [recipient, recipient, limit, offset]
+        ).map(Mail.init(row:))
+    }
+
+    public func mailCount(recipient: String? = nil) throws -> Int {
+        try Int.fetchOne(
+            db, sql: "SELECT count(*) FROM mails WHERE recipient = ? OR ? IS NULL", arguments: [recipient, recipient]) ?? 0
+    }
+
+    public func unreadMailCount() throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM mails WHERE read_at IS NULL") ?? 0
+    }
+
+    /// Every address a mail was sent to, sorted: the mailbox's recipient filter.
+    public func mailRecipients() throws -> [String] {
+        try String.fetchAll(db, sql: "SELECT DISTINCT recipient FROM mails WHERE recipient <> '' ORDER BY recipient")
     }
 
     public func mail(id: Int64) throws -> Mail? {

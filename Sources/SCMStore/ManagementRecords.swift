@@ -160,11 +160,16 @@ extension StoreReader {
                 db, sql: "SELECT reminder FROM reminders_sent WHERE certificate_id = ?", arguments: [certificateID]))
     }
 
-    public func messages(userID: Int64?, limit: Int = 200) throws -> [Message] {
+    /// `userID`'s messages (nil: everyone's), newest first: `limit` of them after skipping `offset`.
+    public func messages(userID: Int64?, offset: Int = 0, limit: Int = 200) throws -> [Message] {
         try Row.fetchAll(
-            db, sql: "SELECT * FROM messages WHERE user_id IS ? OR ? IS NULL ORDER BY id DESC LIMIT ?",
-            arguments: [userID, userID, limit]
+            db, sql: "SELECT * FROM messages WHERE user_id IS ? OR ? IS NULL ORDER BY id DESC LIMIT ? OFFSET ?",
+            arguments: [userID, userID, limit, offset]
         ).map(Message.init(row:))
+    }
+
+    public func messageCount(userID: Int64?) throws -> Int {
+        try Int.fetchOne(db, sql: "SELECT count(*) FROM messages WHERE user_id IS ? OR ? IS NULL", arguments: [userID, userID]) ?? 0
     }
 
     public func messages(certificateID: String) throws -> [Message] {

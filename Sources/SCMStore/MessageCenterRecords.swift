@@ -86,12 +86,18 @@ extension StoreReader {
         }
     }
 
-    /// The delivery log of `userID` (every user's when nil), newest first.
-    public func webhookDeliveries(userID: Int64?, limit: Int = 200) throws -> [WebhookDelivery] {
+    /// The delivery log of `userID` (every user's when nil), newest first: `limit` deliveries
+    /// after skipping `offset`.
+    public func webhookDeliveries(userID: Int64?, offset: Int = 0, limit: Int = 200) throws -> [WebhookDelivery] {
         try Row.fetchAll(
-            db, sql: "SELECT * FROM webhook_deliveries WHERE user_id IS ? OR ? IS NULL ORDER BY id DESC LIMIT ?",
-            arguments: [userID, userID, limit]
+            db, sql: "SELECT * FROM webhook_deliveries WHERE user_id IS ? OR ? IS NULL ORDER BY id DESC LIMIT ? OFFSET ?",
+            arguments: [userID, userID, limit, offset]
         ).map(WebhookDelivery.init(row:))
+    }
+
+    public func webhookDeliveryCount(userID: Int64?) throws -> Int {
+        try Int.fetchOne(
+            db, sql: "SELECT count(*) FROM webhook_deliveries WHERE user_id IS ? OR ? IS NULL", arguments: [userID, userID]) ?? 0
     }
 
     /// Pending deliveries whose next attempt is due, oldest first.
@@ -107,8 +113,11 @@ extension StoreReader {
         try Int.fetchOne(db, sql: "SELECT count(*) FROM sms_outbox") ?? 0
     }
 
-    public func smsOutbox(limit: Int = 200) throws -> [SMS] {
-        try Row.fetchAll(db, sql: "SELECT * FROM sms_outbox ORDER BY id DESC LIMIT ?", arguments: [limit]).map {
+    /// The texts sent, newest first: `limit` of them after skipping `offset`.
+    public func smsOutbox(offset: Int = 0, limit: Int = 200) throws -> [SMS] {
+        try Row.fetchAll(
+            db, sql: "SELECT * FROM sms_outbox ORDER BY id DESC LIMIT ? OFFSET ?", arguments: [limit, offset]
+        ).map {
             SMS(id: $0["id"], phone: $0["phone"], text: $0["text"], certificateID: $0["certificate_id"],
                 createdAt: Date(timeIntervalSince1970: $0["created_at"]))
         }

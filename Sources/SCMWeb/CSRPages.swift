@@ -24,22 +24,11 @@ struct CSRListPage {
         let deleteAction: String
     }
 
-    struct PageLink {
-        let number: Int
-        let href: String
-        let current: Bool
-    }
-
     let layout: Layout
     let name: String
     let algorithmOptions: [SelectOption]
-    let limitOptions: [SelectOption]
     let rows: [Row]
-    let total: Int
-    let rangeText: String
-    let pages: [PageLink]
-    let previous: String?
-    let next: String?
+    let pagination: Pagination
     let emptyMessage: String?
 }
 

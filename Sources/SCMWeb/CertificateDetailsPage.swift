@@ -13,6 +13,8 @@ struct CertificateDetailsPage {
     struct HistoryEntry {
         let at: String
         let actor: String
+        /// What a person reads (`Event.title`); `action`, the code, is its tooltip.
+        let title: String
         let action: String
         let result: String
         let failed: Bool
@@ -65,13 +67,16 @@ struct CertificateDetailsPage {
     let certificatePEM: String?
     let chainPEM: String?
     let history: [HistoryEntry]
+    /// The History's pages (`page` and `limit` in the page's URL), and what it says when empty.
+    let pagination: Pagination
+    let historyEmptyMessage: String?
     let deployedResources: [DeployedResource]
     let operations: [OperationLink]
 
     /// `deployed`: the resources holding the certificate now, as `/v3/scm/deployed-resources` answers.
     init(
         details: CertificateDetails, deployed: [CloudResource], now: Date, layout: Layout, operations row: CertificateListPage.Row,
-        canUpdate: Bool
+        canUpdate: Bool, historyPage: PageRequest
     ) {
         let c = details.certificate
         self.layout = layout
@@ -133,10 +138,14 @@ struct CertificateDetailsPage {
         descriptionText = c.description
         certificatePEM = details.materials.flatMap { $0.certificatePEM.isEmpty ? nil : $0.certificatePEM }
         chainPEM = details.materials.flatMap { $0.chainPEM.isEmpty ? nil : $0.chainPEM }
-        history = details.history.map {
+        pagination = Pagination(total: details.history.total, shown: details.history.items.count, request: historyPage) {
+            historyPage.url("/certificates/\(c.id)", filters: [], page: $0) + "#history"
+        }
+        historyEmptyMessage = pagination.emptyMessage("No operations recorded yet.")
+        history = details.history.items.map {
             HistoryEntry(
-                at: WebApp.formatDateTime($0.at), actor: $0.actor, action: $0.action, result: $0.result.rawValue,
-                failed: $0.result != .success, detail: $0.detail)
+                at: WebApp.formatDateTime($0.at), actor: $0.actor, title: $0.title, action: $0.action,
+                result: $0.resultLabel, failed: $0.result != .success, detail: $0.detail)
         }
         deployedResources = deployed.map { resource in
             let product = resource.product

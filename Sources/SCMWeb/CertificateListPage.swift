@@ -41,25 +41,14 @@ struct CertificateListPage {
         let ariaSort: String
     }
 
-    struct PageLink {
-        let number: Int
-        let href: String
-        let current: Bool
-    }
-
     let layout: Layout
     let statusOptions: [Option]
-    let limitOptions: [Option]
     let keyword: String
     let rows: [Row]
-    let total: Int
-    let rangeText: String
     let expiresColumn: SortableColumn
     let statusColumn: SortableColumn
     let nameColumn: SortableColumn
-    let pages: [PageLink]
-    let previous: String?
-    let next: String?
+    let pagination: Pagination
     let emptyMessage: String?
     let hiddenSort: String
     let hiddenDirection: String
@@ -80,7 +69,7 @@ struct OperationLink {
 /// parameter; a page size is clamped because that is what a user expects).
 struct ListParameters {
     var query: CertificateListQuery
-    var page: Int
+    var paging: PageRequest
 
     static func parse(_ form: FormData) throws(Refusal) -> ListParameters {
         var query = CertificateListQuery()
@@ -115,19 +104,8 @@ struct ListParameters {
         case "desc", "": query.ascending = false
         default: throw Refusal.invalid("dir", "The sort direction must be asc or desc.")
         }
-        var page = 1
-        if let text = form["page"], !text.isEmpty {
-            guard let number = Int(text), number >= 1, number <= 1_000_000 else {
-                throw Refusal.invalid("page", "The page number must be a whole number from 1.")
-            }
-            page = number
-        }
-        if let text = form["limit"], !text.isEmpty {
-            guard let limit = Int(text) else {
-                throw Refusal.invalid("limit", "The page size must be 10, 20 or 50.")
-            }
-            query.limit = CertificateListQuery.clampedPageSize(limit)
-        }
+        let paging = try PageRequest.parse(form)
+        query.limit = paging.limit
         if let text = form["expires_within"], !text.isEmpty {
             guard let days = Int(text), (1...CertificateListQuery.maximumExpiresWithinDays).contains(days) else {
                 throw Refusal.invalid(
@@ -137,28 +115,23 @@ struct ListParameters {
             }
             query.expiresWithinDays = days
         }
-        query.offset = (page - 1) * query.limit
-        return ListParameters(query: query, page: page)
+        query.offset = paging.offset
+        return ListParameters(query: query, paging: paging)
     }
 
-    /// The list URL with these parameters and `changes` applied; defaults are left out.
-    func url(_ changes: [String: String] = [:]) -> String {
-        var values: [(String, String)] = [
+    /// The list URL of `page` with these filters, sort and page size, and `changes` applied to
+    /// the filters and sort; defaults are left out.
+    func url(page: Int, _ changes: [String: String] = [:]) -> String {
+        var filters: [(String, String)] = [
             ("status", query.status?.rawValue ?? ""), ("keyword", query.keyword),
             ("project", query.enterpriseProject ?? ""),
             ("expires_within", query.expiresWithinDays.map(String.init) ?? ""),
             ("sort", query.sort == .updated ? "" : query.sort.rawValue), ("dir", query.ascending ? "asc" : ""),
-            ("limit", query.limit == 10 ? "" : String(query.limit)), ("page", page == 1 ? "" : String(page)),
         ]
         for (key, value) in changes {
-            if let index = values.firstIndex(where: { $0.0 == key }) {
-                values[index].1 = value
-            } else {
-                values.append((key, value))
-            }
+            if let index = filters.firstIndex(where: { $0.0 == key }) { filters[index].1 = value } else { filters.append((key, value)) }
         }
-        let pairs = values.filter { !$0.1.isEmpty }.map { "\($0.0)=\(WebApp.formEncode($0.1))" }
-        return "/certificates" + (pairs.isEmpty ? "" : "?" + pairs.joined(separator: "&"))
+        return paging.url("/certificates", filters: filters, page: page)
     }
 }
 
@@ -191,10 +164,6 @@ extension CertificateListPage.Option: TemplateFields {
 
 extension CertificateListPage.SortableColumn: TemplateFields {
     var templateFields: [String: Any] { ["title": title, "href": href, "indicator": indicator, "ariaSort": ariaSort] }
-}
-
-extension CertificateListPage.PageLink: TemplateFields {
-    var templateFields: [String: Any] { ["number": number, "href": href, "current": current] }
 }
 
 extension Layout.NavItem: TemplateFields {

@@ -19,6 +19,7 @@ struct MailboxPage {
     let recipients: [SelectOption]
     let rows: [Row]
     let unreadCount: Int
+    let pagination: Pagination
     let emptyMessage: String?
 }
 

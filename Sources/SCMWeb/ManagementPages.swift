@@ -107,6 +107,8 @@ struct OrdersPage {
     /// The caller's grants cover only some projects: the page lists their own orders only.
     let ownOnly: Bool
     let rows: [Row]
+    let pagination: Pagination
+    let emptyMessage: String?
 }
 
 /// The message center (RULES.md §6 reminders, automatic renewal notices).
@@ -123,4 +125,6 @@ struct MessagesPage {
 
     let layout: Layout
     let rows: [Row]
+    let pagination: Pagination
+    let emptyMessage: String?
 }

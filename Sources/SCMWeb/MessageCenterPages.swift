@@ -39,6 +39,8 @@ struct WebhooksPage {
     let maxAttempts: Int
     let events: [Event]
     let deliveries: [Delivery]
+    let pagination: Pagination
+    let emptyMessage: String?
 }
 
 /// The simulated SMS gateway's outbox.
@@ -53,6 +55,8 @@ struct SMSPage {
 
     let layout: Layout
     let rows: [Row]
+    let pagination: Pagination
+    let emptyMessage: String?
 }
 
 extension WebApp {
@@ -119,9 +123,12 @@ extension WebApp {
 
     func showWebhooks(_ request: inout RequestContext, errors: FormErrors, form: FormData?) throws -> HTTPResponse {
         if request.request.wantsJSON {
+            let paging = try PageRequest.parse(request.request.query)
+            let deliveries = try messageCenter.deliveries(for: request.principal, offset: paging.offset, limit: paging.limit)
             return .json([
                 "webhooks": try messageCenter.webhooks(for: request.principal).map { ["event_type": $0.eventType, "url": $0.url] },
-                "deliveries": try messageCenter.deliveries(for: request.principal).map {
+                "total": deliveries.total, "page": paging.page, "limit": paging.limit,
+                "deliveries": deliveries.items.map {
                     [
                         "id": $0.id, "event_type": $0.eventType, "url": $0.url, "state": $0.state.rawValue,
                         "attempts": $0.attempts, "last_result": $0.lastResult, "payload": $0.payload,
@@ -135,6 +142,12 @@ extension WebApp {
     private func webhooksPage(_ request: inout RequestContext, errors: FormErrors, form: FormData?) throws -> String {
         let saved = Dictionary(
             try messageCenter.webhooks(for: request.principal).map { ($0.eventType, $0.url) }, uniquingKeysWith: { a, _ in a })
+        // The log's page is in the address of GET /messages/webhooks; a refused save shows page 1.
+        let paging = try PageRequest.parse(request.request.query)
+        let deliveries = try messageCenter.deliveries(for: request.principal, offset: paging.offset, limit: paging.limit)
+        let pagination = Pagination(total: deliveries.total, shown: deliveries.items.count, request: paging) {
+            paging.url("/messages/webhooks", filters: [], page: $0)
+        }
         let page = WebhooksPage(
             layout: layout(
                 title: "Webhooks", request: request, section: "messages",
@@ -145,36 +158,43 @@ extension WebApp {
                     type: event.type, label: event.label, url: form?["url_\(event.type)"] ?? saved[event.type] ?? "",
                     error: errors.byField["url_\(event.type)"])
             },
-            deliveries: try messageCenter.deliveries(for: request.principal).map {
+            deliveries: deliveries.items.map {
                 WebhooksPage.Delivery(
                     createdAt: Self.formatDateTime($0.createdAt), eventType: $0.eventType, url: $0.url,
                     state: $0.state.rawValue.capitalized, attempts: $0.attempts,
                     lastResult: $0.lastResult.isEmpty ? "–" : $0.lastResult,
                     nextAttempt: $0.state == .pending ? Self.formatDateTime($0.nextAttemptAt) : "–",
                     messageHref: "/messages/\($0.messageID)")
-            })
+            },
+            pagination: pagination, emptyMessage: pagination.emptyMessage("No deliveries yet."))
         return templates.render(page, "webhooks")
     }
 
     func showSMS(_ request: inout RequestContext) throws -> HTTPResponse {
-        let messages = try messageCenter.smsOutbox()
+        let paging = try PageRequest.parse(request.request.query)
+        let messages = try messageCenter.smsOutbox(offset: paging.offset, limit: paging.limit)
         if request.request.wantsJSON {
             return .json([
-                "sms": messages.map {
+                "total": messages.total, "page": paging.page, "limit": paging.limit,
+                "sms": messages.items.map {
                     ["id": $0.id, "phone": $0.phone, "text": $0.text, "certificate_id": $0.certificateID ?? ""] as [String: Any]
                 }
             ])
+        }
+        let pagination = Pagination(total: messages.total, shown: messages.items.count, request: paging) {
+            paging.url("/cloud/sms", filters: [], page: $0)
         }
         let page = SMSPage(
             layout: layout(
                 title: "SMS outbox", request: request, section: "mail",
                 crumbs: [Crumb(title: "Cloud Products", href: "/cloud"), Crumb(title: "SMS outbox", href: nil)],
                 flash: request.flash),
-            rows: messages.map {
+            rows: messages.items.map {
                 SMSPage.Row(
                     at: Self.formatDateTime($0.createdAt), phone: $0.phone, text: $0.text, certificateID: $0.certificateID,
                     certificateHref: $0.certificateID.map { "/certificates/\($0)" })
-            })
+            },
+            pagination: pagination, emptyMessage: pagination.emptyMessage("No text messages yet."))
         return .html(templates.render(page, "sms"))
     }
 }

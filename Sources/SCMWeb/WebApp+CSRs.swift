@@ -7,8 +7,6 @@ import SCMStore
 /// The CSR list (RULES.md §4, issue 4 §4): create with a generated key, upload, view, download,
 /// rename, delete (a CSR in use is refused by `CSRService.delete` with its reason).
 extension WebApp {
-    static let csrPageSizes = [10, 20, 50]
-
     func listCSRs(_ request: inout RequestContext) throws -> HTTPResponse {
         let query = request.request.query
         let name = (query["name"] ?? "").trimmingCharacters(in: .whitespaces)
@@ -23,32 +21,13 @@ extension WebApp {
                 "Unknown key algorithm \"\(algorithmText.prefix(40))\". Use one of: \(KeyAlgorithm.allCases.map(\.rawValue).joined(separator: ", "))."
             )
         }
-        var limit = 10
-        if let text = query["limit"], !text.isEmpty {
-            guard let value = Int(text) else { throw Refusal.invalid("limit", "The page size must be 10, 20 or 50.") }
-            limit = Self.csrPageSizes.last { $0 <= value } ?? Self.csrPageSizes[0]
-        }
-        var pageNumber = 1
-        if let text = query["page"], !text.isEmpty {
-            guard let number = Int(text), (1...1_000_000).contains(number) else {
-                throw Refusal.invalid("page", "The page number must be a whole number from 1.")
-            }
-            pageNumber = number
-        }
+        let paging = try PageRequest.parse(query)
         let result = try CSRService(context: context).list(
-            name: name.isEmpty ? nil : name, keyAlgorithm: algorithm?.rawValue, offset: (pageNumber - 1) * limit,
-            limit: limit, by: request.principal)
-
-        func url(page: Int) -> String {
-            let pairs = [
-                ("name", name), ("algorithm", algorithm?.rawValue ?? ""), ("limit", limit == 10 ? "" : String(limit)),
-                ("page", page == 1 ? "" : String(page)),
-            ].filter { !$0.1.isEmpty }.map { "\($0.0)=\(Self.formEncode($0.1))" }
-            return "/csrs" + (pairs.isEmpty ? "" : "?" + pairs.joined(separator: "&"))
+            name: name.isEmpty ? nil : name, keyAlgorithm: algorithm?.rawValue, offset: paging.offset, limit: paging.limit,
+            by: request.principal)
+        let pagination = Pagination(total: result.total, shown: result.items.count, request: paging) {
+            paging.url("/csrs", filters: [("name", name), ("algorithm", algorithm?.rawValue ?? "")], page: $0)
         }
-        let pageCount = max(1, (result.total + limit - 1) / limit)
-        let from = result.total == 0 ? 0 : (pageNumber - 1) * limit + 1
-        let to = min(pageNumber * limit, result.total)
         let model = CSRListPage(
             layout: layout(
                 title: "CSRs", request: request, section: "csrs",
@@ -61,9 +40,6 @@ extension WebApp {
                 + KeyAlgorithm.allCases.map {
                     SelectOption(value: $0.rawValue, label: $0.displayName, selected: $0 == algorithm)
                 },
-            limitOptions: Self.csrPageSizes.map {
-                SelectOption(value: String($0), label: "\($0) per page", selected: $0 == limit)
-            },
             rows: result.items.map { csr in
                 CSRListPage.Row(
                     id: csr.id, name: csr.name, href: "/csrs/\(csr.id)", domain: csr.domainName, sans: csr.sans,
@@ -71,16 +47,10 @@ extension WebApp {
                     hasKey: csr.sealedPrivateKey != nil, created: Self.formatDateTime(csr.createdAt),
                     downloadHref: "/csrs/\(csr.id)/download", deleteAction: "/csrs/\(csr.id)/delete")
             },
-            total: result.total, rangeText: "\(from)–\(to) of \(result.total)",
-            pages: PageWindow.numbers(current: pageNumber, pageCount: pageCount).map {
-                CSRListPage.PageLink(number: $0, href: url(page: $0), current: $0 == pageNumber)
-            },
-            previous: pageNumber > 1 ? url(page: pageNumber - 1) : nil,
-            next: pageNumber < pageCount ? url(page: pageNumber + 1) : nil,
-            emptyMessage: result.total == 0
-                ? (name.isEmpty && algorithm == nil
-                    ? "No CSRs yet. Create one, or upload a CSR made elsewhere." : "No CSR matches these filters.")
-                : (result.items.isEmpty ? "This page is past the last one." : nil))
+            pagination: pagination,
+            emptyMessage: pagination.emptyMessage(
+                name.isEmpty && algorithm == nil
+                    ? "No CSRs yet. Create one, or upload a CSR made elsewhere." : "No CSR matches these filters."))
         return .html(templates.render(model, "csrs"))
     }
 

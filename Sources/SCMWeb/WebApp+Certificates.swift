@@ -21,15 +21,13 @@ extension WebApp {
             let active = query.sort == key
             let nextAscending = active ? !query.ascending : (key == .name)
             return .init(
-                title: title,
-                href: parameters.url(["sort": key.rawValue, "dir": nextAscending ? "asc" : "desc", "page": ""]),
+                title: title, href: parameters.url(page: 1, ["sort": key.rawValue, "dir": nextAscending ? "asc" : "desc"]),
                 indicator: active ? (query.ascending ? "▲" : "▼") : "",
                 ariaSort: active ? (query.ascending ? "ascending" : "descending") : "none")
         }
-        let pageCount = max(1, (page.total + query.limit - 1) / query.limit)
-        let window = PageWindow.numbers(current: parameters.page, pageCount: pageCount)
-        let from = page.total == 0 ? 0 : query.offset + 1
-        let to = min(query.offset + query.limit, page.total)
+        let pagination = Pagination(total: page.total, shown: page.items.count, request: parameters.paging) {
+            parameters.url(page: $0)
+        }
         let model = CertificateListPage(
             layout: layout(
                 title: "SSL Certificates", request: context, section: "certificates",
@@ -43,22 +41,12 @@ extension WebApp {
                         value: $0.rawValue, label: $0.label + ($0 == .cancelSupplementing ? " (withdrawal)" : ""),
                         selected: query.status == $0)
                 },
-            limitOptions: CertificateListQuery.pageSizes.map {
-                .init(value: String($0), label: "\($0) per page", selected: query.limit == $0)
-            },
-            keyword: query.keyword, rows: rows, total: page.total,
-            rangeText: "\(from)–\(to) of \(page.total)",
+            keyword: query.keyword, rows: rows,
             expiresColumn: column("Expires", .expires), statusColumn: column("Status", .status),
             nameColumn: column("Certificate Name/ID", .name),
-            pages: window.map {
-                .init(number: $0, href: parameters.url(["page": String($0)]), current: $0 == parameters.page)
-            },
-            previous: parameters.page > 1 ? parameters.url(["page": String(parameters.page - 1)]) : nil,
-            next: parameters.page < pageCount ? parameters.url(["page": String(parameters.page + 1)]) : nil,
-            emptyMessage: page.total == 0
-                ? (query.keyword.isEmpty && query.status == nil
-                    ? "No certificates yet." : "No certificate matches these filters.")
-                : (page.items.isEmpty ? "This page is past the last one." : nil),
+            pagination: pagination,
+            emptyMessage: pagination.emptyMessage(
+                query.keyword.isEmpty && query.status == nil ? "No certificates yet." : "No certificate matches these filters."),
             hiddenSort: query.sort == .updated ? "" : query.sort.rawValue,
             hiddenDirection: query.ascending ? "asc" : "", expiresWithin: query.expiresWithinDays,
             projectOptions: [
@@ -109,7 +97,9 @@ extension WebApp {
     }
 
     func showCertificate(_ context: inout RequestContext) throws -> HTTPResponse {
-        let details = try certificates.details(id: context.parameter("id"), by: context.principal)
+        let historyPage = try PageRequest.parse(context.request.query)
+        let details = try certificates.details(
+            id: context.parameter("id"), historyOffset: historyPage.offset, historyLimit: historyPage.limit, by: context.principal)
         let now = self.context.clock.now
         let deployed = try deployments.deployedResources(
             certificateIDs: [details.certificate.id], products: CloudProduct.allCases)
@@ -122,7 +112,8 @@ extension WebApp {
                     Crumb(title: details.certificate.name, href: nil),
                 ], flash: context.flash),
             operations: certificateRow(details.certificate, now: now, permissions: context.permissions),
-            canUpdate: context.permissions.allows(.certUpdate, project: details.certificate.enterpriseProject))
+            canUpdate: context.permissions.allows(.certUpdate, project: details.certificate.enterpriseProject),
+            historyPage: historyPage)
         return .html(templates.render(model, "certificate"))
     }
 

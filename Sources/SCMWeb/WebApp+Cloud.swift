@@ -202,7 +202,7 @@ extension WebApp {
             regions: CloudProduct.regions.map { SelectOption(value: $0, label: $0, selected: $0 == region) },
             projects: try deployments.projects(of: product).map { SelectOption(value: $0, label: $0, selected: $0 == project) },
             pushed: pushed.map { PushPage.Pushed(product: $0.rawValue, configureHref: "/cloud/" + $0.rawValue.lowercased()) },
-            records: records.map(Self.recordRow))
+            records: records.items.map(Self.recordRow))
         return .html(templates.render(page, "push"), status: status)
     }
 
@@ -240,20 +240,32 @@ extension WebApp {
         let query = request.request.query
         let kind = query["kind"].flatMap(DeploymentRecord.Kind.init(rawValue:))
         let product = Self.product(query["product"])
-        let result = query["result"] ?? ""
+        // Only the two results filter; anything else is "any result", and stays out of the page links.
+        let requestedResult = query["result"] ?? ""
+        let result = ["success", "failure"].contains(requestedResult) ? requestedResult : ""
         let certificateID = (query["certificate_id"] ?? "").trimmingCharacters(in: .whitespaces)
+        let paging = try PageRequest.parse(query)
         var filter = DeploymentRecordFilter(
             kind: kind, product: product, certificateID: certificateID.isEmpty ? nil : certificateID,
-            succeeded: result == "success" ? true : result == "failure" ? false : nil)
+            succeeded: result == "success" ? true : result == "failure" ? false : nil, limit: paging.limit)
+        filter.offset = paging.offset
         filter.projects = request.permissions.projects(allowing: .certList)
         let records = try deployments.records(filter)
+        let filters = [
+            ("kind", kind?.rawValue ?? ""), ("product", product?.rawValue ?? ""), ("result", result),
+            ("certificate_id", certificateID),
+        ]
+        let pagination = Pagination(total: records.total, shown: records.items.count, request: paging) {
+            paging.url("/cloud/records", filters: filters, page: $0)
+        }
         let page = CloudRecordsPage(
             layout: cloudLayout(request, "Deploy and Push Records", crumbs: [Crumb(title: "Records", href: nil)]),
             kinds: [("", "Deploy and push"), ("deploy", "Deploy"), ("push", "Push")].map { SelectOption(value: $0.0, label: $0.1, selected: $0.0 == (kind?.rawValue ?? "")) },
             products: [SelectOption(value: "", label: "All products", selected: product == nil)]
                 + CloudProduct.allCases.map { SelectOption(value: $0.rawValue, label: $0.rawValue, selected: $0 == product) },
             results: [("", "Any result"), ("success", "Succeeded"), ("failure", "Failed")].map { SelectOption(value: $0.0, label: $0.1, selected: $0.0 == result) },
-            certificateID: certificateID, rows: records.map(Self.recordRow))
+            certificateID: certificateID, rows: records.items.map(Self.recordRow), pagination: pagination,
+            emptyMessage: pagination.emptyMessage("No records match."))
         return .html(templates.render(page, "cloud-records"), status: 200)
     }
 }
@@ -365,4 +377,6 @@ struct CloudRecordsPage {
     let results: [SelectOption]
     let certificateID: String
     let rows: [CloudRecordRow]
+    let pagination: Pagination
+    let emptyMessage: String?
 }

@@ -9,11 +9,18 @@ extension WebApp {
     func listMail(_ request: inout RequestContext) throws -> HTTPResponse {
         let to = (request.request.query["to"] ?? "").trimmingCharacters(in: .whitespaces).lowercased()
         guard to.count <= 320 else { throw Refusal.invalid("to", "The recipient filter is too long.") }
-        let (all, shown) = try context.database.read { store in
-            let all = try store.mails(limit: 1000)
-            return (all, to.isEmpty ? Array(all.prefix(200)) : try store.mails(recipient: to))
+        let paging = try PageRequest.parse(request.request.query)
+        let recipient = to.isEmpty ? nil : to
+        let (recipients, shown, total, unread) = try context.database.read { store in
+            (
+                try store.mailRecipients(),
+                try store.mails(recipient: recipient, offset: paging.offset, limit: paging.limit),
+                try store.mailCount(recipient: recipient), try store.unreadMailCount()
+            )
         }
-        let recipients = Set(all.map(\.recipient)).filter { !$0.isEmpty }.sorted()
+        let pagination = Pagination(total: total, shown: shown.count, request: paging) {
+            paging.url("/cloud/mail", filters: [("to", to)], page: $0)
+        }
         let model = MailboxPage(
             layout: layout(
                 title: "Mailbox", request: request, section: "mail",
@@ -30,12 +37,11 @@ extension WebApp {
                     received: Self.formatDateTime(mail.createdAt), unread: mail.readAt == nil,
                     pending: mail.action != .none && mail.actedAt == nil)
             },
-            unreadCount: all.filter { $0.readAt == nil }.count,
-            emptyMessage: shown.isEmpty
-                ? (to.isEmpty
+            unreadCount: unread, pagination: pagination,
+            emptyMessage: pagination.emptyMessage(
+                to.isEmpty
                     ? "No messages yet. The CA writes here when it asks to confirm a domain or the organization."
-                    : "No messages to \(to).")
-                : nil)
+                    : "No messages to \(to)."))
         return .html(templates.render(model, "mailbox"))
     }
 

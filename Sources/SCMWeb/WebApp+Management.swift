@@ -321,7 +321,11 @@ extension WebApp {
     // MARK: Orders, messages
 
     func showOrders(_ request: inout RequestContext) throws -> HTTPResponse {
-        let orders = try management.orders(for: request.principal)
+        let paging = try PageRequest.parse(request.request.query)
+        let orders = try management.orders(for: request.principal, offset: paging.offset, limit: paging.limit)
+        let pagination = Pagination(total: orders.total, shown: orders.items.count, request: paging) {
+            paging.url("/orders", filters: [], page: $0)
+        }
         let ownOnly = request.principal.ownerScope(for: .orderList) != .every
         let kinds: [Order.Kind: String] = [.purchase: "Purchase", .renewal: "Renewal", .refund: "Refund"]
         let page = OrdersPage(
@@ -329,21 +333,24 @@ extension WebApp {
                 title: "Orders", request: request, section: "orders",
                 crumbs: [Crumb(title: "SSL Certificate Manager", href: nil), Crumb(title: "Orders", href: nil)], flash: request.flash),
             ownOnly: ownOnly,
-            rows: orders.map { order in
+            rows: orders.items.map { order in
                 OrdersPage.Row(
                     id: order.id, kind: kinds[order.kind] ?? order.kind.rawValue, summary: order.summary,
                     amount: (order.kind == .refund ? "−¥" : "¥") + "\(order.amount)",
                     refunded: order.refunded > 0 ? "¥\(order.refunded)" : nil, count: order.certificateCount,
                     createdAt: Self.formatDateTime(order.createdAt), paidAt: order.paidAt.map(Self.formatDateTime) ?? "–")
-            })
+            },
+            pagination: pagination, emptyMessage: pagination.emptyMessage("No orders yet."))
         return .html(templates.render(page, "orders"))
     }
 
     func showMessages(_ request: inout RequestContext) throws -> HTTPResponse {
-        let messages = try management.messages(for: request.principal)
+        let paging = try PageRequest.parse(request.request.query)
+        let messages = try management.messages(for: request.principal, offset: paging.offset, limit: paging.limit)
         if request.request.wantsJSON {
             return .json([
-                "messages": messages.map {
+                "total": messages.total, "page": paging.page, "limit": paging.limit,
+                "messages": messages.items.map {
                     [
                         "id": $0.id, "kind": $0.kind, "title": $0.title, "body": $0.body, "certificate_id": $0.certificateID ?? "",
                         "read": $0.readAt != nil,
@@ -351,16 +358,20 @@ extension WebApp {
                 }
             ])
         }
+        let pagination = Pagination(total: messages.total, shown: messages.items.count, request: paging) {
+            paging.url("/messages", filters: [], page: $0)
+        }
         let page = MessagesPage(
             layout: layout(
                 title: "Messages", request: request, section: "messages",
                 crumbs: [Crumb(title: "SSL Certificate Manager", href: nil), Crumb(title: "Messages", href: nil)], flash: request.flash),
-            rows: messages.map {
+            rows: messages.items.map {
                 MessagesPage.Row(
                     title: $0.title, body: $0.body, kind: $0.kind, at: Self.formatDateTime($0.createdAt),
                     certificateHref: $0.certificateID.map { "/certificates/\($0)" }, href: "/messages/\($0.id)",
                     unread: $0.readAt == nil)
-            })
+            },
+            pagination: pagination, emptyMessage: pagination.emptyMessage("No messages."))
         return .html(templates.render(page, "messages"))
     }
 }

@@ -42,7 +42,7 @@ extension WebApp {
         let counts = try context.database.read { store in
             (
                 zones: try store.dnsZones().count,
-                unread: try store.mails().filter { $0.readAt == nil }.count,
+                unread: try store.unreadMailCount(),
                 files: try store.webrootFiles().count,
                 texts: try store.smsCount()
             )

@@ -169,6 +169,33 @@ final class World {
         }
     }
 
+    @Test func anUnansweredReissueConfirmationFailsThirtyDaysAfterTheReissue() throws {
+        let world = try World()
+        let certificate = try world.issued()
+        let reissuing = try world.management.reissue(
+            certificateID: certificate.id, form: World.form("shop.example.com"), by: world.user)
+        try world.prove(certificate.id)
+        let ca = CAService(context: world.context)
+        let submitted = try #require(reissuing.appliedAt)
+        world.clock.set(submitted + .days(30))
+        try ca.tick()
+        #expect(try world.load(certificate.id).status == .reissuing)
+
+        world.clock.set(submitted + .days(30) + 1)
+        try ca.tick()
+        let failed = try world.load(certificate.id)
+        #expect(failed.status == .unpassed)
+        #expect(failed.failReason?.contains("confirmation of the old certificate's cancellation") == true)
+        #expect(failed.awaitingConfirmation == nil)
+        // Never confirmed, so never cancelled: the old certificate is not revoked.
+        #expect(try !world.context.database.read { try $0.isRevoked(serialNumber: certificate.serialNumber) })
+        let mail = try #require(
+            try world.context.database.read { try $0.pendingMail(certificateID: certificate.id, action: .confirmReissue) })
+        #expect(throws: Refusal(.conflict, "")) {
+            try ca.followLink(mailID: mail.id, token: mail.actionToken, by: world.user)
+        }
+    }
+
     @Test func addedDomainsGetANewCertificateWithTheSameExpiry() throws {
         let world = try World()
         let certificate = try world.issued(.ov, domainType: .multiple, quota: 3, domain: "a.example.com", sans: "b.example.com")

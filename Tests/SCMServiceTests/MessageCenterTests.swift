@@ -112,23 +112,23 @@ import Testing
 
         let id = try Self.message(world, owner: owner)
         _ = try Self.message(world, owner: owner, kind: "AUTO_RENEWAL")  // no webhook for this kind: nothing queued
-        var log = try MessageCenterService(context: world.context).deliveries(for: owner)
+        var log = try MessageCenterService(context: world.context).deliveries(for: owner, offset: 0, limit: 10).items
         #expect(log.count == 1 && log[0].messageID == id && log[0].state == .pending)
         let payload = try JSONSerialization.jsonObject(with: Data(log[0].payload.utf8)) as? [String: Any]
         #expect(payload?["event_type"] as? String == "CERT_EXPIRING" && payload?["message_id"] as? Int64 == id)
 
         #expect(try service.runOnce() == 0)  // HTTP 500
-        log = try MessageCenterService(context: world.context).deliveries(for: owner)
+        log = try MessageCenterService(context: world.context).deliveries(for: owner, offset: 0, limit: 10).items
         #expect(log[0].attempts == 1 && log[0].lastResult == "HTTP 500" && log[0].state == .pending)
         #expect(log[0].nextAttemptAt == world.clock.now + 30)
         #expect(try service.runOnce() == 0 && recorder.bodies.count == 1)  // not due yet: no POST
         world.clock.advance(by: 30)
         #expect(try service.runOnce() == 0)  // connection refused
-        log = try MessageCenterService(context: world.context).deliveries(for: owner)
+        log = try MessageCenterService(context: world.context).deliveries(for: owner, offset: 0, limit: 10).items
         #expect(log[0].attempts == 2 && log[0].nextAttemptAt == world.clock.now + 60)
         world.clock.advance(by: 60)
         #expect(try service.runOnce() == 1)
-        log = try MessageCenterService(context: world.context).deliveries(for: owner)
+        log = try MessageCenterService(context: world.context).deliveries(for: owner, offset: 0, limit: 10).items
         #expect(log[0].state == .delivered && log[0].attempts == 3 && log[0].finishedAt == world.clock.now)
         world.clock.advance(by: 3600)
         #expect(try service.runOnce() == 0 && recorder.bodies.count == 3)  // delivered once, never again
@@ -147,7 +147,7 @@ import Testing
             _ = try service.runOnce()
             world.clock.advance(by: 3600)
         }
-        let log = try MessageCenterService(context: world.context).deliveries(for: owner)
+        let log = try MessageCenterService(context: world.context).deliveries(for: owner, offset: 0, limit: 10).items
         #expect(log[0].state == .failed && log[0].attempts == WebhookService.maxAttempts)
         #expect(recorder.bodies.count == WebhookService.maxAttempts)
     }

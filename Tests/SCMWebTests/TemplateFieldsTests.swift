@@ -15,7 +15,7 @@ import Testing
         let models: [TemplateFields] = [
             row, link, CertificateListPage.Option(value: "v", label: "l", selected: true),
             CertificateListPage.SortableColumn(title: "t", href: "/h", indicator: "▲", ariaSort: "ascending"),
-            CertificateListPage.PageLink(number: 1, href: "/p", current: true),
+            Pagination.PageLink(number: 1, href: "/p", current: true),
             Layout.NavItem(title: "t", href: "/h", icon: "i", active: false),
         ]
         for model in models {

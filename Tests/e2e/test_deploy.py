@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from conftest import status, wait_status
+from conftest import status, total_count, wait_status
 from test_lifecycle import (
     APPLICANT, COMPANY, JSON, add_record, authority, buy, ensure_zone, issued_pem, openssl, post_json, validations,
 )
@@ -123,7 +123,8 @@ def test_push_twice_the_second_fails(life, console, issued):
     page = console.get(f"/certificates/{issued}/push").text
     assert page.count("Failed: ") >= 2 and "Pushed" in page
 
-    records = console.get("/cloud/records", params={"certificate_id": issued}).text
+    # The records page pages (newest first); this certificate's records fit on a page of 50.
+    records = console.get("/cloud/records", params={"certificate_id": issued, "limit": "50"}).text
     assert "cert-www-cn-north-4" in records and "already pushed" in records
 
 
@@ -400,8 +401,11 @@ def test_records_filters_and_the_push_page_keeps_the_latest_ten(life, console, i
     assert pushes > 10
 
     def rows(**params) -> list[str]:
-        page = console.get("/cloud/records", params={"certificate_id": issued, **params}).text
-        return re.findall(r'<tr><td class="nowrap">.*?</tr>', page, re.S)
+        """Every record the filters match: one page of 50 holds them all, as its total says."""
+        page = console.get("/cloud/records", params={"certificate_id": issued, "limit": "50", **params}).text
+        found = re.findall(r'<tr><td class="nowrap">.*?</tr>', page, re.S)
+        assert len(found) == total_count(page) <= 50
+        return found
 
     everything = rows()
     by_kind = {kind: rows(kind=kind) for kind in ("deploy", "push")}

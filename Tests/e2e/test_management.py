@@ -7,6 +7,7 @@ so a certificate is issued within a second of its application; everything else g
 
 from __future__ import annotations
 
+import html
 import re
 import signal
 import sqlite3
@@ -509,12 +510,27 @@ def test_free_multiple_domain_and_paid_certificates_refused_where_section_3_says
             'Deleting a paid certificate is not possible while the certificate is "Pending domain name verification"')
     assert status(ops, paid) == "CHECKING"
 
-    # The details page's History lists the operations, refusals with their rule.
-    page = client.get(f"/certificates/{free}").text
-    history = page[page.index("<h2>History</h2>"):]
-    for action in ("scm:cert:apply", "scm:cert:delete", "scm:cert:unsubscribe"):
-        assert action in history, action
-    assert "refused" in history and "cannot be deleted from the console" in history
+    # The details page's History lists the operations by title (the code as the tooltip), the
+    # purchase logged against the order included, and refusals with their rule.
+    page = client.get(f"/certificates/{free}", params={"limit": "50"}).text  # the whole history on one page
+    history = page[page.index("<h2>History</h2>"):page.index("Privacy authorization</h2>")]
+    for title, action in (("Bought", "scm:cert:buy"), ("Application submitted", "scm:cert:apply"),
+                          ("Issued by the CA", "ca:issue"), ("Deleted", "scm:cert:delete"),
+                          ("Reissue submitted", "scm:cert:reissue"), ("Unsubscribed", "scm:cert:unsubscribe")):
+        assert f'<td title="{action}">{title}</td>' in history, title
+    assert "Refused" in history and "cannot be deleted from the console" in history
+    assert "A free certificate cannot be reissued" in html.unescape(history)
+    # It pages like the lists: 10 a page by default, newest first, and past the last page, empty.
+    for _ in range(3):  # each refusal is an event: enough for a second page
+        refused(client, free, "delete", "An issued free certificate cannot be deleted from the console")
+    page = client.get(f"/certificates/{free}", params={"limit": "50"}).text
+    events = len(re.findall(r"<tr><td>", page[page.index("<h2>History</h2>"):]))
+    assert events > 10, "too few events to page"
+    first = client.get(f"/certificates/{free}").text
+    assert len(re.findall(r"<tr><td>", first[first.index("<h2>History</h2>"):])) == 10
+    assert f'data-total="{events}"' in first and f'href="/certificates/{free}?page=2#history"' in first
+    past = client.get(f"/certificates/{free}", params={"page": "9"})
+    assert past.status_code == 200 and "This page is past the last one." in past.text
 
 
 def test_an_uploaded_certificate_is_neither_revoked_renewed_nor_unsubscribed(ops, tmp_path):
