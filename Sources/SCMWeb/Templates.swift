@@ -56,6 +56,8 @@ public struct Templates: Sendable {
         case let number as Int: return number
         case let flag as Bool: return flag
         case let model as TemplateFields: return model.templateObject
+        // Answers its fields itself (`TemplateObject`, `AllowedActions`): used as it is.
+        case let object as MustacheParent & AnyObject: return object
         case let list as [Any]: return list.compactMap(renderable)
         default: break
         }

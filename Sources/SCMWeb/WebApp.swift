@@ -152,7 +152,7 @@ public struct WebApp: Sendable {
     /// page offers no button the server would refuse (issue 8).
     func layout(title: String, request: RequestContext, section: String = "", crumbs: [Crumb] = [], flash: String? = nil) -> Layout {
         var frame = layout(title: title, session: request.session, section: section, crumbs: crumbs, flash: flash)
-        frame.may = Layout.may(request.permissions)
+        frame.may = AllowedActions(request.permissions)
         return frame
     }
 
