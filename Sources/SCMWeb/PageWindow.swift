@@ -99,3 +99,15 @@ struct Pagination {
 extension Pagination.PageLink: TemplateFields {
     var templateFields: [String: Any] { ["number": number, "href": href, "current": current] }
 }
+
+extension Pagination: TemplateFields {
+    var templateFields: [String: Any] {
+        var fields: [String: Any] = [
+            "total": total, "rangeText": rangeText, "pages": pages.map(\.templateObject),
+            "limitOptions": limitOptions.map(\.templateObject), "shown": shown,
+        ]
+        if let previous { fields["previous"] = previous }
+        if let next { fields["next"] = next }
+        return fields
+    }
+}

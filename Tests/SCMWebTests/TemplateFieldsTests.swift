@@ -12,11 +12,21 @@ import Testing
             expiresAt: "e", statusLabel: "s", tone: "good", progress: 40, hasProgress: true, expireSoon: false,
             project: "default", autoRenewal: "On", autoRenewalHref: "/c/auto-renew", operations: [link], more: [],
             hasMore: false)
+        var layout = Layout(
+            title: "t", user: "u", csrf: "c", navigation: Layout.navigation(active: "certificates"), crumbs: [], flash: "f")
+        layout.unread = "2"
+        let pagination = Pagination(total: 31, shown: 10, request: PageRequest(page: 2, limit: 10)) { "/p?page=\($0)" }
+        let column = CertificateListPage.SortableColumn(title: "t", href: "/h", indicator: "", ariaSort: "none")
         let models: [TemplateFields] = [
             row, link, CertificateListPage.Option(value: "v", label: "l", selected: true),
             CertificateListPage.SortableColumn(title: "t", href: "/h", indicator: "▲", ariaSort: "ascending"),
             Pagination.PageLink(number: 1, href: "/p", current: true),
             Layout.NavItem(title: "t", href: "/h", icon: "i", active: false),
+            Crumb(title: "t", href: "/h"), SelectOption(value: "v", label: "l", selected: false), layout, pagination,
+            CertificateListPage(
+                layout: layout, statusOptions: [], keyword: "k", rows: [row],
+                expiresColumn: column, statusColumn: column, nameColumn: column, pagination: pagination,
+                emptyMessage: "none", hiddenSort: "", hiddenDirection: "", expiresWithin: 30, projectOptions: []),
         ]
         for model in models {
             let reflected = Set(Mirror(reflecting: model).children.compactMap(\.label))
@@ -32,7 +42,7 @@ import Testing
 extension TemplateFieldsTests {
     static func isRenderableAsIs(_ value: Any) -> Bool {
         switch value {
-        case is String, is Int, is Bool, is TemplateObject: true
+        case is String, is Int, is Bool, is TemplateObject, is AllowedActions: true
         case let list as [Any]: list.allSatisfy(isRenderableAsIs)
         default: false
         }
