@@ -125,16 +125,17 @@ extension StoreReader {
         var source = "certificates"
         if keyword.count >= 3 {
             let phrase = Self.ftsPhrase(keyword)
-            if try isSelectiveSearch(phrase) {
-                // Few matches: start from them, one rowid lookup each. Left to itself, SQLite
-                // walks every row the status (or project) index allows and probes the matches
-                // for each, which made the page cost grow with the table, not with the result.
-                source = "certificates_search CROSS JOIN certificates ON certificates.seq = certificates_search.rowid"
-                conditions.append("certificates_search MATCH ?")
+            if let matches = try fewSearchMatches(phrase) {
+                // Few matches: start from them, one rowid lookup each, and match the trigram
+                // index once, not again for the count and the page. Left to itself, SQLite walks
+                // every row the status (or project) index allows and probes the matches for
+                // each, which made the page cost grow with the table, not with the result.
+                source = "json_each(?) AS search_match CROSS JOIN certificates ON certificates.seq = search_match.value"
+                arguments = [Self.jsonArray(matches)] + arguments
             } else {
                 conditions.append("seq IN (SELECT rowid FROM certificates_search WHERE certificates_search MATCH ?)")
+                _ = arguments.append(contentsOf: [phrase])
             }
-            _ = arguments.append(contentsOf: [phrase])
         } else if !keyword.isEmpty {
             conditions.append("(name LIKE ? ESCAPE '\\' OR domain LIKE ? ESCAPE '\\' OR sans LIKE ? ESCAPE '\\')")
             let pattern = "%" + Self.escapeLike(keyword) + "%"
@@ -165,14 +166,20 @@ extension StoreReader {
     /// At most this many matches make a keyword selective enough to drive the list query.
     static let selectiveSearchLimit = 1000
 
-    /// Whether `phrase` matches few enough certificates to look each match up rather than walk
-    /// the rows the other filters allow. Reads at most `selectiveSearchLimit + 1` index entries,
-    /// so the question costs little even for a keyword that matches every row.
-    func isSelectiveSearch(_ phrase: String) throws -> Bool {
-        let matches = try Int.fetchOne(
-            db.cachedStatement(sql: "SELECT count(*) FROM (SELECT 1 FROM certificates_search WHERE certificates_search MATCH ? LIMIT ?)"),
-            arguments: [phrase, Self.selectiveSearchLimit + 1]) ?? 0
-        return matches <= Self.selectiveSearchLimit
+    /// The rows `phrase` matches when they are few enough to look each up rather than walk the
+    /// rows the other filters allow; nil when there are more. Reads at most
+    /// `selectiveSearchLimit + 1` matches, so the question costs little even for a keyword that
+    /// matches every row.
+    func fewSearchMatches(_ phrase: String) throws -> [Int64]? {
+        let matches = try Int64.fetchAll(
+            db.cachedStatement(sql: "SELECT rowid FROM certificates_search WHERE certificates_search MATCH ? LIMIT ?"),
+            arguments: [phrase, Self.selectiveSearchLimit + 1])
+        return matches.count <= Self.selectiveSearchLimit ? matches : nil
+    }
+
+    /// `[1,2,3]`, for `json_each(?)`: a list of row ids bound as one value.
+    static func jsonArray(_ ids: [Int64]) -> String {
+        "[" + ids.map(String.init).joined(separator: ",") + "]"
     }
 
     /// The keyword as one FTS5 phrase: quotes doubled, so no query syntax gets through.
