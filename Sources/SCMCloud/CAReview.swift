@@ -84,11 +84,10 @@ public struct CAReview {
         // A reissue sets `appliedAt` to its own request; an addition keeps the original one.
         let requestedAt = addition?.requestedAt ?? certificate.appliedAt
         // The CA signs every name of the new certificate, so every one must pass CAA.
-        if let reason = try caaHold(
-            on: certificate.allDomains + (addition?.domains ?? []), for: certificate, resolver: resolver)
+        if let held = try caaStep(
+            on: certificate.allDomains + (addition?.domains ?? []), for: certificate, since: requestedAt, resolver: resolver)
         {
-            return deadlineFailure(certificate, since: requestedAt, waitingFor: "the CAA record", reason: reason)
-                ?? .wait(holdReason: reason, newlyVerified: [])
+            return held
         }
         var newlyVerified: [String] = []
         var pending = false
@@ -143,10 +142,8 @@ public struct CAReview {
                 reason: "DV certificates cannot be issued for \(special): edu, gov and edu.cn names need OV or EV.")
         }
         let resolver = DNSResolver(store: store, now: now)
-        if let reason = try caaHold(on: certificate.allDomains, for: certificate, resolver: resolver) {
-            return deadlineFailure(
-                certificate, since: certificate.appliedAt, waitingFor: "the CAA record", reason: reason)
-                ?? .wait(holdReason: reason, newlyVerified: [])
+        if let held = try caaStep(on: certificate.allDomains, for: certificate, since: certificate.appliedAt, resolver: resolver) {
+            return held
         }
         var newlyVerified: [String] = []
         var pending: [String] = []
@@ -172,10 +169,8 @@ public struct CAReview {
         switch validation.method {
         case .dns:
             let host = validation.dnsHost(domainType: certificate.domainType)
-            return try resolver.values(host, .txt).contains(validation.token)
-                || resolver.values(host, .cname).contains {
-                    $0.trimmingCharacters(in: CharacterSet(charactersIn: ".")) == validation.cnameTarget
-                }
+            return try resolver.values(host, .txt).contains { validation.isProven(byDNSValue: $0, type: .txt) }
+                || resolver.values(host, .cname).contains { validation.isProven(byDNSValue: $0, type: .cname) }
         case .file:
             let host = domainVerificationName(for: validation.domain, domainType: certificate.domainType)
             let file = try store.webrootFile(domain: host, path: DomainValidation.filePath)
@@ -206,15 +201,21 @@ public struct CAReview {
         return calendar.date(byAdding: .month, value: -13, to: now) ?? now - .days(396)
     }
 
-    /// CAA (RULES.md §5): the hold reason when a record on one of `names` (or its closest parent
-    /// that has one) does not name this CA; IP addresses have no CAA.
-    func caaHold(on names: [String], for certificate: Certificate, resolver: DNSResolver) throws -> String? {
+    /// CAA (RULES.md §5): when a record on one of `names` (or its closest parent that has one)
+    /// does not name this CA, the certificate waits with the reason shown, and fails once the
+    /// request made at `start` is 30 days old; nil when CAA lets the review go on. IP addresses
+    /// have no CAA.
+    func caaStep(on names: [String], for certificate: Certificate, since start: Date?, resolver: DNSResolver) throws
+        -> CAStep?
+    {
         for domain in names where !DomainName.isIPv4(domain) {
             if let caa = try resolver.caa(for: domain),
                 !DNSResolver.caaPermits(caa.values, brand: certificate.brand, wildcard: domain.hasPrefix("*."))
             {
-                return
+                let reason =
                     "A CAA record on \(caa.name) (\(caa.values.joined(separator: ", "))) does not authorize \(certificate.brand.displayName) (\(certificate.brand.caaIssuer)) to issue for \(domain)."
+                return deadlineFailure(certificate, since: start, waitingFor: "the CAA record", reason: reason)
+                    ?? .wait(holdReason: reason, newlyVerified: [])
             }
         }
         return nil

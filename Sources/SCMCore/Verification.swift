@@ -31,6 +31,17 @@ public struct DomainValidation: Sendable, Equatable {
     /// The CNAME target that proves the domain as well as the TXT token does.
     public var cnameTarget: String { "\(token).dnsauth.ca-validation.scm.test" }
 
+    /// Whether `value`, one value of a `type` record at `dnsHost`, proves the domain (RULES.md
+    /// §5): the token in a TXT record, or the CA's validation name in a CNAME, each compared as
+    /// `DNSRecordSet.proofValue` reads it. The CA and the DNS simulator's deletion rule both ask this.
+    public func isProven(byDNSValue value: String, type: DNSRecordSet.RecordType) -> Bool {
+        switch type {
+        case .txt: DNSRecordSet.proofValue(value, type: type) == token
+        case .cname: DNSRecordSet.proofValue(value, type: type) == cnameTarget
+        case .a, .aaaa, .caa: false
+        }
+    }
+
     public static let filePath = "/.well-known/pki-validation/fileauth.txt"
     /// The mailbox names a confirmation may go to (RULES.md §5 decision).
     public static let mailboxNames = ["admin", "administrator", "webmaster", "hostmaster", "postmaster"]
@@ -73,10 +84,20 @@ public struct DNSRecordSet: Sendable, Equatable {
 
     /// TXT values without their quotes.
     public var unquotedValues: [String] {
-        values.map { value in
-            value.count >= 2 && value.hasPrefix("\"") && value.hasSuffix("\"")
-                ? String(value.dropFirst().dropLast()) : value
+        values.map(Self.unquoted)
+    }
+
+    /// A value as a proof is compared: TXT without its quotes, CNAME without the final dot.
+    public static func proofValue(_ value: String, type: RecordType) -> String {
+        switch type {
+        case .txt: unquoted(value)
+        case .cname: value.trimmingCharacters(in: CharacterSet(charactersIn: "."))
+        case .a, .aaaa, .caa: value
         }
+    }
+
+    private static func unquoted(_ value: String) -> String {
+        value.count >= 2 && value.hasPrefix("\"") && value.hasSuffix("\"") ? String(value.dropFirst().dropLast()) : value
     }
 }
 

@@ -282,14 +282,16 @@ public struct DeploymentService: Sendable {
     public func installSeedCertificates() throws -> Int {
         let pending = try context.database.read { try $0.resourcesAwaitingSeedCertificate() }
         guard !pending.isEmpty else { return 0 }
-        let authority = CertificateAuthority(database: context.database, sealer: context.sealer)
+        // The intermediate's key is opened once for all of them, as `scm seed` does.
+        let signer = try CertificateAuthority(database: context.database, sealer: context.sealer)
+            .signer(for: CABrand.allCases[0])
         let now = context.clock.now
         var installed = 0
         for resource in pending where !resource.domains.isEmpty {
             let key = try PrivateKey(generating: .ecP256)
             let csr = try CSR.create(key: key, commonName: resource.domains[0], subjectAlternativeNames: resource.domains)
-            let issued = try authority.issue(
-                csrPEM: csr, names: resource.domains, brand: CABrand.allCases[0], type: .dv, application: nil,
+            let issued = try signer.issue(
+                csrPEM: csr, names: resource.domains, type: .dv, application: nil,
                 notBefore: now - .days(1), notAfter: now + .days(365))
             var holding = resource
             // Set up in the product before this manager knew it: no certificate ID, no "since".

@@ -155,7 +155,7 @@ public struct LifecycleService: Sendable {
             return (form, nil)
         case .existing:
             guard let stored = try context.database.read({ try $0.csr(id: form.csrID) }),
-                principal.ownerScope(for: .csrGet).contains(ownerID: stored.ownerID)
+                (try? principal.authorize(.csrGet, onCSR: stored)) != nil
             else {
                 throw RefusalList([.invalid(ApplicationField.csrID, "Choose a CSR from the CSR list.")])
             }

@@ -92,17 +92,14 @@ public struct SimulatorService: Sendable {
     /// review is refused. Other values of the set, and other records, may change freely.
     func refuseRemovingProof(from set: DNSRecordSet, keeping kept: [String], store: StoreReader) throws {
         guard set.name.hasPrefix("_dnsauth."), set.type == .txt || set.type == .cname else { return }
-        // Compared as the CA reads them: TXT without quotes, CNAME without the final dot.
-        func proofs(_ values: [String]) -> Set<String> {
-            let set = DNSRecordSet(zoneID: set.zoneID, name: set.name, type: set.type, values: values, savedAt: set.savedAt)
-            return Set(set.type == .txt ? set.unquotedValues : values.map { $0.trimmingCharacters(in: CharacterSet(charactersIn: ".")) })
-        }
-        let removed = proofs(set.values).subtracting(proofs(kept))
+        // Compared as the CA reads them (`DNSRecordSet.proofValue`).
+        let keptProofs = Set(kept.map { DNSRecordSet.proofValue($0, type: set.type) })
+        let removed = set.values.filter { !keptProofs.contains(DNSRecordSet.proofValue($0, type: set.type)) }
         guard !removed.isEmpty else { return }
         for certificate in try store.certificatesInReview() {
-            let proves = try store.validations(certificateID: certificate.id).contains {
-                $0.method == .dns && $0.dnsHost(domainType: certificate.domainType) == set.name
-                    && removed.contains(set.type == .txt ? $0.token : $0.cnameTarget)
+            let proves = try store.validations(certificateID: certificate.id).contains { validation in
+                validation.method == .dns && validation.dnsHost(domainType: certificate.domainType) == set.name
+                    && removed.contains { validation.isProven(byDNSValue: $0, type: set.type) }
             }
             if proves {
                 throw Refusal(

@@ -203,15 +203,23 @@ extension StoreReader {
     /// The mails to `recipient` (every mail when nil), newest first: `limit` of them after
     /// skipping `offset`.
     public func mails(recipient: String? = nil, offset: Int = 0, limit: Int = 200) throws -> [Mail] {
-        try Row.fetchAll(
-            db, sql: "SELECT * FROM mails WHERE recipient = ? OR ? IS NULL ORDER BY id DESC LIMIT ? OFFSET ?",
-            arguments: [recipient, recipient, limit, offset]
+        let filter = Self.recipientFilter(recipient)
+        return try Row.fetchAll(
+            db, sql: "SELECT * FROM mails \(filter.sql) ORDER BY id DESC LIMIT ? OFFSET ?",
+            arguments: filter.arguments + [limit, offset]
         ).map(Mail.init(row:))
     }
 
     public func mailCount(recipient: String? = nil) throws -> Int {
-        try Int.fetchOne(
-            db, sql: "SELECT count(*) FROM mails WHERE recipient = ? OR ? IS NULL", arguments: [recipient, recipient]) ?? 0
+        let filter = Self.recipientFilter(recipient)
+        return try Int.fetchOne(db, sql: "SELECT count(*) FROM mails \(filter.sql)", arguments: filter.arguments) ?? 0
+    }
+
+    /// No condition at all for every mail: `recipient = ? OR ? IS NULL` would keep SQLite from
+    /// using the `mails_recipient` index when there is a recipient.
+    private static func recipientFilter(_ recipient: String?) -> (sql: String, arguments: StatementArguments) {
+        guard let recipient else { return ("", []) }
+        return ("WHERE recipient = ?", [recipient])
     }
 
     public func unreadMailCount() throws -> Int {
